@@ -1,0 +1,123 @@
+use crate::FieldError;
+
+/// Normalizes a single-line text field: trims, folds runs of white space into
+/// one space, and rejects empty, over-long and control-character input.
+///
+/// Every short text newtype goes through here so that "empty" and "too long"
+/// mean the same thing, with the same message, for every field.
+pub(crate) fn single_line(
+    field: &'static str,
+    input: &str,
+    max_chars: usize,
+) -> Result<String, FieldError> {
+    let mut out = String::with_capacity(input.len());
+    for word in input.split_whitespace() {
+        if let Some(c) = word.chars().find(|c| c.is_control()) {
+            return Err(FieldError::ControlCharacter {
+                field,
+                code: c as u32,
+            });
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    check_length(field, &out, max_chars)?;
+    Ok(out)
+}
+
+pub(crate) fn check_length(field: &'static str, s: &str, max: usize) -> Result<(), FieldError> {
+    if s.trim().is_empty() {
+        return Err(FieldError::Empty { field });
+    }
+    let actual = s.chars().count();
+    if actual > max {
+        return Err(FieldError::TooLong { field, max, actual });
+    }
+    Ok(())
+}
+
+/// Implements the read-only accessors every text newtype shares.
+macro_rules! text_newtype {
+    ($name:ident) => {
+        impl $name {
+            /// The normalized text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::FieldError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::FieldError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+    };
+}
+pub(crate) use text_newtype;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_white_space_and_trims() {
+        assert_eq!(single_line("t", "  a \n b\t c ", 10).unwrap(), "a b c");
+    }
+
+    #[test]
+    fn rejects_only_white_space_as_empty() {
+        assert_eq!(
+            single_line("title", " \n\t ", 10),
+            Err(FieldError::Empty { field: "title" })
+        );
+    }
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        assert!(single_line("t", "ééééé", 5).is_ok());
+        assert_eq!(
+            single_line("t", "éééééé", 5),
+            Err(FieldError::TooLong {
+                field: "t",
+                max: 5,
+                actual: 6
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_control_characters() {
+        assert!(matches!(
+            single_line("t", "a\u{7}b", 10),
+            Err(FieldError::ControlCharacter { code: 7, .. })
+        ));
+    }
+}
