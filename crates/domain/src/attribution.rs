@@ -47,6 +47,8 @@ mod tests {
         assert!(!Attribution::looks_like(
             "Secretary Pompeo met today with the Minister."
         ));
-        assert!(!Attribution::looks_like("The below is attributable to nobody."));
+        assert!(!Attribution::looks_like(
+            "The below is attributable to nobody."
+        ));
     }
 }

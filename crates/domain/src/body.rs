@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn markdown_splits_on_blank_lines() {
         let b = Body::from_markdown("First para\nstill first.\r\n\r\nSecond.").unwrap();
-        assert_eq!(b.texts().collect::<Vec<_>>(), ["First para still first.", "Second."]);
+        assert_eq!(
+            b.texts().collect::<Vec<_>>(),
+            ["First para still first.", "Second."]
+        );
         assert_eq!(b.to_markdown(), "First para still first.\n\nSecond.");
     }
 
@@ -151,7 +154,10 @@ mod tests {
         let long = "a".repeat(Paragraph::MAX_CHARS + 1);
         assert!(matches!(
             Paragraph::parse(&long),
-            Err(FieldError::TooLong { field: "paragraph", .. })
+            Err(FieldError::TooLong {
+                field: "paragraph",
+                ..
+            })
         ));
     }
 }

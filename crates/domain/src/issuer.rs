@@ -67,7 +67,10 @@ impl Issuer {
 
     /// A person's byline from the two lines it is often printed on.
     pub fn person(name: &str, title: &str) -> Result<Self, FieldError> {
-        Self::with_type(&format!("{}, {}", name.trim(), title.trim()), IssuerType::Person)
+        Self::with_type(
+            &format!("{}, {}", name.trim(), title.trim()),
+            IssuerType::Person,
+        )
     }
 
     pub fn as_str(&self) -> &str {

@@ -33,7 +33,7 @@ pub use kind::Kind;
 pub use language::Language;
 pub use release::{Release, ReleaseContent, ReleaseId, ReleasePath};
 pub use release_date::ReleaseDate;
+pub use release_date::ZonedTime;
 pub use slug::Slug;
 pub use status::Status;
 pub use title::Title;
-pub use release_date::ZonedTime;

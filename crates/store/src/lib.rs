@@ -1,1 +1,70 @@
+//! The storage boundary of pressroom: the [`Store`] trait that every backend
+//! (SQLite, PostgreSQL) implements, its query and result types, [`StoreError`],
+//! the [`PublicView`] through which every public surface reads, and the
+//! [`conformance`] suite that each backend runs against itself.
+//!
+//! In the pipelines: the archive importer and the newsroom write through
+//! `Store`; the web, feeds and search read published releases through
+//! `PublicView` only.
 
+pub mod conformance;
+mod error;
+mod public;
+mod query;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use pressroom_domain::{Release, ReleaseId, ReleasePath};
+
+pub use error::{StoreError, StoreResult};
+pub use public::PublicView;
+pub use query::{
+    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, PageRequest,
+    ReleaseFilter, Source, Visibility,
+};
+
+/// A durable home for releases. Implementations must commit each call that
+/// writes as one transaction: it either happens whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// The backend's name, for logs and `--help` ("sqlite", "postgres").
+    fn backend(&self) -> &'static str;
+
+    /// Stores the releases read from one source file, in one transaction.
+    /// A record whose fingerprint is already stored is not stored again; its
+    /// source is added to the existing release instead. Re-importing the same
+    /// file changes nothing.
+    async fn import(
+        &self,
+        batch: Vec<ImportRecord>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ImportOutcome>>;
+
+    /// One release by id, whatever its status (newsroom use only).
+    async fn get(&self, id: ReleaseId) -> StoreResult<Option<Release>>;
+
+    /// One release by its public path, if it is visible as asked.
+    async fn find_by_path(
+        &self,
+        path: &ReleasePath,
+        visibility: Visibility,
+    ) -> StoreResult<Option<Release>>;
+
+    /// A page of releases, newest first, with the total that match.
+    async fn list(&self, query: &ListQuery) -> StoreResult<ListPage>;
+
+    /// How many releases match under each value of a facet, for filters.
+    async fn facet_counts(
+        &self,
+        facet: Facet,
+        filter: &ReleaseFilter,
+        visibility: Visibility,
+    ) -> StoreResult<Vec<FacetCount>>;
+
+    /// Releases in id order after `after`, for export and reindexing; walks
+    /// a million rows without the cost of deep offsets.
+    async fn batch_after(&self, after: Option<ReleaseId>, limit: u32) -> StoreResult<Vec<Release>>;
+
+    /// Where a release was imported from.
+    async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>>;
+}

@@ -1,0 +1,367 @@
+//! The behaviour every [`Store`] backend must show, written once. A backend
+//! runs it with [`store_conformance_tests!`](crate::store_conformance_tests),
+//! giving an expression that makes a fresh, empty store per test.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::{date, time};
+use pressroom_domain::{
+    Attribution, Body, Dateline, FixedClock, Issuer, Kind, Language, ReleaseContent, ReleaseDate,
+    Status, Title,
+};
+
+use crate::{
+    Facet, ImportOutcome, ImportRecord, ListQuery, PageRequest, PublicView, ReleaseFilter, Source,
+    Store, Visibility,
+};
+
+/// Generates one `#[tokio::test]` per conformance case. `$make` is an async
+/// expression evaluating to `(Arc<dyn Store>, guard)`: a store that is empty
+/// and private to the test, and whatever must live as long as it (a
+/// temporary directory, a database to drop).
+#[macro_export]
+macro_rules! store_conformance_tests {
+    ($make:expr) => {
+        $crate::store_conformance_tests!(@cases $make;
+            import_then_read_back_keeps_every_field,
+            reimporting_a_release_stores_it_once_and_records_both_sources,
+            two_releases_with_one_title_on_one_day_get_distinct_paths,
+            listing_is_newest_first_and_paginated,
+            unpublished_releases_are_invisible_to_public_reads,
+            filters_combine_and_facets_count,
+            batch_after_walks_every_release_once,
+            a_batch_with_a_repeated_release_stores_it_once,
+        );
+    };
+    (@cases $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let (store, _guard): (::std::sync::Arc<dyn $crate::Store>, _) = $make.await;
+                $crate::conformance::$case(store).await;
+            }
+        )*
+    };
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_second(1_700_000_000).expect("valid timestamp")
+}
+
+/// A release with the given title and day, every optional field set.
+pub fn content(title: &str, y: i16, m: i8, d: i8) -> ReleaseContent {
+    ReleaseContent {
+        title: Title::parse(title).expect("valid title"),
+        kind: Some(Kind::MediaNote),
+        issuer: Some(Issuer::parse("Office of the Spokesperson").expect("valid issuer")),
+        dateline: Some(Dateline::parse("Washington, DC").expect("valid dateline")),
+        date: ReleaseDate::from_date(date(y, m, d)).expect("valid date"),
+        attribution: None,
+        body: Body::from_texts(&[format!("Body of {title}.")]).expect("valid body"),
+        language: Language::default(),
+    }
+}
+
+fn record(content: ReleaseContent, fingerprint: &str, path: &str) -> ImportRecord {
+    ImportRecord {
+        content,
+        fingerprint: fingerprint.to_owned(),
+        source: Source {
+            path: path.to_owned(),
+            line: 1,
+        },
+        status: Status::Published,
+    }
+}
+
+fn public(store: &Arc<dyn Store>) -> PublicView {
+    PublicView::new(store.clone(), Arc::new(FixedClock::new(now())))
+}
+
+async fn import(store: &Arc<dyn Store>, records: Vec<ImportRecord>) -> Vec<ImportOutcome> {
+    store.import(records, now()).await.expect("import succeeds")
+}
+
+pub async fn import_then_read_back_keeps_every_field(store: Arc<dyn Store>) {
+    let mut c = content("Søreide and Çavuşoğlu Meet in Bogotá", 2018, 12, 19);
+    c.kind = Some(Kind::parse("Taken Question").expect("kind"));
+    c.issuer = Some(Issuer::person("Ine Søreide", "Foreign Minister").expect("issuer"));
+    c.attribution = Some(
+        Attribution::parse("The below is attributable to Deputy Spokesperson Robert Palladino:")
+            .expect("attribution"),
+    );
+    c.date = c
+        .date
+        .with_time(time(14, 30, 0, 0), "Europe/Oslo")
+        .expect("zone");
+    c.body = Body::from_texts(&[
+        "First *paragraph* — “quoted”.",
+        "Second, with a [link](https://example.org).",
+    ])
+    .expect("body");
+    c.language = Language::parse("nb").expect("language");
+
+    let out = import(&store, vec![record(c.clone(), "fp-1", "a.txt")]).await;
+    let ImportOutcome::Inserted { id, path } = &out[0] else {
+        panic!("expected an insert, got {out:?}");
+    };
+    assert_eq!(
+        path.to_string(),
+        "/releases/2018/12/19/soreide-and-cavusoglu-meet-in-bogota"
+    );
+    let got = store.get(*id).await.expect("get").expect("stored");
+    assert_eq!(got.content, c);
+    assert_eq!(got.status, Status::Published);
+    assert_eq!(got.revision, 1);
+    assert_eq!(got.published_at, Some(now()));
+    let by_path = public(&store)
+        .release(path)
+        .await
+        .expect("read")
+        .expect("public");
+    assert_eq!(by_path.id, *id);
+}
+
+pub async fn reimporting_a_release_stores_it_once_and_records_both_sources(store: Arc<dyn Store>) {
+    let c = content("Joint Statement", 2018, 12, 20);
+    let first = import(&store, vec![record(c.clone(), "same", "one.txt")]).await;
+    let second = import(&store, vec![record(c.clone(), "same", "two.txt")]).await;
+    let again = import(&store, vec![record(c, "same", "two.txt")]).await;
+    let (ImportOutcome::Inserted { id, .. }, ImportOutcome::Duplicate { id: dup, .. }) =
+        (&first[0], &second[0])
+    else {
+        panic!("expected insert then duplicate: {first:?} {second:?}");
+    };
+    assert_eq!(id, dup);
+    assert!(matches!(again[0], ImportOutcome::Duplicate { .. }));
+    let sources = store.sources(*id).await.expect("sources");
+    let paths: Vec<_> = sources.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(paths, ["one.txt", "two.txt"]);
+    let page = public(&store)
+        .list(ReleaseFilter::default(), PageRequest::default())
+        .await
+        .expect("list");
+    assert_eq!(page.total, 1);
+}
+
+pub async fn two_releases_with_one_title_on_one_day_get_distinct_paths(store: Arc<dyn Store>) {
+    let out = import(
+        &store,
+        vec![
+            record(content("Readout", 2020, 1, 2), "a", "f"),
+            record(content("Readout", 2020, 1, 2), "b", "f"),
+            record(content("Readout", 2020, 1, 3), "c", "f"),
+        ],
+    )
+    .await;
+    let paths: Vec<String> = out
+        .iter()
+        .map(|o| match o {
+            ImportOutcome::Inserted { path, .. } => path.to_string(),
+            other => panic!("expected inserts, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/releases/2020/01/02/readout",
+            "/releases/2020/01/02/readout-2",
+            "/releases/2020/01/03/readout"
+        ]
+    );
+}
+
+pub async fn listing_is_newest_first_and_paginated(store: Arc<dyn Store>) {
+    let records = (1..=25)
+        .map(|d| {
+            record(
+                content(&format!("Release {d}"), 2021, 3, d),
+                &format!("fp{d}"),
+                "f",
+            )
+        })
+        .collect();
+    import(&store, records).await;
+    let view = public(&store);
+    let p1 = view
+        .list(ReleaseFilter::default(), PageRequest::new(1, 20))
+        .await
+        .expect("page 1");
+    assert_eq!(p1.total, 25);
+    assert_eq!(p1.page_count(), 2);
+    assert_eq!(p1.items.len(), 20);
+    assert_eq!(p1.items[0].content.title.as_str(), "Release 25");
+    assert_eq!(p1.items[19].content.title.as_str(), "Release 6");
+    let p2 = view
+        .list(ReleaseFilter::default(), PageRequest::new(2, 20))
+        .await
+        .expect("page 2");
+    let titles: Vec<_> = p2.items.iter().map(|r| r.content.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Release 5",
+            "Release 4",
+            "Release 3",
+            "Release 2",
+            "Release 1"
+        ]
+    );
+    let beyond = view
+        .list(ReleaseFilter::default(), PageRequest::new(9, 20))
+        .await
+        .expect("page 9");
+    assert!(beyond.items.is_empty());
+    assert_eq!(beyond.total, 25);
+}
+
+pub async fn unpublished_releases_are_invisible_to_public_reads(store: Arc<dyn Store>) {
+    let mut draft = record(content("Embargoed Statement", 2022, 5, 5), "d", "f");
+    draft.status = Status::Draft;
+    let out = import(
+        &store,
+        vec![draft, record(content("Public", 2022, 5, 5), "p", "f")],
+    )
+    .await;
+    let ImportOutcome::Inserted { id, path } = &out[0] else {
+        panic!("expected insert");
+    };
+    let view = public(&store);
+    assert!(view.release(path).await.expect("read").is_none());
+    let page = view
+        .list(ReleaseFilter::default(), PageRequest::default())
+        .await
+        .expect("list");
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].content.title.as_str(), "Public");
+    let kinds = view
+        .facet_counts(Facet::Kind, &ReleaseFilter::default())
+        .await
+        .expect("facets");
+    assert_eq!(kinds[0].count, 1);
+    // The newsroom still sees it.
+    let all = store
+        .list(&ListQuery {
+            visibility: Visibility::Everything,
+            filter: ReleaseFilter::default(),
+            page: PageRequest::default(),
+        })
+        .await
+        .expect("list all");
+    assert_eq!(all.total, 2);
+    assert!(store.get(*id).await.expect("get").is_some());
+    // Before its publication time even a published release is not public.
+    let early = PublicView::new(
+        store.clone(),
+        Arc::new(FixedClock::new(
+            Timestamp::from_second(1_600_000_000).expect("ts"),
+        )),
+    );
+    let page = early
+        .list(ReleaseFilter::default(), PageRequest::default())
+        .await
+        .expect("list");
+    assert_eq!(page.total, 0);
+}
+
+pub async fn filters_combine_and_facets_count(store: Arc<dyn Store>) {
+    let mut readout = content("Meeting", 2019, 4, 10);
+    readout.kind = Some(Kind::Readout);
+    let mut remarks = content("Remarks at a Dinner", 2019, 5, 1);
+    remarks.kind = Some(Kind::Remarks);
+    remarks.issuer = Some(Issuer::parse("John Kerry, Secretary of State").expect("issuer"));
+    let note = content("Note", 2020, 4, 1);
+    import(
+        &store,
+        vec![
+            record(readout, "1", "f"),
+            record(remarks, "2", "f"),
+            record(note, "3", "f"),
+        ],
+    )
+    .await;
+    let view = public(&store);
+    let by = |kind: Option<&str>, year: Option<i16>, month: Option<i8>| ReleaseFilter {
+        kind: kind.map(str::to_owned),
+        issuer: None,
+        year,
+        month,
+    };
+    let count = |f: ReleaseFilter| {
+        let view = view.clone();
+        async move {
+            view.list(f, PageRequest::default())
+                .await
+                .expect("list")
+                .total
+        }
+    };
+    assert_eq!(count(by(Some("Readout"), None, None)).await, 1);
+    assert_eq!(count(by(None, Some(2019), None)).await, 2);
+    assert_eq!(count(by(None, Some(2019), Some(4))).await, 1);
+    assert_eq!(count(by(Some("Media Note"), Some(2019), None)).await, 0);
+    let issuer = ReleaseFilter {
+        issuer: Some("John Kerry, Secretary of State".into()),
+        ..Default::default()
+    };
+    assert_eq!(count(issuer).await, 1);
+
+    let years = view
+        .facet_counts(Facet::Year, &ReleaseFilter::default())
+        .await
+        .expect("years");
+    let years: Vec<_> = years.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    assert_eq!(years, [("2020", 1), ("2019", 2)]);
+    let kinds = view
+        .facet_counts(Facet::Kind, &by(None, Some(2019), None))
+        .await
+        .expect("kinds");
+    let mut kinds: Vec<_> = kinds.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    kinds.sort();
+    assert_eq!(kinds, [("Readout", 1), ("Remarks", 1)]);
+    let issuers = view
+        .facet_counts(Facet::Issuer, &ReleaseFilter::default())
+        .await
+        .expect("issuers");
+    assert_eq!(issuers[0].value, "Office of the Spokesperson");
+    assert_eq!(issuers[0].count, 2);
+}
+
+pub async fn batch_after_walks_every_release_once(store: Arc<dyn Store>) {
+    let records = (1..=7)
+        .map(|d| record(content(&format!("R{d}"), 2021, 1, d), &format!("{d}"), "f"))
+        .collect();
+    import(&store, records).await;
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = store.batch_after(after, 3).await.expect("batch");
+        if batch.is_empty() {
+            break;
+        }
+        after = batch.last().map(|r| r.id);
+        seen.extend(batch.into_iter().map(|r| r.content.title.to_string()));
+    }
+    assert_eq!(seen, ["R1", "R2", "R3", "R4", "R5", "R6", "R7"]);
+}
+
+pub async fn a_batch_with_a_repeated_release_stores_it_once(store: Arc<dyn Store>) {
+    let c = content("Twice in One File", 2018, 12, 20);
+    let out = import(
+        &store,
+        vec![record(c.clone(), "x", "f.txt"), record(c, "x", "f.txt")],
+    )
+    .await;
+    assert!(matches!(out[0], ImportOutcome::Inserted { .. }));
+    assert!(matches!(out[1], ImportOutcome::Duplicate { .. }));
+    let page = store
+        .list(&ListQuery {
+            visibility: Visibility::Everything,
+            filter: ReleaseFilter::default(),
+            page: PageRequest::default(),
+        })
+        .await
+        .expect("list");
+    assert_eq!(page.total, 1);
+}

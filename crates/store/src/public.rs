@@ -1,0 +1,56 @@
+use std::sync::Arc;
+
+use pressroom_domain::{Clock, Release, ReleasePath};
+
+use crate::{
+    Facet, FacetCount, ListPage, ListQuery, PageRequest, ReleaseFilter, Store, StoreResult,
+    Visibility,
+};
+
+/// The one gate between the store and every public surface. It can only
+/// read what is published at the clock's `now`, and it is the only store
+/// handle the public web handlers are given, so no public route can name an
+/// embargoed, scheduled or draft release.
+#[derive(Debug, Clone)]
+pub struct PublicView {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+impl PublicView {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    fn visibility(&self) -> Visibility {
+        Visibility::PublicAt(self.clock.now())
+    }
+
+    /// A page of public releases, newest first.
+    pub async fn list(&self, filter: ReleaseFilter, page: PageRequest) -> StoreResult<ListPage> {
+        self.store
+            .list(&ListQuery {
+                visibility: self.visibility(),
+                filter,
+                page,
+            })
+            .await
+    }
+
+    /// A public release by its path; `None` for anything not public, exactly
+    /// as for a path that never existed.
+    pub async fn release(&self, path: &ReleasePath) -> StoreResult<Option<Release>> {
+        self.store.find_by_path(path, self.visibility()).await
+    }
+
+    /// Counts of public releases per facet value, under a filter.
+    pub async fn facet_counts(
+        &self,
+        facet: Facet,
+        filter: &ReleaseFilter,
+    ) -> StoreResult<Vec<FacetCount>> {
+        self.store
+            .facet_counts(facet, filter, self.visibility())
+            .await
+    }
+}

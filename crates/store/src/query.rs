@@ -1,0 +1,122 @@
+use jiff::Timestamp;
+use pressroom_domain::{ReleaseContent, ReleaseId, ReleasePath, Status};
+
+/// Which releases a read may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// What the public may see at this instant: published or withdrawn, with
+    /// a publication time not after it. Only [`crate::PublicView`] builds it
+    /// for public surfaces.
+    PublicAt(Timestamp),
+    /// Everything, whatever its status (newsroom, export).
+    Everything,
+}
+
+/// Filters a listing; every part is optional and they combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReleaseFilter {
+    /// Kind label as displayed ("Media Note").
+    pub kind: Option<String>,
+    /// Issuer as printed.
+    pub issuer: Option<String>,
+    pub year: Option<i16>,
+    /// 1-12; only meaningful with `year`.
+    pub month: Option<i8>,
+}
+
+/// A page of a listing, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl PageRequest {
+    pub const MAX_PER_PAGE: u32 = 100;
+
+    /// Clamps to sane values: page at least 1, per_page 1..=100.
+    pub fn new(page: u32, per_page: u32) -> Self {
+        Self {
+            page: page.max(1),
+            per_page: per_page.clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.per_page)
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::new(1, 20)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub visibility: Visibility,
+    pub filter: ReleaseFilter,
+    pub page: PageRequest,
+}
+
+/// A page of releases, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPage {
+    pub items: Vec<pressroom_domain::Release>,
+    /// How many releases match the filter in all.
+    pub total: u64,
+    pub page: PageRequest,
+}
+
+impl ListPage {
+    pub fn page_count(&self) -> u32 {
+        let per = u64::from(self.page.per_page);
+        u32::try_from(self.total.div_ceil(per))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
+}
+
+/// A dimension a listing can be filtered on, with counts beside each value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Kind,
+    Issuer,
+    Year,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Where an imported release came from: the file and the line its header
+/// starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: String,
+    pub line: u32,
+}
+
+/// One release read from an archive, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub content: ReleaseContent,
+    /// Identifies the release across formatting differences; equal
+    /// fingerprints are the same release.
+    pub fingerprint: String,
+    pub source: Source,
+    /// Imported releases are normally published at once.
+    pub status: Status,
+}
+
+/// What became of one [`ImportRecord`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Stored as a new release at this path.
+    Inserted { id: ReleaseId, path: ReleasePath },
+    /// The same release was already stored; this source was added to it.
+    Duplicate { id: ReleaseId, path: ReleasePath },
+}
