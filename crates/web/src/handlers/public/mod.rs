@@ -1,0 +1,12 @@
+//! Handlers of the public site. Each reads through `PublicView` only.
+
+pub(crate) mod assets;
+pub(crate) mod listing;
+pub(crate) mod release;
+
+use crate::AppError;
+
+/// Any address no route claims.
+pub(crate) async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -1,0 +1,22 @@
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::Html;
+use pressroom_domain::ReleasePath;
+use pressroom_render::{ReleasePage, SiteConfig};
+use pressroom_store::PublicView;
+
+use crate::AppError;
+
+/// One release at `/releases/YYYY/MM/DD/slug`. A malformed address and an
+/// unpublished release get the same 404 as one that never existed.
+pub(crate) async fn show(
+    State(public): State<PublicView>,
+    State(site): State<Arc<SiteConfig>>,
+    Path((year, month, day, slug)): Path<(String, String, String, String)>,
+) -> Result<Html<String>, AppError> {
+    let path =
+        ReleasePath::from_segments(&year, &month, &day, &slug).map_err(|_| AppError::NotFound)?;
+    let release = public.release(&path).await?.ok_or(AppError::NotFound)?;
+    Ok(Html(ReleasePage::new(&site, &release).to_html()?))
+}
