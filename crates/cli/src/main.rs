@@ -1,1 +1,94 @@
-fn main() {}
+//! The `pressroom` binary: one program that serves the portal and runs its
+//! maintenance commands (import, export, migrate, bench). Commands call the
+//! same use-cases as the web handlers; this crate only adds arguments,
+//! configuration, files and the terminal.
+
+mod commands;
+mod config;
+mod db;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The publishing portal of a government's official statements.
+#[derive(Debug, Parser)]
+#[command(name = "pressroom", version, about, long_about = None)]
+struct Cli {
+    /// Database URL: sqlite://path/to/file.db (the default) or postgres://...
+    #[arg(
+        long,
+        global = true,
+        env = "PRESSROOM_DATABASE",
+        default_value = "sqlite://pressroom.db"
+    )]
+    database: String,
+
+    /// Site settings file (TOML); ./pressroom.toml is read if present.
+    #[arg(long, global = true, env = "PRESSROOM_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the public site over HTTP until Ctrl-C or SIGTERM.
+    Serve(commands::serve::Args),
+    /// Import releases from legacy archive files or folders.
+    Import(commands::import::Args),
+    /// Export every release, one JSON object per line.
+    Export(commands::export::Args),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Tools for benchmarks: generate a synthetic corpus.
+    #[command(subcommand)]
+    Bench(commands::bench::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            // One line: the context chain joined, never a backtrace.
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config_path = cli.config.as_deref();
+    match cli.command {
+        Command::Serve(args) => commands::serve::run(&cli.database, config_path, args).await,
+        Command::Import(args) => commands::import::run(&cli.database, args).await,
+        Command::Export(args) => commands::export::run(&cli.database, config_path, args).await,
+        Command::Migrate => {
+            let store = db::open_store(&cli.database).await?;
+            println!("{}: migrations applied", store.backend());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(cmd) => commands::bench::run(cmd),
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("PRESSROOM_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

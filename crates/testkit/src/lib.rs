@@ -1,1 +1,201 @@
+//! Test support shared by the integration tests of every crate:
+//! [`spawn_app`] starts the real server on a random loopback port over its
+//! own SQLite database and returns a [`TestApp`] with a helper per endpoint;
+//! [`HtmlPage`] reads what a response shows; [`seeds_dir`] finds the seed
+//! releases.
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use pressroom_domain::FixedClock;
+use pressroom_newsroom::{FileImport, import_text};
+use pressroom_render::SiteConfig;
+use pressroom_store::{PublicView, Store};
+use pressroom_store_sqlite::SqliteStore;
+use pressroom_web::AppState;
+use tokio::sync::oneshot;
+
+/// The instant test clocks start at.
+pub const TEST_NOW: &str = "2026-06-01T12:00:00Z";
+
+/// A running server with its own database and clock.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub client: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<FixedClock>,
+    pub site: Arc<SiteConfig>,
+    shutdown: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts the portal on `127.0.0.1:0` over a fresh SQLite database.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("open store"));
+    let clock = Arc::new(FixedClock::new(TEST_NOW.parse::<Timestamp>().expect("time")));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    let site = Arc::new(SiteConfig {
+        base_url: address.clone(),
+        ..SiteConfig::default()
+    });
+    let state = AppState {
+        public: PublicView::new(store.clone(), clock.clone()),
+        site: site.clone(),
+    };
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(pressroom_web::serve(
+        listener,
+        pressroom_web::router(state),
+        async move {
+            let _ = rx.await;
+        },
+    ));
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        store,
+        clock,
+        site,
+        shutdown: Some(tx),
+        _dir: dir,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl TestApp {
+    /// Imports one file's text through the same use-case as the CLI.
+    pub async fn import(&self, source: &str, text: &str) -> FileImport {
+        import_text(self.store.as_ref(), self.clock.as_ref(), source, text)
+            .await
+            .expect("import succeeds")
+    }
+
+    /// Imports every file of `../shared/seeds`.
+    pub async fn import_seeds(&self) -> Vec<FileImport> {
+        let mut out = Vec::new();
+        for (name, text) in seed_files() {
+            out.push(self.import(&name, &text).await);
+        }
+        out
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request succeeds")
+    }
+
+    /// The listing at `/`, page `page` if given.
+    pub async fn get_listing(&self, page: Option<&str>) -> reqwest::Response {
+        match page {
+            Some(p) => self.get(&format!("/?page={p}")).await,
+            None => self.get("/").await,
+        }
+    }
+
+    /// A release page by its path.
+    pub async fn get_release(&self, path: &str) -> reqwest::Response {
+        self.get(path).await
+    }
+
+    /// Fetches a page and parses it, returning the status too.
+    pub async fn get_page(&self, path: &str) -> (reqwest::StatusCode, HtmlPage) {
+        let res = self.get(path).await;
+        let status = res.status();
+        let body = res.text().await.expect("body");
+        (status, HtmlPage::parse(&body))
+    }
+}
+
+/// A parsed HTML page, for asserting what a reader sees.
+pub struct HtmlPage {
+    pub html: scraper::Html,
+    pub source: String,
+}
+
+impl HtmlPage {
+    pub fn parse(source: &str) -> Self {
+        Self {
+            html: scraper::Html::parse_document(source),
+            source: source.to_owned(),
+        }
+    }
+
+    fn selector(css: &str) -> scraper::Selector {
+        scraper::Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e}"))
+    }
+
+    /// The text of every element matching `css`, white space folded.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.html
+            .select(&Self::selector(css))
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// The text of the one element matching `css`; panics if none or several.
+    pub fn text(&self, css: &str) -> String {
+        let all = self.texts(css);
+        assert_eq!(all.len(), 1, "expected one {css}, found {all:?}");
+        all.into_iter().next().unwrap_or_default()
+    }
+
+    /// An attribute of every element matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.html
+            .select(&Self::selector(css))
+            .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+            .collect()
+    }
+}
+
+/// The repository's root folder.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// `../shared/seeds` beside the repository. Missing seeds fail the test
+/// loudly: they are part of what CI checks.
+pub fn seeds_dir() -> PathBuf {
+    let dir = workspace_root().join("../shared/seeds");
+    assert!(dir.is_dir(), "seed releases not found at {}", dir.display());
+    dir
+}
+
+/// The seed files as (name, text), in name order.
+pub fn seed_files() -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(seeds_dir())
+        .expect("read seeds")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read seed");
+            (p.display().to_string(), text)
+        })
+        .collect()
+}

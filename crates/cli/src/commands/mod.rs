@@ -1,0 +1,4 @@
+pub mod bench;
+pub mod export;
+pub mod import;
+pub mod serve;

@@ -1,0 +1,95 @@
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use pressroom_domain::{Clock, SystemClock};
+use pressroom_store::PublicView;
+use pressroom_web::AppState;
+
+use crate::{config, db};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+
+    /// Serve a temporary database filled with sample releases of a
+    /// fictional ministry, ignoring --database.
+    #[arg(long)]
+    demo: bool,
+}
+
+pub async fn run(database: &str, config_file: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    // Bind first: a port in use should fail before any other work.
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr().context("cannot read the bound address")?;
+    let mut site = config::load(config_file, Some(format!("http://{addr}")))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+
+    // The demo's temporary directory lives until the server stops.
+    let (_demo_dir, store) = if args.demo {
+        let dir = tempfile::tempdir().context("cannot create a temporary directory for the demo")?;
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let store = db::open_store(&url).await?;
+        let imported = pressroom_newsroom::import_text(
+            store.as_ref(),
+            clock.as_ref(),
+            "demo/ministry.txt",
+            pressroom_synth::DEMO_RELEASES,
+        )
+        .await
+        .context("cannot load the demo releases")?;
+        site.name = "Norvia Press Releases".to_owned();
+        site.operator = "the Ministry of Foreign Affairs of Norvia, a fictional country".to_owned();
+        tracing::info!(releases = imported.inserted.len(), "demo database ready");
+        (Some(dir), store)
+    } else {
+        (None, db::open_store(database).await?)
+    };
+
+    let state = AppState {
+        public: PublicView::new(store.clone(), clock),
+        site: Arc::new(site),
+    };
+    tracing::info!(backend = store.backend(), "listening on http://{addr}");
+    println!("pressroom is serving on http://{addr}");
+    pressroom_web::serve(listener, pressroom_web::router(state), shutdown_signal())
+        .await
+        .context("server error")?;
+    tracing::info!("shut down cleanly");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C or SIGTERM, so that requests in flight finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,84 @@
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use crate::{Cli, stderr};
+
+/// Starts `pressroom serve` and reads the address it prints.
+fn start(cli: &Cli, extra: &[&str]) -> (Child, String) {
+    let mut child = cli
+        .command()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read");
+    let addr = line
+        .trim()
+        .strip_prefix("pressroom is serving on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("server did not stop within 5 s of SIGTERM");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_serves_sample_releases_and_stops_cleanly_on_sigterm() {
+    let cli = Cli::new();
+    let (mut child, addr) = start(&cli, &["--demo"]);
+
+    let listing = reqwest::get(format!("{addr}/")).await.expect("get");
+    let status = listing.status();
+    let html = listing.text().await.expect("body");
+
+    assert_eq!(status, 200);
+    assert!(html.contains("Norvia"), "the demo names its fictional ministry");
+    let page = pressroom_testkit::HtmlPage::parse(&html);
+    assert_eq!(page.texts(".release-item").len(), 20, "a full first page");
+    let first = page.attrs(".release-item-title a", "href")[0].clone();
+    let release = reqwest::get(format!("{addr}{first}")).await.expect("get");
+    assert_eq!(release.status(), 200);
+
+    let exit = terminate(&mut child);
+    assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
+    assert!(
+        !cli.dir.path().join("pressroom.db").exists(),
+        "the demo does not touch the configured database"
+    );
+}
+
+#[test]
+fn a_port_in_use_gives_a_one_line_error() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let cli = Cli::new();
+
+    let out = cli.run(&["serve", "--bind", &addr]);
+
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+    assert!(err.contains("in use"), "{err}");
+}
