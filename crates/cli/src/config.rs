@@ -6,8 +6,11 @@ use pressroom_render::SiteConfig;
 /// The default settings file, read when present and no other is named.
 const DEFAULT_FILE: &str = "pressroom.toml";
 
+/// Sets one setting from an environment variable's value.
+type Setter = fn(&mut SiteConfig, String);
+
 /// Environment variables that override single settings, for containers.
-const ENV_OVERRIDES: [(&str, fn(&mut SiteConfig, String)); 5] = [
+const ENV_OVERRIDES: [(&str, Setter); 5] = [
     ("PRESSROOM_SITE_NAME", |c, v| c.name = v),
     ("PRESSROOM_OPERATOR", |c, v| c.operator = v),
     ("PRESSROOM_FOOTER", |c, v| c.footer = v),

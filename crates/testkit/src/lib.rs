@@ -36,7 +36,9 @@ pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("open store"));
-    let clock = Arc::new(FixedClock::new(TEST_NOW.parse::<Timestamp>().expect("time")));
+    let clock = Arc::new(FixedClock::new(
+        TEST_NOW.parse::<Timestamp>().expect("time"),
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
@@ -148,7 +150,13 @@ impl HtmlPage {
     pub fn texts(&self, css: &str) -> Vec<String> {
         self.html
             .select(&Self::selector(css))
-            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 

@@ -25,7 +25,11 @@ pub struct Args {
 /// Releases read per store round trip.
 const BATCH: u32 = 1_000;
 
-pub async fn run(database: &str, config_file: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    database: &str,
+    config_file: Option<&Path>,
+    args: Args,
+) -> anyhow::Result<ExitCode> {
     let site = config::load(config_file, None)?;
     let store = db::open_store(database).await?;
     let sink: Box<dyn Write> = match &args.output {

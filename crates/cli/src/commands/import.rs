@@ -53,7 +53,10 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
                         done.report.len()
                     );
                     for entry in &done.report {
-                        println!("  {}:{}: {}: {}", entry.source, entry.line, entry.kind, entry.detail);
+                        println!(
+                            "  {}:{}: {}: {}",
+                            entry.source, entry.line, entry.kind, entry.detail
+                        );
                     }
                 }
                 Err(e) => {
@@ -76,7 +79,8 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
 /// The files under a path, in a stable order; a file named directly is
 /// taken whatever its ending.
 fn collect_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(root).with_context(|| format!("cannot read {}", root.display()))?;
+    let meta =
+        std::fs::metadata(root).with_context(|| format!("cannot read {}", root.display()))?;
     if meta.is_file() {
         return Ok(vec![root.to_path_buf()]);
     }

@@ -22,18 +22,25 @@ pub struct Args {
     demo: bool,
 }
 
-pub async fn run(database: &str, config_file: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    database: &str,
+    config_file: Option<&Path>,
+    args: Args,
+) -> anyhow::Result<ExitCode> {
     // Bind first: a port in use should fail before any other work.
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let addr = listener.local_addr().context("cannot read the bound address")?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
     let mut site = config::load(config_file, Some(format!("http://{addr}")))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     // The demo's temporary directory lives until the server stops.
     let (_demo_dir, store) = if args.demo {
-        let dir = tempfile::tempdir().context("cannot create a temporary directory for the demo")?;
+        let dir =
+            tempfile::tempdir().context("cannot create a temporary directory for the demo")?;
         let url = format!("sqlite://{}", dir.path().join("demo.db").display());
         let store = db::open_store(&url).await?;
         let imported = pressroom_newsroom::import_text(

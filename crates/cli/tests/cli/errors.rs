@@ -40,14 +40,22 @@ fn an_unwritable_database_path_gives_a_one_line_error() {
 
     let out = cli
         .command()
-        .args(["--database", "sqlite:///nonexistent-dir/sub/pressroom.db", "import", "r.txt"])
+        .args([
+            "--database",
+            "sqlite:///nonexistent-dir/sub/pressroom.db",
+            "import",
+            "r.txt",
+        ])
         .output()
         .expect("runs");
 
     assert!(!out.status.success());
     let err = stderr(&out);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: cannot open database sqlite:///nonexistent-dir/sub/pressroom.db"), "{err}");
+    assert!(
+        err.starts_with("error: cannot open database sqlite:///nonexistent-dir/sub/pressroom.db"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -70,5 +78,8 @@ fn the_database_can_come_from_the_environment_or_the_flag() {
 
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(cli.dir.path().join("other.db").exists());
-    assert!(cli.export().is_empty(), "PRESSROOM_DATABASE's store was not touched");
+    assert!(
+        cli.export().is_empty(),
+        "PRESSROOM_DATABASE's store was not touched"
+    );
 }

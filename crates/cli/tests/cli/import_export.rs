@@ -33,7 +33,12 @@ fn importing_the_seeds_stores_five_releases_with_every_field_right() {
     );
     let body = sanctions["body"].as_array().expect("body array");
     assert_eq!(body.len(), 5);
-    assert!(body[3].as_str().expect("text").contains("continue to seek to undermine"));
+    assert!(
+        body[3]
+            .as_str()
+            .expect("text")
+            .contains("continue to seek to undermine")
+    );
 
     let oman = releases
         .iter()
@@ -52,7 +57,18 @@ fn importing_the_seeds_stores_five_releases_with_every_field_right() {
             let p = p.as_str().expect("paragraph");
             assert!(!p.contains('□') && !p.contains("Website Management"), "{p}");
         }
-        for key in ["title", "kind", "issuer", "dateline", "date", "attribution", "body", "slug", "url", "status"] {
+        for key in [
+            "title",
+            "kind",
+            "issuer",
+            "dateline",
+            "date",
+            "attribution",
+            "body",
+            "slug",
+            "url",
+            "status",
+        ] {
             assert!(r.get(key).is_some(), "export lacks {key}");
         }
     }
@@ -68,7 +84,11 @@ fn importing_the_same_archive_again_changes_nothing() {
     let second = cli.run(&["import", path_str(&seeds)]);
 
     assert!(first.status.success() && second.status.success());
-    assert!(stdout(&second).contains("imported 0 new releases (6 already stored)"), "{}", stdout(&second));
+    assert!(
+        stdout(&second).contains("imported 0 new releases (6 already stored)"),
+        "{}",
+        stdout(&second)
+    );
     assert_eq!(cli.export(), before);
 }
 
@@ -76,25 +96,54 @@ fn importing_the_same_archive_again_changes_nothing() {
 fn a_file_that_is_not_a_release_is_named_with_its_line_and_the_others_still_import() {
     let cli = Cli::new();
     cli.write("archive/a-good.txt", ONE_RELEASE);
-    cli.write("archive/b-bad.txt", "\n\nthis is a shopping list\nmilk\neggs\n");
-    cli.write("archive/c-also-good.txt", &ONE_RELEASE.replace("A Valid Release", "Another Valid Release"));
+    cli.write(
+        "archive/b-bad.txt",
+        "\n\nthis is a shopping list\nmilk\neggs\n",
+    );
+    cli.write(
+        "archive/c-also-good.txt",
+        &ONE_RELEASE.replace("A Valid Release", "Another Valid Release"),
+    );
 
     let out = cli.run(&["import", "archive"]);
 
-    assert!(!out.status.success(), "a failed file makes the exit status non-zero");
+    assert!(
+        !out.status.success(),
+        "a failed file makes the exit status non-zero"
+    );
     let err = stderr(&out);
-    assert!(err.contains("archive/b-bad.txt:3:"), "names the file and line: {err}");
+    assert!(
+        err.contains("archive/b-bad.txt:3:"),
+        "names the file and line: {err}"
+    );
     assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(stdout(&out).contains("imported 2 new releases"), "{}", stdout(&out));
-    let titles: Vec<_> = cli.export().iter().map(|r| r["title"].to_string()).collect();
+    assert!(
+        stdout(&out).contains("imported 2 new releases"),
+        "{}",
+        stdout(&out)
+    );
+    let titles: Vec<_> = cli
+        .export()
+        .iter()
+        .map(|r| r["title"].to_string())
+        .collect();
     assert_eq!(titles.len(), 2, "nothing from the bad file: {titles:?}");
 }
 
 #[test]
 fn the_synthetic_generator_writes_releases_the_importer_reads() {
     let cli = Cli::new();
-    let gen = cli.run(&["bench", "generate", "--count", "40", "--format", "text", "--output", "corpus.txt"]);
-    assert!(gen.status.success(), "{}", stderr(&gen));
+    let generated = cli.run(&[
+        "bench",
+        "generate",
+        "--count",
+        "40",
+        "--format",
+        "text",
+        "--output",
+        "corpus.txt",
+    ]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
 
     let out = cli.run(&["import", "corpus.txt"]);
 
@@ -107,5 +156,9 @@ fn the_synthetic_generator_writes_releases_the_importer_reads() {
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
     assert_eq!(lines.len(), 25);
-    assert!(lines.iter().all(|l| l["body"].as_array().is_some_and(|b| !b.is_empty())));
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["body"].as_array().is_some_and(|b| !b.is_empty()))
+    );
 }

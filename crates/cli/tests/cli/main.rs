@@ -13,15 +13,24 @@ pub struct Cli {
     pub dir: tempfile::TempDir,
 }
 
-impl Cli {
-    pub fn new() -> Self {
+impl Default for Cli {
+    fn default() -> Self {
         Self {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
+}
+
+impl Cli {
+    pub fn new() -> Self {
+        Self::default()
+    }
 
     pub fn database(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("pressroom.db").display())
+        format!(
+            "sqlite://{}",
+            self.dir.path().join("pressroom.db").display()
+        )
     }
 
     pub fn command(&self) -> Command {

@@ -53,7 +53,10 @@ async fn the_demo_serves_sample_releases_and_stops_cleanly_on_sigterm() {
     let html = listing.text().await.expect("body");
 
     assert_eq!(status, 200);
-    assert!(html.contains("Norvia"), "the demo names its fictional ministry");
+    assert!(
+        html.contains("Norvia"),
+        "the demo names its fictional ministry"
+    );
     let page = pressroom_testkit::HtmlPage::parse(&html);
     assert_eq!(page.texts(".release-item").len(), 20, "a full first page");
     let first = page.attrs(".release-item-title a", "href")[0].clone();

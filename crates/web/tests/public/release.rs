@@ -14,24 +14,40 @@ async fn every_seed_release_page_shows_every_field() {
         assert_eq!(status, StatusCode::OK, "{}", seed.path);
         assert_eq!(page.text("h1"), seed.title);
         assert_eq!(page.text(".release-header .kind"), seed.kind);
-        assert_eq!(page.text(".release-meta .issuer"), "Office of the Spokesperson");
+        assert_eq!(
+            page.text(".release-meta .issuer"),
+            "Office of the Spokesperson"
+        );
         assert_eq!(page.text(".release-meta .dateline"), "Washington, DC");
         assert_eq!(page.text(".release-meta time"), seed.date_long);
-        assert_eq!(page.attrs(".release-meta time", "datetime"), [seed.date_iso]);
+        assert_eq!(
+            page.attrs(".release-meta time", "datetime"),
+            [seed.date_iso]
+        );
         match seed.attribution {
             Some(a) => assert_eq!(page.text(".attribution"), a),
             None => assert!(page.texts(".attribution").is_empty()),
         }
         let paragraphs = page.texts(".release-body p");
         assert_eq!(paragraphs.len(), seed.paragraphs, "{}", seed.title);
-        assert!(paragraphs[0].starts_with(seed.first_words), "{}", paragraphs[0]);
+        assert!(
+            paragraphs[0].starts_with(seed.first_words),
+            "{}",
+            paragraphs[0]
+        );
         for p in &paragraphs {
             assert!(!p.contains('□'), "stray glyph in {p}");
-            assert!(!p.contains("Office of Website Management"), "footer in body: {p}");
+            assert!(
+                !p.contains("Office of Website Management"),
+                "footer in body: {p}"
+            );
         }
         let canonical = format!("{}{}", app.address, seed.path);
         assert_eq!(page.attrs("link[rel=canonical]", "href"), [canonical]);
-        assert!(page.text(".site-footer").contains("should not be construed as an endorsement"));
+        assert!(
+            page.text(".site-footer")
+                .contains("should not be construed as an endorsement")
+        );
     }
 }
 

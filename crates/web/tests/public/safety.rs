@@ -14,7 +14,10 @@ async fn an_unknown_address_gets_a_real_404_page() {
 
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(page.text("h1"), "Page not found");
-    assert!(page.text(".site-footer").contains("endorsement"), "the 404 is a full page");
+    assert!(
+        page.text(".site-footer").contains("endorsement"),
+        "the 404 is a full page"
+    );
 }
 
 #[tokio::test]
@@ -30,7 +33,11 @@ async fn malformed_release_addresses_are_404s() {
         "/releases/2018/12/18/sanctions-announcement-on-russia",
         "/releases/2018/12/19/..%2F..%2Fetc%2Fpasswd",
     ] {
-        assert_eq!(app.get_release(path).await.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            app.get_release(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
 }
 
@@ -45,7 +52,10 @@ async fn an_unpublished_release_is_neither_listed_nor_reachable() {
             vec![ImportRecord {
                 content: draft,
                 fingerprint: "draft".into(),
-                source: Source { path: "x".into(), line: 1 },
+                source: Source {
+                    path: "x".into(),
+                    line: 1,
+                },
                 status: Status::Embargoed,
             }],
             app.clock.now(),
@@ -60,7 +70,11 @@ async fn an_unpublished_release_is_neither_listed_nor_reachable() {
     let (_, listing) = app.get_page("/").await;
 
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(page.text("h1"), "Page not found", "indistinguishable from a missing page");
+    assert_eq!(
+        page.text("h1"),
+        "Page not found",
+        "indistinguishable from a missing page"
+    );
     assert!(!listing.source.contains("Embargoed Statement"));
     assert_eq!(listing.text(".result-count"), "5 releases");
 }
@@ -77,7 +91,10 @@ async fn every_response_carries_the_security_headers() {
         assert!(csp.contains("object-src 'none'"), "{path}");
         assert!(csp.contains("base-uri 'none'"), "{path}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}");
-        assert!(!csp.contains("script-src"), "no script is allowed at all: {path}");
+        assert!(
+            !csp.contains("script-src"),
+            "no script is allowed at all: {path}"
+        );
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert!(h.contains_key("referrer-policy"), "{path}");
         assert_eq!(h["cross-origin-opener-policy"], "same-origin", "{path}");

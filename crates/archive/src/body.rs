@@ -1,0 +1,280 @@
+//! Body paragraphs: grouping lines, removing page boilerplate, and joining
+//! paragraphs that a dump broke mid-sentence.
+
+use crate::clean::{Line, normalize_words, strip_emphasis};
+use crate::header::ends_sentence;
+use crate::report::{ReportKind, Reporter};
+
+/// The footer every page of the 2017-2019 State Department site carried. It
+/// belongs to the site, not to any release.
+const SITE_FOOTER: &str = "The Office of Website Management, Bureau of Public Affairs, \
+    manages this site as a portal for information from the U.S. State Department. \
+    External links to other Internet sites should not be construed as an endorsement \
+    of the views or privacy policies contained therein.";
+
+/// How many opening words of the site footer identify it.
+const FOOTER_KEY_WORDS: usize = 5;
+
+/// One paragraph of body text and the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Para {
+    pub(crate) line: u32,
+    pub(crate) text: String,
+}
+
+/// Groups lines into paragraphs: blank lines separate them, hard-wrapped
+/// lines join with a space, and each list item is a paragraph of its own.
+pub(crate) fn paragraphs(lines: &[Line]) -> Vec<Para> {
+    let mut out: Vec<Para> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        if line.is_blank() {
+            open = false;
+            continue;
+        }
+        match out.last_mut() {
+            Some(p) if open && !is_list_item(&line.text) => {
+                p.text.push(' ');
+                p.text.push_str(&line.text);
+            }
+            _ => out.push(Para {
+                line: line.no,
+                text: line.text.clone(),
+            }),
+        }
+        open = true;
+    }
+    out
+}
+
+/// "• item", "- item", "1. item".
+fn is_list_item(s: &str) -> bool {
+    let mut chars = s.chars();
+    let first = chars.next();
+    let second = chars.next();
+    let bullet = matches!(
+        first,
+        Some('•' | '◦' | '▪' | '‣' | '·' | '-' | '*' | '–' | '—' | '■' | '●' | '○')
+    ) && second.is_some_and(char::is_whitespace);
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    let numbered = (1..=3).contains(&digits.len())
+        && s[digits.len()..].starts_with(['.', ')'])
+        && s[digits.len() + 1..].starts_with(' ');
+    bullet || numbered
+}
+
+/// A line of mirror or archive boilerplate that ends a release: "PRN:
+/// 2009/682", "ENDS", "# # #", an e-mail list footer.
+pub(crate) fn is_footer_line(s: &str) -> bool {
+    let s = strip_emphasis(s);
+    let lower = s.to_lowercase();
+    let prn = lower.strip_prefix("prn").is_some_and(|rest| {
+        let rest = rest.trim_start_matches(':').trim();
+        let (y, n) = rest.split_once('/').unwrap_or(("", ""));
+        y.len() == 4
+            && !n.is_empty()
+            && y.bytes().all(|b| b.is_ascii_digit())
+            && n.bytes().all(|b| b.is_ascii_digit())
+    });
+    prn || matches!(lower.as_str(), "ends" | "###" | "# # #" | "-30-" | "- 30 -")
+        || (lower.starts_with("this email was sent to ") && lower.contains("govdelivery"))
+        || lower.starts_with("read the original article on ")
+}
+
+/// Removes boilerplate and joins broken paragraphs, reporting each repair.
+pub(crate) fn repair(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    let paras = remove_site_footer(paras, report);
+    let paras = remove_trailing_footers(paras, report);
+    join_broken(paras, report)
+}
+
+/// Removes the site footer wherever it stands, also when a dump broke it into
+/// several paragraphs and wrapped parts of it in emphasis.
+fn remove_site_footer(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    let footer = normalize_words(SITE_FOOTER);
+    let footer: Vec<&str> = footer.split(' ').collect();
+    let words_of = |p: &Para| normalize_words(&p.text);
+    let mut out = Vec::with_capacity(paras.len());
+    let mut i = 0;
+    while i < paras.len() {
+        let first = words_of(&paras[i]);
+        let first: Vec<&str> = first.split(' ').collect();
+        let starts = first.len() >= FOOTER_KEY_WORDS && footer.starts_with(&first);
+        if !starts {
+            out.push(paras[i].clone());
+            i += 1;
+            continue;
+        }
+        let mut covered = first.len();
+        let mut j = i + 1;
+        while covered < footer.len() && j < paras.len() {
+            let next = words_of(&paras[j]);
+            let next: Vec<&str> = next.split(' ').collect();
+            if next.is_empty() || !footer[covered..].starts_with(&next) {
+                break;
+            }
+            covered += next.len();
+            j += 1;
+        }
+        let text: Vec<&str> = paras[i..j].iter().map(|p| p.text.as_str()).collect();
+        report.add(
+            paras[i].line,
+            ReportKind::RemovedFooter,
+            format!("site footer: {}", text.join(" / ")),
+        );
+        i = j;
+    }
+    out
+}
+
+fn remove_trailing_footers(mut paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    let mut removed = Vec::new();
+    while let Some(last) = paras.last() {
+        if !is_footer_line(&last.text) {
+            break;
+        }
+        removed.extend(paras.pop());
+    }
+    for p in removed.into_iter().rev() {
+        report.add(p.line, ReportKind::RemovedFooter, p.text);
+    }
+    paras
+}
+
+/// Words no sentence ends on: a paragraph ending in one was cut short.
+const DANGLING_WORDS: &str = "\
+    a an and as at between but by for from has have her his in \
+    including into is its nor of on or our than that the their these this those to was were \
+    which with";
+
+/// Whether a paragraph stops mid-sentence for sure: after a comma or a word
+/// like "and" or "the".
+fn dangles(s: &str) -> bool {
+    let s = s.trim_end();
+    s.ends_with(',')
+        || s.rsplit(char::is_whitespace).next().is_some_and(|w| {
+            let w = w.to_lowercase();
+            DANGLING_WORDS.split_whitespace().any(|d| d == w)
+        })
+}
+
+/// Joins a paragraph that does not end a sentence with the next one when the
+/// next starts in lower case, or the first stops on a word like "and": a
+/// blank line inserted mid-sentence by a dump. List items are never joined.
+fn join_broken(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    let mut out: Vec<Para> = Vec::with_capacity(paras.len());
+    for p in paras {
+        if let Some(prev) = out.last_mut()
+            && !ends_sentence(&prev.text)
+            && !is_list_item(&p.text)
+            && (p.text.chars().next().is_some_and(char::is_lowercase) || dangles(&prev.text))
+        {
+            report.add(
+                p.line,
+                ReportKind::JoinedBrokenParagraph,
+                format!(
+                    "joined to the paragraph of line {}: \"...{}\" + \"{}...\"",
+                    prev.line,
+                    tail(&prev.text, 30),
+                    head(&p.text, 30)
+                ),
+            );
+            prev.text.push(' ');
+            prev.text.push_str(&p.text);
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn head(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+fn tail(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    s.chars().skip(count.saturating_sub(n)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<Line> {
+        text.split('\n')
+            .enumerate()
+            .map(|(i, t)| Line {
+                no: u32::try_from(i + 1).unwrap(),
+                text: t.trim().to_owned(),
+            })
+            .collect()
+    }
+
+    fn repaired(text: &str) -> (Vec<String>, Vec<ReportKind>) {
+        let mut r = Reporter::new("t");
+        let ps = repair(paragraphs(&lines(text)), &mut r);
+        (
+            ps.into_iter().map(|p| p.text).collect(),
+            r.entries.iter().map(|e| e.kind).collect(),
+        )
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_list_items_stay_apart() {
+        let (ps, _) = repaired("One\ntwo.\n\nIntro:\n• a;\n• b\ncontinued\n1. first");
+        assert_eq!(
+            ps,
+            ["One two.", "Intro:", "• a;", "• b continued", "1. first"]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_broken_mid_sentence_is_joined() {
+        let (ps, kinds) = repaired("Operations continue\n\nto seek to undermine.\n\nNext.");
+        assert_eq!(ps, ["Operations continue to seek to undermine.", "Next."]);
+        assert_eq!(kinds, [ReportKind::JoinedBrokenParagraph]);
+    }
+
+    #[test]
+    fn a_paragraph_cut_after_and_is_joined_even_before_a_capital() {
+        let (ps, _) = repaired("stops in London, U.K.; Rome, Italy; and\n\nBrussels, Belgium.");
+        assert_eq!(
+            ps,
+            ["stops in London, U.K.; Rome, Italy; and Brussels, Belgium."]
+        );
+        let (ps, _) = repaired("Funds:\n• $3 million to the ICRC; and\n• $500,000 to OCHA.");
+        assert_eq!(ps.len(), 3);
+    }
+
+    #[test]
+    fn finished_sentences_and_capitals_are_not_joined() {
+        let (ps, _) = repaired("Ends here.\n\nlower start\n\nNo stop\n\nCapital start");
+        assert_eq!(
+            ps,
+            ["Ends here.", "lower start", "No stop", "Capital start"]
+        );
+    }
+
+    #[test]
+    fn the_site_footer_is_removed_even_when_split_and_italic() {
+        let text = "Body.\n\nThe Office of Website Management, Bureau of Public Affairs, manages this site\n\n\
+            *as a portal for information from the U.S. State Department.\nExternal links to other \
+            Internet sites should not be construed as an\nendorsement of the views or privacy \
+            policies contained therein.*";
+        let (ps, kinds) = repaired(text);
+        assert_eq!(ps, ["Body."]);
+        assert_eq!(kinds, [ReportKind::RemovedFooter]);
+    }
+
+    #[test]
+    fn trailing_boilerplate_is_removed() {
+        let (ps, kinds) = repaired("Body.\n\nPRN: 2009/682");
+        assert_eq!(ps, ["Body."]);
+        assert_eq!(kinds, [ReportKind::RemovedFooter]);
+        let (ps, _) = repaired("Body.\n\nENDS");
+        assert_eq!(ps, ["Body."]);
+        let (ps, _) = repaired("PRN: 2009/682 was cited.\n\nBody.");
+        assert_eq!(ps.len(), 2);
+    }
+}

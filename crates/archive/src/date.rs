@@ -1,0 +1,186 @@
+use jiff::civil::Date;
+use pressroom_domain::ReleaseDate;
+
+use crate::clean::strip_emphasis;
+
+/// A line that has the shape of a date: either a date, or something that was
+/// surely meant as one ("Decembr 19, 2018", "February 30, 2018") and must be
+/// reported rather than read as body text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DateLine {
+    Valid(ReleaseDate),
+    Invalid(String),
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Reads a whole line as a date: "December 19, 2018", "Dec. 19, 2018",
+/// "19 December 2018", "2018-12-19". Returns `None` when the line is not
+/// shaped like a date at all.
+pub(crate) fn parse_date_line(line: &str) -> Option<DateLine> {
+    let s = strip_emphasis(line);
+    if s.is_empty() || s.chars().count() > 40 {
+        return None;
+    }
+    if let Some(parts) = iso_parts(s) {
+        return Some(from_parts(s, parts));
+    }
+    let cleaned = s.replace(',', " ");
+    let tokens: Vec<&str> = cleaned.split_whitespace().collect();
+    let [a, b, c] = tokens.as_slice() else {
+        return None;
+    };
+    let year = year_token(c)?;
+    let (month_word, day_word) = if is_month_shaped(a) {
+        (*a, *b)
+    } else if is_month_shaped(b) {
+        (*b, *a)
+    } else {
+        return None;
+    };
+    let day = day_token(day_word)?;
+    let Some(month) = month_number(month_word) else {
+        return Some(DateLine::Invalid(format!(
+            "{month_word:?} is not the name of a month"
+        )));
+    };
+    Some(from_parts(s, (year, month, day)))
+}
+
+fn from_parts(s: &str, (year, month, day): (i16, i8, i8)) -> DateLine {
+    match Date::new(year, month, day) {
+        Ok(date) => match ReleaseDate::from_date(date) {
+            Ok(d) => DateLine::Valid(d),
+            Err(e) => DateLine::Invalid(e.to_string()),
+        },
+        Err(_) => DateLine::Invalid(format!("{s:?} is not a day of the calendar")),
+    }
+}
+
+/// "2018-12-19" (month and day may have one digit).
+fn iso_parts(s: &str) -> Option<(i16, i8, i8)> {
+    let mut it = s.split('-');
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some()
+        || y.len() != 4
+        || !(1..=2).contains(&m.len())
+        || !(1..=2).contains(&d.len())
+        || ![y, m, d]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
+}
+
+fn year_token(t: &str) -> Option<i16> {
+    let t = t.strip_suffix('.').unwrap_or(t);
+    (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
+}
+
+/// "19", "19th", "1st".
+fn day_token(t: &str) -> Option<i8> {
+    let digits: &str = t.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
+    let suffix = &t[digits.len()..];
+    let suffix = suffix
+        .strip_suffix('.')
+        .unwrap_or(suffix)
+        .to_ascii_lowercase();
+    if !(1..=2).contains(&digits.len())
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || !["", "st", "nd", "rd", "th"].contains(&suffix.as_str())
+    {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A word that begins like a month name ("Dec", "Decembr"): enough to say
+/// the line was meant as a date.
+fn is_month_shaped(t: &str) -> bool {
+    let w = t.strip_suffix('.').unwrap_or(t).to_lowercase();
+    let head: String = w.chars().take(3).collect();
+    (3..=10).contains(&w.chars().count())
+        && w.chars().all(|c| c.is_alphabetic())
+        && MONTHS.iter().any(|m| m.starts_with(&head))
+}
+
+/// The month's number for its full name, a 3-letter abbreviation (with or
+/// without a full stop) or "Sept".
+fn month_number(t: &str) -> Option<i8> {
+    let w = t.strip_suffix('.').unwrap_or(t).to_lowercase();
+    let pos = MONTHS.iter().position(|m| {
+        *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september")
+    })?;
+    i8::try_from(pos + 1).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> Option<String> {
+        match parse_date_line(s)? {
+            DateLine::Valid(d) => Some(d.to_string()),
+            DateLine::Invalid(why) => Some(format!("invalid: {why}")),
+        }
+    }
+
+    #[test]
+    fn the_printed_forms_parse() {
+        for s in [
+            "December 19, 2018",
+            "Dec. 19, 2018",
+            "Dec 19 2018",
+            "19 December 2018",
+            "19 Dec. 2018",
+            "2018-12-19",
+            "December 19th, 2018",
+            "*December 19, 2018*",
+        ] {
+            assert_eq!(iso(s).as_deref(), Some("2018-12-19"), "{s}");
+        }
+        assert_eq!(iso("Sept. 5, 2018").as_deref(), Some("2018-09-05"));
+        assert_eq!(iso("May 10, 2012").as_deref(), Some("2012-05-10"));
+        assert_eq!(iso("2018-1-5").as_deref(), Some("2018-01-05"));
+    }
+
+    #[test]
+    fn lines_that_are_not_dates_are_none() {
+        for s in [
+            "Washington, DC",
+            "Media Note",
+            "3 Sep",
+            "Friday, March 14, 2014",
+            "03/14/2014 07:23 AM EDT",
+            "Section 23, 2018",
+            "The meeting on December 19, 2018 was held.",
+        ] {
+            assert_eq!(iso(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn date_shaped_mistakes_are_invalid_not_ignored() {
+        assert!(iso("Decembr 19, 2018").unwrap().starts_with("invalid"));
+        assert!(iso("February 30, 2018").unwrap().starts_with("invalid"));
+        assert!(iso("2018-13-01").unwrap().starts_with("invalid"));
+        assert!(iso("January 1, 1850").unwrap().contains("before 1900"));
+    }
+}

@@ -1,0 +1,99 @@
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use pressroom_domain::ReleaseContent;
+use sha2::{Digest, Sha256};
+
+use crate::clean::normalize_words;
+use crate::parse::ParsedRelease;
+
+/// Identifies a release whatever its formatting: the hex SHA-256 of its
+/// normalized title, its ISO date and its normalized body text, one per line.
+/// Normalizing keeps only lower-case letters and digits, with words joined by
+/// one space, so quotes, markup and paragraph breaks do not matter. Kind,
+/// issuer and dateline are left out because copies of one release print them
+/// differently (or not at all).
+pub fn fingerprint(content: &ReleaseContent) -> String {
+    let body: Vec<&str> = content.body.texts().collect();
+    let canonical = format!(
+        "{}\n{}\n{}",
+        normalize_words(content.title.as_str()),
+        content.date.date(),
+        normalize_words(&body.join(" "))
+    );
+    let digest = Sha256::digest(canonical.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+/// Splits releases into the first of each fingerprint and the later copies,
+/// both in input order. The copies are returned, not dropped, so the caller
+/// can record where else each release was found.
+pub fn dedup(releases: Vec<ParsedRelease>) -> (Vec<ParsedRelease>, Vec<ParsedRelease>) {
+    let mut seen = HashSet::new();
+    let (mut first, mut copies) = (Vec::new(), Vec::new());
+    for r in releases {
+        if seen.insert(r.fingerprint.clone()) {
+            first.push(r);
+        } else {
+            copies.push(r);
+        }
+    }
+    (first, copies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pressroom_domain::{Body, Kind, Language, ReleaseDate, Title};
+
+    fn content(title: &str, body: &[&str], kind: Option<Kind>) -> ReleaseContent {
+        ReleaseContent {
+            title: Title::parse(title).unwrap(),
+            kind,
+            issuer: None,
+            dateline: None,
+            date: ReleaseDate::parse_iso("2018-12-19").unwrap(),
+            attribution: None,
+            body: Body::from_texts(body).unwrap(),
+            language: Language::default(),
+        }
+    }
+
+    #[test]
+    fn formatting_does_not_change_the_fingerprint() {
+        let a = content("Pompeo's Meeting", &["One two.", "Three."], None);
+        let b = content(
+            "POMPEO’S  MEETING",
+            &["One *two*.  Three."],
+            Some(Kind::Readout),
+        );
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(fingerprint(&a).len(), 64);
+    }
+
+    #[test]
+    fn different_text_changes_the_fingerprint() {
+        let a = content("Pompeo's Meeting", &["One two."], None);
+        assert_ne!(
+            fingerprint(&a),
+            fingerprint(&content("Pompeo's Meeting", &["One three."], None))
+        );
+        assert_ne!(
+            fingerprint(&a),
+            fingerprint(&content("Pompeo's Meetings", &["One two."], None))
+        );
+    }
+
+    #[test]
+    fn the_canonical_text_is_what_the_contract_says() {
+        let a = content("A b", &["C."], None);
+        let expected = Sha256::digest(b"a b\n2018-12-19\nc");
+        let hex: String = expected.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(fingerprint(&a), hex);
+    }
+}

@@ -1,0 +1,295 @@
+use pressroom_domain::{
+    Attribution, Body, Dateline, Issuer, IssuerType, Kind, Language, Paragraph, ReleaseContent,
+    Title,
+};
+
+use crate::body::{self, Para};
+use crate::clean::{self, Line, strip_emphasis};
+use crate::date::DateLine;
+use crate::error::{LineProblem, ParseError, Problem};
+use crate::fingerprint::fingerprint;
+use crate::header::{
+    self, Header, IssuerLines, clean_title, is_kind_label, is_name, is_name_comma_role, is_office,
+    is_place, is_role, title_acceptable, title_text,
+};
+use crate::report::{ReportEntry, ReportKind, Reporter};
+
+/// The releases of one file and the report of what was repaired or left
+/// unplaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedFile {
+    pub releases: Vec<ParsedRelease>,
+    pub report: Vec<ReportEntry>,
+}
+
+/// One release read from a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedRelease {
+    pub content: ReleaseContent,
+    /// See [`fingerprint`](crate::fingerprint()).
+    pub fingerprint: String,
+    /// The 1-based line where this release's header (its title) starts.
+    pub line: u32,
+}
+
+/// Parse one file's text (already read, UTF-8). `source` is the path label
+/// used in errors and the report.
+///
+/// All or nothing: if any release in the file cannot be read, the error names
+/// its line and no release of the file is returned.
+pub fn parse_text(source: &str, text: &str) -> Result<ParsedFile, ParseError> {
+    let mut report = Reporter::new(source);
+    let releases = parse_lines(text, &mut report).map_err(|p| p.in_file(source))?;
+    let mut report = report.entries;
+    // Steps report in their own order; readers want the file's order.
+    report.sort_by_key(|e| e.line);
+    Ok(ParsedFile { releases, report })
+}
+
+fn parse_lines(text: &str, report: &mut Reporter<'_>) -> Result<Vec<ParsedRelease>, LineProblem> {
+    let lines = clean::lines(text, report);
+    let headers = header::find_headers(&lines)?;
+    let Some(first) = headers.first() else {
+        check_no_dateless_header(&lines)?;
+        let line = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
+        return Err(Problem::NoRelease.at(line));
+    };
+
+    let before = &lines[..first.region_start];
+    check_no_dateless_header(before)?;
+    for p in body::paragraphs(before) {
+        report.add(p.line, ReportKind::Unplaced, p.text);
+    }
+
+    let mut releases = Vec::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        let end = headers
+            .get(i + 1)
+            .map_or(lines.len(), |next| next.region_start);
+        let body_lines = &lines[h.body_start.min(end)..end];
+        check_no_dateless_header(body_lines)?;
+        releases.push(build(&lines, h, body_lines, report)?);
+    }
+    Ok(releases)
+}
+
+/// A kind line followed by an issuer or dateline, under a title, that no date
+/// line anchored: a release whose date is missing or unreadable. Reading it as
+/// body text of the release before it would silently merge two releases.
+fn check_no_dateless_header(lines: &[Line]) -> Result<(), LineProblem> {
+    let nonblank: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
+    for w in nonblank.windows(3) {
+        let [title, kind, next] = w else { continue };
+        let n = next.text.as_str();
+        let fieldish = is_office(n) || is_name(n) || is_name_comma_role(n) || is_place(n);
+        if is_kind_label(&kind.text) && fieldish && title_acceptable(&title.text) {
+            return Err(Problem::NoDate(kind.text.clone()).at(kind.no));
+        }
+    }
+    Ok(())
+}
+
+fn build(
+    lines: &[Line],
+    h: &Header,
+    body_lines: &[Line],
+    report: &mut Reporter<'_>,
+) -> Result<ParsedRelease, LineProblem> {
+    let line_no = |i: usize| lines[i].no;
+    let text = |i: usize| strip_emphasis(&lines[i].text);
+    let title_line = h.title.first().map_or(1, |&i| line_no(i));
+
+    if let Some(r) = h.repeated_title {
+        report.add(line_no(r), ReportKind::RepeatedTitle, lines[r].text.clone());
+    }
+    let (title_raw, repairs) = clean_title(&title_text(lines, &h.title));
+    for (kind, detail) in repairs {
+        report.add(title_line, kind, detail);
+    }
+    let title = Title::parse(&title_raw).map_err(|e| Problem::from(e).at(title_line))?;
+
+    let kind = match h.kind {
+        Some(k) => Some(Kind::parse(text(k)).map_err(|e| Problem::from(e).at(line_no(k)))?),
+        None => kind_from_title(title.as_str()).inspect(|k| {
+            report.add(
+                title_line,
+                ReportKind::KindFromTitle,
+                format!("no kind line; {k:?} taken from the title"),
+            );
+        }),
+    };
+
+    let issuer = h
+        .issuer
+        .as_ref()
+        .map(|iss| {
+            let at = line_no(iss.first_line());
+            let parsed = match iss {
+                IssuerLines::Line(i) if is_name_comma_role(text(*i)) => {
+                    Issuer::with_type(text(*i), IssuerType::Person)
+                }
+                IssuerLines::Line(i) => Issuer::parse(text(*i)),
+                IssuerLines::Person { name, role } => {
+                    if is_role(text(*role)) {
+                        Issuer::person(text(*name), text(*role))
+                    } else {
+                        Issuer::with_type(text(*name), IssuerType::Person)
+                    }
+                }
+                IssuerLines::By(_, rest) => Issuer::parse(rest),
+            };
+            parsed.map_err(|e| Problem::from(e).at(at))
+        })
+        .transpose()?;
+
+    let dateline = h
+        .dateline
+        .map(|d| Dateline::parse(text(d)).map_err(|e| Problem::from(e).at(line_no(d))))
+        .transpose()?;
+
+    for &i in &h.not_kept {
+        report.add(
+            line_no(i),
+            ReportKind::HeaderLineNotKept,
+            lines[i].text.clone(),
+        );
+    }
+
+    let date = match &h.date {
+        DateLine::Valid(d) => d.clone(),
+        DateLine::Invalid(why) => {
+            return Err(Problem::BadDate {
+                line: lines[h.date_line].text.clone(),
+                why: why.clone(),
+            }
+            .at(line_no(h.date_line)));
+        }
+    };
+
+    let attribution = h
+        .attribution
+        .map(|a| Attribution::parse(text(a)).map_err(|e| Problem::from(e).at(line_no(a))))
+        .transpose()?;
+
+    let paras = body::repair(body::paragraphs(body_lines), report);
+    let body = body_of(&paras, title.as_str(), title_line)?;
+
+    let content = ReleaseContent {
+        title,
+        kind,
+        issuer,
+        dateline,
+        date,
+        attribution,
+        body,
+        language: Language::default(),
+    };
+    Ok(ParsedRelease {
+        fingerprint: fingerprint(&content),
+        content,
+        line: title_line,
+    })
+}
+
+fn body_of(paras: &[Para], title: &str, title_line: u32) -> Result<Body, LineProblem> {
+    if paras.is_empty() {
+        return Err(Problem::NoBody(title.to_owned()).at(title_line));
+    }
+    let parsed = paras
+        .iter()
+        .map(|p| Paragraph::parse(&p.text).map_err(|e| Problem::from(e).at(p.line)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Body::new(parsed).map_err(|e| Problem::from(e).at(title_line))
+}
+
+/// Remarks pages of the 2009-2017 archive print no kind line; their titles
+/// begin with the kind ("Remarks With Russian Foreign Minister ...").
+fn kind_from_title(title: &str) -> Option<Kind> {
+    title
+        .split_whitespace()
+        .next()
+        .filter(|w| *w == "Remarks")
+        .map(|_| Kind::Remarks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = "Sanctions Announcement on Russia\n\nMedia Note\nOffice of the Spokesperson\n\n\
+        Washington, DC\nDecember 19, 2018\n\nToday, the Departments acted.\n";
+
+    #[test]
+    fn a_plain_release_parses() {
+        let f = parse_text("a.txt", ONE).unwrap();
+        assert_eq!(f.releases.len(), 1);
+        let r = &f.releases[0];
+        assert_eq!(r.line, 1);
+        assert_eq!(r.content.kind, Some(Kind::MediaNote));
+        assert_eq!(r.content.date.to_string(), "2018-12-19");
+        assert!(f.report.is_empty(), "{:?}", f.report);
+    }
+
+    #[test]
+    fn text_before_the_first_header_is_reported_unplaced() {
+        let text = format!("site chrome\nmore chrome\n\n{ONE}");
+        let f = parse_text("a.txt", &text).unwrap();
+        assert_eq!(f.releases[0].line, 4);
+        assert_eq!(f.report.len(), 1);
+        assert_eq!(f.report[0].kind, ReportKind::Unplaced);
+        assert_eq!(f.report[0].line, 1);
+        assert_eq!(f.report[0].detail, "site chrome more chrome");
+    }
+
+    #[test]
+    fn a_two_line_byline_becomes_a_person() {
+        let text = "Mexican Independence Day\n\nPress Statement\nHillary Rodham Clinton\n\
+            Secretary of State\nWashington, DC\nSeptember 15, 2009\n\nOn behalf of all.\n";
+        let f = parse_text("a.txt", text).unwrap();
+        let issuer = f.releases[0].content.issuer.clone().unwrap();
+        assert_eq!(
+            issuer.as_str(),
+            "Hillary Rodham Clinton, Secretary of State"
+        );
+        assert_eq!(issuer.issuer_type(), IssuerType::Person);
+    }
+
+    #[test]
+    fn whatever_stands_between_kind_and_dateline_is_the_issuer() {
+        let text = "Statement on Ukraine\n\nStatement\nThe White House\nWashington, DC\n\
+            March 1, 2022\n\nWe stand with Ukraine.\n";
+        let f = parse_text("a.txt", text).unwrap();
+        let c = &f.releases[0].content;
+        assert_eq!(c.title.as_str(), "Statement on Ukraine");
+        assert_eq!(c.issuer.as_ref().unwrap().as_str(), "The White House");
+
+        let text = "Title Here\n\nPress Statement\nSecretary of State\nWashington, DC\n\
+            March 1, 2022\n\nText.\n";
+        let f = parse_text("a.txt", text).unwrap();
+        let c = &f.releases[0].content;
+        assert_eq!(c.title.as_str(), "Title Here");
+        assert_eq!(c.issuer.as_ref().unwrap().as_str(), "Secretary of State");
+        assert_eq!(c.issuer.as_ref().unwrap().issuer_type(), IssuerType::Person);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_kept_as_written() {
+        let text = "Graffiti at Syrian Embassy\n\nTaken Question\nOffice of the Spokesperson\n\
+            Washington, DC\nMarch 20, 2012\n\nQUESTION: Was there?\n";
+        let f = parse_text("a.txt", text).unwrap();
+        assert_eq!(
+            f.releases[0].content.kind,
+            Some(Kind::Other("Taken Question".into()))
+        );
+    }
+
+    #[test]
+    fn a_header_without_a_date_is_an_error_not_body_text() {
+        let text = format!(
+            "{ONE}\nSecond Release\n\nMedia Note\nOffice of the Spokesperson\nWashington, DC\n\nBody.\n"
+        );
+        let e = parse_text("a.txt", &text).unwrap_err();
+        assert_eq!(e.line, 13);
+        assert!(e.reason.contains("no date line"), "{e}");
+    }
+}

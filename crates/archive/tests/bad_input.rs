@@ -1,0 +1,122 @@
+//! Bad input gets a clear error naming the file and line, and a file is all
+//! or nothing.
+
+use pressroom_archive::parse_text;
+
+const NO_RELEASE: &str =
+    "no release found: expected a title line followed by a kind, an issuer and a date";
+
+const GOOD: &str = "Sanctions Announcement on Russia\n\nMedia Note\nOffice of the Spokesperson\n\n\
+    Washington, DC\nDecember 19, 2018\n\nToday, the Departments acted.\n";
+
+#[test]
+fn text_that_is_no_release_is_an_error_at_its_first_line() {
+    let e = parse_text("notes.txt", "hello world\nthis is not a release\n").unwrap_err();
+    assert_eq!(e.source, "notes.txt");
+    assert_eq!(e.line, 1);
+    assert_eq!(e.reason, NO_RELEASE);
+    assert_eq!(e.to_string(), format!("notes.txt:1: {NO_RELEASE}"));
+
+    let e = parse_text("notes.txt", "\n\n  \nhello world\n").unwrap_err();
+    assert_eq!(e.line, 4);
+}
+
+#[test]
+fn an_empty_file_is_an_error_at_line_one() {
+    for text in ["", "\n\n\n", "   "] {
+        let e = parse_text("empty.txt", text).unwrap_err();
+        assert_eq!((e.line, e.reason.as_str()), (1, NO_RELEASE), "{text:?}");
+    }
+}
+
+#[test]
+fn binary_junk_is_an_error_not_a_panic() {
+    let bytes: Vec<u8> = (0..2048u32)
+        .map(|i| u8::try_from((i * 7919 + 13) % 251).unwrap())
+        .collect();
+    let text = String::from_utf8_lossy(&bytes);
+    let e = parse_text("image.png", &text).unwrap_err();
+    assert_eq!(e.reason, NO_RELEASE);
+    assert!(e.line >= 1);
+}
+
+#[test]
+fn an_unreadable_date_names_its_line() {
+    let text = GOOD.replace("December 19, 2018", "Decembr 19, 2018");
+    let e = parse_text("a.txt", &text).unwrap_err();
+    assert_eq!(e.line, 7);
+    assert_eq!(
+        e.to_string(),
+        "a.txt:7: date line \"Decembr 19, 2018\" is not a date: \"Decembr\" is not the name of a month"
+    );
+
+    let text = GOOD.replace("December 19, 2018", "February 30, 2018");
+    let e = parse_text("a.txt", &text).unwrap_err();
+    assert_eq!(e.line, 7);
+    assert!(e.reason.contains("not a day of the calendar"), "{e}");
+}
+
+#[test]
+fn a_header_without_any_date_is_an_error() {
+    let text = GOOD.replace("December 19, 2018\n", "");
+    let e = parse_text("a.txt", &text).unwrap_err();
+    assert_eq!(e.line, 3);
+    assert!(
+        e.reason.starts_with("release header has no date line"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_title_the_domain_rejects_is_an_error_with_the_field_text() {
+    let long = "Long ".repeat(100);
+    let text = GOOD.replace("Sanctions Announcement on Russia", long.trim());
+    let e = parse_text("a.txt", &text).unwrap_err();
+    assert_eq!(e.line, 1);
+    assert_eq!(
+        e.reason,
+        "title is 499 characters long; at most 400 are allowed"
+    );
+}
+
+#[test]
+fn a_header_without_a_title_is_an_error() {
+    let text = "Taken Question\nOffice of the Spokesperson\nWashington, DC\nJuly 8, 2011\n\n\
+        QUESTION: Does U.S. law require notification?\n";
+    let e = parse_text("a.txt", text).unwrap_err();
+    assert_eq!(e.line, 1);
+    assert_eq!(e.reason, "release header has no title line above it");
+}
+
+#[test]
+fn a_date_before_1900_is_rejected_by_the_domain() {
+    let text = GOOD.replace("December 19, 2018", "December 19, 1850");
+    let e = parse_text("a.txt", &text).unwrap_err();
+    assert_eq!(e.line, 7);
+    assert!(e.reason.contains("before 1900"), "{e}");
+}
+
+#[test]
+fn one_bad_release_fails_the_whole_file() {
+    let bad = GOOD
+        .replace("Sanctions Announcement on Russia", "Second Release")
+        .replace("December 19, 2018", "December 45, 2018");
+    let text = format!("{GOOD}\n{bad}");
+    let e = parse_text("two.txt", &text).unwrap_err();
+    assert_eq!(e.line, 17);
+    assert!(parse_text("one.txt", GOOD).is_ok());
+}
+
+#[test]
+fn a_header_with_no_body_is_an_error() {
+    let text = GOOD.replace("Today, the Departments acted.\n", "");
+    let e = parse_text("a.txt", &text).unwrap_err();
+    assert_eq!(e.line, 1);
+    assert!(e.reason.contains("has no body text"), "{e}");
+}
+
+#[test]
+fn a_footer_is_not_a_body() {
+    let text = GOOD.replace("Today, the Departments acted.\n", "PRN: 2018/1234\n");
+    assert!(parse_text("a.txt", &text).is_err());
+}
