@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::text::check_length;
+use crate::text::{single_line, text_newtype};
 
 /// One paragraph of a release body, in Markdown. Line breaks inside it are
 /// folded to spaces: a paragraph is one block of text.
@@ -12,41 +12,14 @@ pub struct Paragraph(String);
 impl Paragraph {
     pub const MAX_CHARS: usize = 20_000;
 
+    /// Line breaks inside a paragraph are hard wraps, folded like any other
+    /// run of white space.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let mut out = String::with_capacity(input.len());
-        for word in input.split_whitespace() {
-            if let Some(c) = word.chars().find(|c| c.is_control()) {
-                return Err(FieldError::ControlCharacter {
-                    field: "paragraph",
-                    code: c as u32,
-                });
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-        check_length("paragraph", &out, Self::MAX_CHARS)?;
-        Ok(Self(out))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+        single_line("paragraph", input, Self::MAX_CHARS).map(Self)
     }
 }
 
-impl TryFrom<String> for Paragraph {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Paragraph> for String {
-    fn from(p: Paragraph) -> String {
-        p.0
-    }
-}
+text_newtype!(Paragraph);
 
 /// The body of a release: one or more Markdown paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

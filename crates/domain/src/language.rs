@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::text::text_newtype;
 
 /// The language of a release as a BCP 47 tag ("en", "fr", "pt-BR"),
 /// normalized to lower-case language and upper-case region.
@@ -37,34 +38,13 @@ impl Language {
         }
         Ok(Self(out))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_newtype!(Language);
 
 impl Default for Language {
     fn default() -> Self {
         Self("en".to_owned())
-    }
-}
-
-impl std::fmt::Display for Language {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Language {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Language> for String {
-    fn from(l: Language) -> String {
-        l.0
     }
 }
 

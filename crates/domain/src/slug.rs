@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::text::text_newtype;
 
 /// The last part of a release's URL: lower-case ASCII letters, digits and
 /// single hyphens, made from the title. Readable, stable, and safe in a path.
@@ -80,11 +81,9 @@ impl Slug {
         }
         Self(base + &suffix)
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_newtype!(Slug);
 
 /// Folds a character to ASCII where a reader would: accents dropped, the
 /// Nordic and German letters spelled out.
@@ -117,25 +116,6 @@ fn fold(c: char) -> impl Iterator<Item = char> {
     };
     let single = if s.is_empty() { Some(c) } else { None };
     s.chars().chain(single)
-}
-
-impl std::fmt::Display for Slug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Slug {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Slug> for String {
-    fn from(s: Slug) -> String {
-        s.0
-    }
 }
 
 #[cfg(test)]
