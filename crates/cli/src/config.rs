@@ -121,7 +121,10 @@ mod tests {
         assert_eq!(c.allowed_domains, ["gov", ".norvia.example"]);
         std::fs::write(&p, "allowed_domains = [\"https://un.org/\"]\n").unwrap();
         let e = format!("{:#}", load(Some(&p), None).unwrap_err());
-        assert!(e.contains("\"https://un.org/\" is not a domain name"), "{e}");
+        assert!(
+            e.contains("\"https://un.org/\" is not a domain name"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use markdown::{body_to_html, links_in, markdown_to_html};
 pub use pages::{
     ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
     HistoryEntry, ListingItem, ListingPage, MONTHS, NeighbourLink, Pagination, ReleasePage,
-    RenderError, month_name, moment,
+    RenderError, moment, month_name,
 };
 pub use site::SiteConfig;
 

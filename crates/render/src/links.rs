@@ -39,10 +39,12 @@ impl LinkPolicy {
         if self.own_host.as_deref() == Some(host.as_str()) {
             return false;
         }
-        !self
-            .allowed
-            .iter()
-            .any(|d| host == *d || host.strip_suffix(d.as_str()).is_some_and(|s| s.ends_with('.')))
+        !self.allowed.iter().any(|d| {
+            host == *d
+                || host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|s| s.ends_with('.'))
+        })
     }
 
     /// The href to print for a body link: the notice for outside addresses,
@@ -94,7 +96,10 @@ mod tests {
         assert!(!p.needs_notice("https://www.state.gov/x"));
         assert!(!p.needs_notice("https://un.org/"));
         assert!(!p.needs_notice("https://news.un.org/en"));
-        assert!(p.needs_notice("https://notun.org/"), "a suffix is not a subdomain");
+        assert!(
+            p.needs_notice("https://notun.org/"),
+            "a suffix is not a subdomain"
+        );
         assert!(p.needs_notice("https://un.org.evil.example/"));
         assert!(!p.needs_notice("/releases/2026/01/01/x"));
         assert!(!p.needs_notice("mailto:press@norvia.example"));
@@ -108,6 +113,9 @@ mod tests {
         );
         let p = policy("https://press.example", &[]);
         assert_eq!(p.href_for("/x"), "/x");
-        assert!(p.href_for("https://other.example/").starts_with("/leaving?to="));
+        assert!(
+            p.href_for("https://other.example/")
+                .starts_with("/leaving?to=")
+        );
     }
 }

@@ -112,7 +112,10 @@ mod tests {
         );
         assert_eq!(ListingQuery::default().to_url(), "/");
         assert_eq!(ListingQuery::default().with_page(1).to_url(), "/");
-        assert_eq!(q.summary().as_deref(), Some("Media Note, Elena Varga, Minister & Co, November 2026"));
+        assert_eq!(
+            q.summary().as_deref(),
+            Some("Media Note, Elena Varga, Minister & Co, November 2026")
+        );
     }
 
     #[test]

@@ -124,14 +124,19 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("href=\"https://www.state.gov/\""), "{html}");
-        assert!(html.contains("href=\"/leaving?to=https%3A%2F%2Fraw.example%2F\""), "{html}");
+        assert!(
+            html.contains("href=\"/leaving?to=https%3A%2F%2Fraw.example%2F\""),
+            "{html}"
+        );
         assert!(html.contains("href=\"/releases/x\""), "{html}");
     }
 
     #[test]
     fn the_links_of_a_body_are_listed_as_a_reader_can_follow_them() {
         assert_eq!(
-            links_in("[a](https://x.example/a?b=1&c=2) <a href=\"https://y.example/\">y</a> [j](javascript:alert(1))"),
+            links_in(
+                "[a](https://x.example/a?b=1&c=2) <a href=\"https://y.example/\">y</a> [j](javascript:alert(1))"
+            ),
             ["https://x.example/a?b=1&c=2", "https://y.example/"]
         );
     }

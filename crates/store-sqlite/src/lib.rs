@@ -16,8 +16,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_store::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours,
-    ReleaseFilter, Source, Store, StoreError, StoreResult, Visibility,
+    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, ReleaseFilter,
+    Source, Store, StoreError, StoreResult, Visibility,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -406,7 +406,8 @@ impl Store for SqliteStore {
         // The body is stored as a JSON array of paragraphs, so the needle is
         // looked for as JSON would write it; instr() is exact and
         // case-sensitive, unlike LIKE.
-        let encoded = serde_json::to_string(needle).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let encoded =
+            serde_json::to_string(needle).map_err(|e| StoreError::Backend(e.to_string()))?;
         let encoded = encoded
             .strip_prefix('"')
             .and_then(|s| s.strip_suffix('"'))

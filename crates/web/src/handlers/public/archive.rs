@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::Html;
-use pressroom_render::{ArchivePage, ArchiveYear, Bar, BarChart, ListingQuery, SiteConfig, MONTHS};
+use pressroom_render::{ArchivePage, ArchiveYear, Bar, BarChart, ListingQuery, MONTHS, SiteConfig};
 use pressroom_store::{Facet, FacetCount, PublicView, ReleaseFilter};
 
 use super::listing::parse_year;

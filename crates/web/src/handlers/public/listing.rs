@@ -326,8 +326,10 @@ mod tests {
 
     #[test]
     fn filters_and_page_parse_and_empty_values_mean_any() {
-        let q = parse_query(Some("kind=Media+Note&issuer=&year=2026&month=11&page=3&utm=x"))
-            .expect("valid");
+        let q = parse_query(Some(
+            "kind=Media+Note&issuer=&year=2026&month=11&page=3&utm=x",
+        ))
+        .expect("valid");
         assert_eq!(q.kind.as_deref(), Some("Media Note"));
         assert_eq!(q.issuer, None);
         assert_eq!((q.year, q.month, q.page), (Some(2026), Some(11), 3));
