@@ -35,10 +35,11 @@ pub fn links_in(markdown: &str) -> Vec<String> {
     let sink = found.clone();
     let mut b = base_sanitizer();
     b.attribute_filter(move |element, attribute, value| {
-        if element == "a" && attribute == "href" {
-            if let Ok(mut v) = sink.lock() {
-                v.push(value.to_owned());
-            }
+        if element == "a"
+            && attribute == "href"
+            && let Ok(mut v) = sink.lock()
+        {
+            v.push(value.to_owned());
         }
         Some(Cow::Borrowed(value))
     });
