@@ -22,8 +22,8 @@ pub use listing_query::ListingQuery;
 pub use markdown::{body_to_html, links_in, markdown_to_html};
 pub use pages::{
     ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
-    HistoryEntry, ListingItem, ListingPage, MONTHS, NeighbourLink, Pagination, ReleasePage,
-    RenderError, moment, month_name,
+    HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, ReleasePage, RenderError,
+    moment, month_name,
 };
 pub use site::SiteConfig;
 

@@ -11,28 +11,10 @@ use crate::{BarChart, LinkPolicy, ListingQuery, SiteConfig, body_to_html};
 #[error("rendering failed: {0}")]
 pub struct RenderError(#[from] askama::Error);
 
-/// English month names, January first.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// "November" for 11; an out-of-range month prints as its number.
 pub fn month_name(month: i8) -> String {
-    usize::try_from(month - 1)
-        .ok()
-        .and_then(|i| MONTHS.get(i))
-        .map_or_else(|| month.to_string(), |m| (*m).to_owned())
+    jiff::civil::Date::new(2000, month, 1)
+        .map_or_else(|_| month.to_string(), |d| d.strftime("%B").to_string())
 }
 
 /// One release in a listing: what a reader scans to choose.

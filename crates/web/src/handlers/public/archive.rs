@@ -2,7 +2,9 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::Html;
-use pressroom_render::{ArchivePage, ArchiveYear, Bar, BarChart, ListingQuery, MONTHS, SiteConfig};
+use pressroom_render::{
+    ArchivePage, ArchiveYear, Bar, BarChart, ListingQuery, SiteConfig, month_name,
+};
 use pressroom_store::{Facet, FacetCount, PublicView, ReleaseFilter};
 
 use super::listing::parse_year;
@@ -91,15 +93,15 @@ pub(crate) async fn year(
         return Err(AppError::NotFound);
     }
     let bars = (1..=12i8)
-        .zip(MONTHS)
-        .map(|(m, name)| {
+        .map(|m| {
+            let name = month_name(m);
             let key = format!("{y:04}-{m:02}");
             let count = months
                 .iter()
                 .find(|c| c.value == key)
                 .map_or(0, |c| c.count);
             Bar {
-                label: name.to_owned(),
+                label: name.clone(),
                 long_label: format!("{name} {y}"),
                 count,
                 url: (count > 0).then(|| ListingQuery::month(y, m).to_url()),
