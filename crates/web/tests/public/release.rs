@@ -78,6 +78,10 @@ async fn a_release_page_is_in_its_own_language() {
 
     assert_eq!(page.attrs("html", "lang"), ["en"]);
     assert_eq!(page.attrs("article.release", "lang"), ["en"]);
+    assert!(
+        page.texts(".notice-warning").is_empty(),
+        "no withdrawal notice"
+    );
     assert!(page.text("title").starts_with(SEEDS[0].title));
 }
 
@@ -177,5 +181,35 @@ async fn a_release_page_shows_the_time_with_its_zone_its_history_and_a_print_sty
             "{}/releases/2026/03/02/statement-at-noon",
             app.address
         )]
+    );
+}
+
+#[tokio::test]
+async fn a_withdrawn_release_stays_readable_with_a_notice() {
+    let app = spawn_app().await;
+    app.store
+        .import(
+            vec![ImportRecord {
+                content: content("Retracted Statement", 2021, 5, 4),
+                fingerprint: "w".into(),
+                source: Source {
+                    path: "w.txt".into(),
+                    line: 1,
+                },
+                status: Status::Withdrawn,
+            }],
+            app.clock.now(),
+        )
+        .await
+        .expect("import");
+
+    let (status, page) = app
+        .get_page("/releases/2021/05/04/retracted-statement")
+        .await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.text(".notice-warning")
+            .contains("This release has been withdrawn.")
     );
 }
