@@ -97,6 +97,41 @@ impl TestApp {
             .expect("import succeeds")
     }
 
+    /// Stores one release with the given status straight into the store
+    /// (drafts, embargoed or withdrawn releases, times of day), returning
+    /// its public path.
+    pub async fn store_release(
+        &self,
+        content: pressroom_domain::ReleaseContent,
+        status: pressroom_domain::Status,
+    ) -> pressroom_domain::ReleasePath {
+        use pressroom_domain::Clock;
+        let fingerprint = format!("{}/{}", content.date, content.title);
+        let out = self
+            .store
+            .import(
+                vec![pressroom_store::ImportRecord {
+                    content,
+                    fingerprint,
+                    source: pressroom_store::Source {
+                        path: "test".into(),
+                        line: 1,
+                    },
+                    status,
+                }],
+                self.clock.now(),
+            )
+            .await
+            .expect("stored");
+        match out.into_iter().next() {
+            Some(
+                pressroom_store::ImportOutcome::Inserted { path, .. }
+                | pressroom_store::ImportOutcome::Duplicate { path, .. },
+            ) => path,
+            None => panic!("nothing stored"),
+        }
+    }
+
     /// Imports every file of `../shared/seeds`.
     pub async fn import_seeds(&self) -> Vec<FileImport> {
         let mut out = Vec::new();

@@ -1,6 +1,5 @@
-use pressroom_domain::{Body, Clock, Status};
+use pressroom_domain::{Body, Status};
 use pressroom_store::conformance::content;
-use pressroom_store::{ImportRecord, Source};
 use pressroom_testkit::{HtmlPage, TestApp, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
@@ -59,21 +58,7 @@ async fn the_notice_offers_no_address_that_a_published_release_does_not_link_to(
     with_links(&app).await;
     let mut draft = content("Embargoed Plan", 2019, 2, 1);
     draft.body = Body::from_texts(&["See [the plan](https://secret.example/plan)."]).expect("body");
-    app.store
-        .import(
-            vec![ImportRecord {
-                content: draft,
-                fingerprint: "draft".into(),
-                source: Source {
-                    path: "d.txt".into(),
-                    line: 1,
-                },
-                status: Status::Draft,
-            }],
-            app.clock.now(),
-        )
-        .await
-        .expect("import");
+    app.store_release(draft, Status::Draft).await;
 
     for target in [
         "https://evil.example/phish",

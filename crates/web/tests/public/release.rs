@@ -1,6 +1,5 @@
-use pressroom_domain::{Clock, Status};
+use pressroom_domain::Status;
 use pressroom_store::conformance::content;
-use pressroom_store::{ImportRecord, Source};
 use pressroom_testkit::{spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
@@ -132,21 +131,7 @@ async fn a_release_page_shows_the_time_with_its_zone_its_history_and_a_print_sty
         .date
         .with_time(jiff::civil::time(12, 0, 0, 0), "America/New_York")
         .expect("zone");
-    app.store
-        .import(
-            vec![ImportRecord {
-                content: c,
-                fingerprint: "noon".into(),
-                source: Source {
-                    path: "n.txt".into(),
-                    line: 1,
-                },
-                status: Status::Published,
-            }],
-            app.clock.now(),
-        )
-        .await
-        .expect("import");
+    app.store_release(c, Status::Published).await;
 
     let (_, page) = app.get_page("/releases/2026/03/02/statement-at-noon").await;
 
@@ -187,21 +172,11 @@ async fn a_release_page_shows_the_time_with_its_zone_its_history_and_a_print_sty
 #[tokio::test]
 async fn a_withdrawn_release_stays_readable_with_a_notice() {
     let app = spawn_app().await;
-    app.store
-        .import(
-            vec![ImportRecord {
-                content: content("Retracted Statement", 2021, 5, 4),
-                fingerprint: "w".into(),
-                source: Source {
-                    path: "w.txt".into(),
-                    line: 1,
-                },
-                status: Status::Withdrawn,
-            }],
-            app.clock.now(),
-        )
-        .await
-        .expect("import");
+    app.store_release(
+        content("Retracted Statement", 2021, 5, 4),
+        Status::Withdrawn,
+    )
+    .await;
 
     let (status, page) = app
         .get_page("/releases/2021/05/04/retracted-statement")
