@@ -10,12 +10,21 @@ const DEFAULT_FILE: &str = "pressroom.toml";
 type Setter = fn(&mut SiteConfig, String);
 
 /// Environment variables that override single settings, for containers.
-const ENV_OVERRIDES: [(&str, Setter); 5] = [
+const ENV_OVERRIDES: [(&str, Setter); 6] = [
     ("PRESSROOM_SITE_NAME", |c, v| c.name = v),
     ("PRESSROOM_OPERATOR", |c, v| c.operator = v),
     ("PRESSROOM_FOOTER", |c, v| c.footer = v),
     ("PRESSROOM_BASE_URL", |c, v| c.base_url = v),
     ("PRESSROOM_TIME_ZONE", |c, v| c.time_zone = v),
+    // Comma-separated: "gov, norvia.example".
+    ("PRESSROOM_ALLOWED_DOMAINS", |c, v| {
+        c.allowed_domains = v
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }),
 ];
 
 /// Loads the site settings: defaults, then the TOML file, then environment.
@@ -50,9 +59,33 @@ pub fn load(file: Option<&Path>, base_url_default: Option<String>) -> anyhow::Re
             set(&mut config, v);
         }
     }
+    check(&config)?;
+    Ok(config)
+}
+
+/// Refuses settings that would make a broken site, naming the setting.
+fn check(config: &SiteConfig) -> anyhow::Result<()> {
     jiff::tz::TimeZone::get(&config.time_zone)
         .with_context(|| format!("time_zone {:?} is not a known IANA zone", config.time_zone))?;
-    Ok(config)
+    if pressroom_render::external_host(&config.base_url).is_none() {
+        anyhow::bail!(
+            "base_url {:?} is not an http(s) address such as https://press.example.gov",
+            config.base_url
+        );
+    }
+    for d in &config.allowed_domains {
+        let name = d.trim().trim_start_matches('.');
+        let ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        if !ok {
+            anyhow::bail!(
+                "allowed_domains entry {d:?} is not a domain name: write it like \"gov\" or \"example.org\", without a scheme or path"
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -77,6 +110,30 @@ mod tests {
         std::fs::write(&p, "nmae = \"typo\"\n").unwrap();
         let e = format!("{:#}", load(Some(&p), None).unwrap_err());
         assert!(e.contains("nmae"), "{e}");
+    }
+
+    #[test]
+    fn allowed_domains_come_from_the_file_and_bad_ones_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.toml");
+        std::fs::write(&p, "allowed_domains = [\"gov\", \".norvia.example\"]\n").unwrap();
+        let c = load(Some(&p), Some("http://127.0.0.1:9".into())).unwrap();
+        assert_eq!(c.allowed_domains, ["gov", ".norvia.example"]);
+        std::fs::write(&p, "allowed_domains = [\"https://un.org/\"]\n").unwrap();
+        let e = format!("{:#}", load(Some(&p), None).unwrap_err());
+        assert!(
+            e.contains("\"https://un.org/\" is not a domain name"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_base_url_that_is_not_a_web_address_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.toml");
+        std::fs::write(&p, "base_url = \"press.example\"\n").unwrap();
+        let e = format!("{:#}", load(Some(&p), None).unwrap_err());
+        assert!(e.contains("base_url \"press.example\""), "{e}");
     }
 
     #[test]

@@ -1,18 +1,37 @@
-//! Turning releases into what readers get: [`markdown_to_html`] (sanitized
-//! with ammonia), the [`SiteConfig`] every page is framed by, and the page
-//! views ([`ListingPage`], [`ReleasePage`], [`ErrorPage`]) rendered by askama
+//! Turning releases into what readers get: [`markdown_to_html`] and
+//! [`body_to_html`] (sanitized with ammonia, outside links sent through the
+//! exit notice by a [`LinkPolicy`]), the [`SiteConfig`] every page is framed
+//! by, [`ListingQuery`] (the listing's filters as a URL), server-drawn SVG
+//! [`BarChart`]s, and the page views ([`ListingPage`], [`ArchivePage`],
+//! [`ReleasePage`], [`ExitPage`], [`ErrorPage`]) rendered by askama
 //! templates. Pure: no IO, no clock; the web layer hands it what to show.
 //!
 //! In the reading pipeline this is the last step before the web: store ->
 //! render -> web.
 
+mod chart;
+mod links;
+mod listing_query;
 mod markdown;
 mod pages;
 mod site;
 
-pub use markdown::markdown_to_html;
-pub use pages::{ErrorPage, ListingItem, ListingPage, Pagination, ReleasePage, RenderError};
+pub use chart::{Bar, BarChart, ChartRow};
+pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
+pub use listing_query::ListingQuery;
+pub use markdown::{body_to_html, links_in, markdown_to_html};
+pub use pages::{
+    ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
+    HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, ReleasePage, RenderError,
+    moment, month_name,
+};
 pub use site::SiteConfig;
 
 /// The portal's stylesheet, served by the web layer.
 pub const STYLESHEET: &str = include_str!("../static/style.css");
+
+/// The print stylesheet: a release on paper, without the site's chrome.
+pub const PRINT_STYLESHEET: &str = include_str!("../static/print.css");
+
+/// The site's icon.
+pub const FAVICON: &str = include_str!("../static/favicon.svg");

@@ -1,13 +1,21 @@
 use askama::Template;
-use pressroom_domain::Release;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use pressroom_domain::{Release, Status};
 use thiserror::Error;
 
-use crate::{SiteConfig, markdown_to_html};
+use crate::{BarChart, LinkPolicy, ListingQuery, SiteConfig, body_to_html};
 
 /// A template failed to render; this is a bug in a template, never bad input.
 #[derive(Debug, Error)]
 #[error("rendering failed: {0}")]
 pub struct RenderError(#[from] askama::Error);
+
+/// "November" for 11; an out-of-range month prints as its number.
+pub fn month_name(month: i8) -> String {
+    jiff::civil::Date::new(2000, month, 1)
+        .map_or_else(|_| month.to_string(), |d| d.strftime("%B").to_string())
+}
 
 /// One release in a listing: what a reader scans to choose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,15 +65,102 @@ impl Pagination {
     }
 }
 
+/// One filter dimension of the listing (kind, issuer, year, month) with its
+/// values and how many releases each would show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetGroup {
+    /// "Kind"; also the heading of the group.
+    pub name: String,
+    /// A stable id for the heading ("facet-kind").
+    pub id: String,
+    pub options: Vec<FacetOption>,
+    /// Shown when the list was cut short: how many values are not listed.
+    pub hidden: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetOption {
+    pub label: String,
+    pub count: u64,
+    /// Choosing this value (or, when selected, removing it).
+    pub url: String,
+    pub selected: bool,
+}
+
+/// A filter in force, with the address of the listing without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveFilter {
+    /// "Kind"
+    pub name: String,
+    /// "Readout"
+    pub value: String,
+    pub remove_url: String,
+}
+
 #[derive(Debug, Template)]
 #[template(path = "listing.html")]
 pub struct ListingPage<'a> {
     pub site: &'a SiteConfig,
     pub heading: String,
+    /// The filters in words, for the page title: "Readout, November 2026".
+    pub filter_summary: Option<String>,
     pub items: Vec<ListingItem>,
     pub total: u64,
     pub pagination: Pagination,
     pub canonical: String,
+    pub facets: Vec<FacetGroup>,
+    pub active: Vec<ActiveFilter>,
+}
+
+/// A year in the archive's year list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveYear {
+    pub year: String,
+    pub count: u64,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "archive.html")]
+pub struct ArchivePage<'a> {
+    pub site: &'a SiteConfig,
+    pub heading: String,
+    /// The year shown, or `None` for the archive's front page (all years).
+    pub year: Option<String>,
+    pub intro: String,
+    pub chart: BarChart,
+    pub years: Vec<ArchiveYear>,
+    pub total: u64,
+    pub canonical: String,
+}
+
+/// A link to a neighbouring release of the same kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeighbourLink {
+    pub title: String,
+    pub path: String,
+    pub date_iso: String,
+    pub date_long: String,
+}
+
+impl From<&Release> for NeighbourLink {
+    fn from(r: &Release) -> Self {
+        Self {
+            title: r.content.title.to_string(),
+            path: r.path().to_string(),
+            date_iso: r.content.date.date().to_string(),
+            date_long: r.content.date.long_form(),
+        }
+    }
+}
+
+/// One line of a release's public history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub what: String,
+    pub when_iso: String,
+    pub when_long: String,
 }
 
 #[derive(Debug, Template)]
@@ -75,34 +170,99 @@ pub struct ReleasePage<'a> {
     pub title: String,
     pub lang: String,
     pub kind: Option<String>,
+    pub kind_url: Option<String>,
     pub issuer: Option<String>,
+    pub issuer_url: Option<String>,
     pub dateline: Option<String>,
-    pub date_iso: String,
+    /// `datetime` value: the date, or the date and time with its offset.
+    pub date_machine: String,
     pub date_long: String,
     pub time: Option<String>,
     pub attribution: Option<String>,
     pub body_html: String,
     pub canonical: String,
+    pub withdrawn: bool,
+    pub older: Option<NeighbourLink>,
+    pub newer: Option<NeighbourLink>,
+    pub history: Vec<HistoryEntry>,
 }
 
 impl<'a> ReleasePage<'a> {
-    pub fn new(site: &'a SiteConfig, r: &Release) -> Self {
+    /// The page of `r`, with the same-kind releases around it.
+    pub fn new(
+        site: &'a SiteConfig,
+        r: &Release,
+        older: Option<&Release>,
+        newer: Option<&Release>,
+    ) -> Self {
         let c = &r.content;
+        let kind = c.kind.as_ref().map(ToString::to_string);
+        let issuer = c.issuer.as_ref().map(ToString::to_string);
+        let date_machine = c
+            .date
+            .time()
+            .and_then(|t| {
+                let tz = TimeZone::get(&t.zone).ok()?;
+                let z = c.date.date().to_datetime(t.time).to_zoned(tz).ok()?;
+                Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+            })
+            .unwrap_or_else(|| c.date.date().to_string());
+        let history = r
+            .published_at
+            .map(|at| HistoryEntry {
+                what: if r.revision > 1 {
+                    format!("Revision {} published on this site", r.revision)
+                } else {
+                    "Published on this site".to_owned()
+                },
+                when_iso: at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                when_long: moment(site, at),
+            })
+            .into_iter()
+            .collect();
         Self {
             site,
             title: c.title.to_string(),
             lang: c.language.to_string(),
-            kind: c.kind.as_ref().map(ToString::to_string),
-            issuer: c.issuer.as_ref().map(ToString::to_string),
+            kind_url: kind.as_ref().map(|k| ListingQuery::kind(k).to_url()),
+            kind,
+            issuer_url: issuer.as_ref().map(|i| ListingQuery::issuer(i).to_url()),
+            issuer,
             dateline: c.dateline.as_ref().map(ToString::to_string),
-            date_iso: c.date.date().to_string(),
+            date_machine,
             date_long: c.date.long_form(),
             time: c.date.time_form(),
             attribution: c.attribution.as_ref().map(ToString::to_string),
-            body_html: markdown_to_html(&c.body.to_markdown()),
+            body_html: body_to_html(&c.body.to_markdown(), &LinkPolicy::new(site)),
             canonical: site.absolute(&r.path().to_string()),
+            withdrawn: r.status == Status::Withdrawn,
+            older: older.map(NeighbourLink::from),
+            newer: newer.map(NeighbourLink::from),
+            history,
         }
     }
+}
+
+/// An instant as a reader of this site reads it: in the site's time zone,
+/// with the zone named ("November 12, 2026, 2:30 PM CET").
+pub fn moment(site: &SiteConfig, at: Timestamp) -> String {
+    let tz = TimeZone::get(&site.time_zone).unwrap_or(TimeZone::UTC);
+    at.to_zoned(tz)
+        .strftime("%B %-d, %Y, %-I:%M %p %Z")
+        .to_string()
+}
+
+/// The page between a release and an outside site.
+#[derive(Debug, Template)]
+#[template(path = "exit.html")]
+pub struct ExitPage<'a> {
+    pub site: &'a SiteConfig,
+    /// The outside address, exactly as the release links to it.
+    pub target: String,
+    pub host: String,
+    /// The release that carries the link, to go back to.
+    pub from_title: String,
+    pub from_path: String,
 }
 
 #[derive(Debug, Template)]
@@ -119,20 +279,37 @@ pub fn render<T: Template>(page: &T) -> Result<String, RenderError> {
     Ok(page.render()?)
 }
 
-impl ListingPage<'_> {
-    pub fn to_html(&self) -> Result<String, RenderError> {
-        render(self)
-    }
+macro_rules! to_html {
+    ($($page:ident),*) => {$(
+        impl $page<'_> {
+            pub fn to_html(&self) -> Result<String, RenderError> {
+                render(self)
+            }
+        }
+    )*};
 }
 
-impl ReleasePage<'_> {
-    pub fn to_html(&self) -> Result<String, RenderError> {
-        render(self)
-    }
-}
+to_html!(ListingPage, ArchivePage, ReleasePage, ExitPage, ErrorPage);
 
-impl ErrorPage<'_> {
-    pub fn to_html(&self) -> Result<String, RenderError> {
-        render(self)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_named_and_nonsense_is_kept_as_a_number() {
+        assert_eq!(month_name(1), "January");
+        assert_eq!(month_name(12), "December");
+        assert_eq!(month_name(13), "13");
+        assert_eq!(month_name(0), "0");
+    }
+
+    #[test]
+    fn a_moment_is_shown_in_the_site_zone_with_its_name() {
+        let site = SiteConfig {
+            time_zone: "Europe/Oslo".into(),
+            ..Default::default()
+        };
+        let at: Timestamp = "2026-11-12T13:30:00Z".parse().expect("ts");
+        assert_eq!(moment(&site, at), "November 12, 2026, 2:30 PM CET");
     }
 }

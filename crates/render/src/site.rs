@@ -13,8 +13,14 @@ pub struct SiteConfig {
     pub footer: String,
     /// The public origin, without a trailing slash, for absolute URLs.
     pub base_url: String,
-    /// IANA zone in which dates without their own zone are read.
+    /// IANA zone in which dates without their own zone are read, and in
+    /// which publication times are shown.
     pub time_zone: String,
+    /// Domains that release bodies may link to directly; links anywhere else
+    /// go through the exit notice. `gov` allows every `*.gov` host;
+    /// `example.org` allows it and its subdomains. The site's own host is
+    /// always allowed.
+    pub allowed_domains: Vec<String>,
 }
 
 impl Default for SiteConfig {
@@ -29,6 +35,7 @@ impl Default for SiteConfig {
                 .to_owned(),
             base_url: "http://127.0.0.1:8080".to_owned(),
             time_zone: "UTC".to_owned(),
+            allowed_domains: Vec::new(),
         }
     }
 }

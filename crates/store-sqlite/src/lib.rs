@@ -16,8 +16,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_store::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, ReleaseFilter, Source,
-    Store, StoreError, StoreResult, Visibility,
+    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, ReleaseFilter,
+    Source, Store, StoreError, StoreResult, Visibility,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -111,7 +111,11 @@ fn push_conditions(
 ) {
     q.push(" WHERE 1=1");
     if let Visibility::PublicAt(now) = visibility {
-        q.push(" AND status IN ('published', 'withdrawn') AND published_at <= ")
+        // The unary + keeps the planner off the `releases_public` index
+        // for row reads: it would pick it for this range and then sort
+        // every public row instead of walking the date or kind index.
+        // Counts and facets still use it, as a covering scan.
+        q.push(" AND +status IN ('published', 'withdrawn') AND published_at <= ")
             .push_bind(to_micros(now));
     }
     if let Some(kind) = &filter.kind {
@@ -328,9 +332,17 @@ impl Store for SqliteStore {
             Facet::Kind => ("kind", "n DESC, v"),
             Facet::Issuer => ("issuer", "n DESC, v"),
             Facet::Year => ("substr(release_date, 1, 4)", "v DESC"),
+            Facet::Month => ("substr(release_date, 1, 7)", "v DESC"),
+        };
+        // Left to itself the planner walks the kind or issuer index to save
+        // a sort, then reads every wide row to check visibility; the
+        // covering index of public columns is many times faster.
+        let from = match visibility {
+            Visibility::PublicAt(_) => "releases INDEXED BY releases_public",
+            Visibility::Everything => "releases",
         };
         let mut q =
-            QueryBuilder::<Sqlite>::new(format!("SELECT {expr} AS v, COUNT(*) AS n FROM releases"));
+            QueryBuilder::<Sqlite>::new(format!("SELECT {expr} AS v, COUNT(*) AS n FROM {from}"));
         push_conditions(&mut q, visibility, filter);
         q.push(format!(
             " AND {expr} IS NOT NULL GROUP BY v ORDER BY {order}"
@@ -344,6 +356,82 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn neighbours(
+        &self,
+        release: &Release,
+        visibility: Visibility,
+    ) -> StoreResult<Neighbours> {
+        let date = release.content.date.date().to_string();
+        let kind = release.content.kind.as_ref().map(|k| k.as_str().to_owned());
+        // Listing order is (release_date, id); the neighbours are the rows
+        // just beyond this one on each side of that order.
+        let side = |newer: bool| {
+            let mut q =
+                QueryBuilder::<Sqlite>::new(format!("SELECT {RELEASE_COLUMNS} FROM releases"));
+            push_conditions(&mut q, visibility, &ReleaseFilter::default());
+            match &kind {
+                Some(k) => q.push(" AND kind = ").push_bind(k.clone()),
+                None => q.push(" AND kind IS NULL"),
+            };
+            let (cmp, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
+            // A row value, not an OR of two cases: SQLite walks the kind
+            // index from this point instead of sorting every older row.
+            q.push(format!(" AND (release_date, id) {cmp} ("))
+                .push_bind(date.clone())
+                .push(", ")
+                .push_bind(release.id.0)
+                .push(format!(
+                    ") ORDER BY release_date {order}, id {order} LIMIT 1"
+                ));
+            q
+        };
+        let mut older = side(false);
+        let mut newer = side(true);
+        let older = older
+            .build()
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        let newer = newer
+            .build()
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(Neighbours {
+            older: older.as_ref().map(release_from_row).transpose()?,
+            newer: newer.as_ref().map(release_from_row).transpose()?,
+        })
+    }
+
+    async fn containing_text(
+        &self,
+        needle: &str,
+        visibility: Visibility,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        if needle.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The body is stored as a JSON array of paragraphs, so the needle is
+        // looked for as JSON would write it; instr() is exact and
+        // case-sensitive, unlike LIKE.
+        let encoded =
+            serde_json::to_string(needle).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let encoded = encoded
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(&encoded)
+            .to_owned();
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {RELEASE_COLUMNS} FROM releases"));
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        q.push(" AND instr(body, ")
+            .push_bind(encoded)
+            .push(") > 0 ORDER BY release_date DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(release_from_row).collect()
     }
 
     async fn batch_after(&self, after: Option<ReleaseId>, limit: u32) -> StoreResult<Vec<Release>> {

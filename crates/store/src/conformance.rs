@@ -32,6 +32,9 @@ macro_rules! store_conformance_tests {
             filters_combine_and_facets_count,
             batch_after_walks_every_release_once,
             a_batch_with_a_repeated_release_stores_it_once,
+            month_facets_count_per_month_newest_first,
+            neighbours_are_the_adjacent_public_releases_of_the_same_kind,
+            containing_text_finds_exact_text_in_public_bodies_only,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -364,4 +367,174 @@ pub async fn a_batch_with_a_repeated_release_stores_it_once(store: Arc<dyn Store
         .await
         .expect("list");
     assert_eq!(page.total, 1);
+}
+
+pub async fn month_facets_count_per_month_newest_first(store: Arc<dyn Store>) {
+    import(
+        &store,
+        vec![
+            record(content("A", 2019, 4, 10), "1", "f"),
+            record(content("B", 2019, 4, 30), "2", "f"),
+            record(content("C", 2019, 11, 1), "3", "f"),
+            record(content("D", 2020, 1, 1), "4", "f"),
+        ],
+    )
+    .await;
+    let view = public(&store);
+    let all = view
+        .facet_counts(Facet::Month, &ReleaseFilter::default())
+        .await
+        .expect("months");
+    let all: Vec<_> = all.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    assert_eq!(all, [("2020-01", 1), ("2019-11", 1), ("2019-04", 2)]);
+    let in_2019 = view
+        .facet_counts(
+            Facet::Month,
+            &ReleaseFilter {
+                year: Some(2019),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("months of 2019");
+    let in_2019: Vec<_> = in_2019.iter().map(|f| f.value.as_str()).collect();
+    assert_eq!(in_2019, ["2019-11", "2019-04"]);
+}
+
+pub async fn neighbours_are_the_adjacent_public_releases_of_the_same_kind(store: Arc<dyn Store>) {
+    let with_kind = |title: &str, d: i8, kind: Option<Kind>| {
+        let mut c = content(title, 2021, 6, d);
+        c.kind = kind;
+        c
+    };
+    let mut draft = record(with_kind("Draft note", 3, Some(Kind::MediaNote)), "d", "f");
+    draft.status = Status::Draft;
+    let out = import(
+        &store,
+        vec![
+            record(with_kind("Note 1", 1, Some(Kind::MediaNote)), "1", "f"),
+            record(with_kind("Readout 2", 2, Some(Kind::Readout)), "2", "f"),
+            draft,
+            // Two on one day: the id breaks the tie, as in listings.
+            record(with_kind("Note 4a", 4, Some(Kind::MediaNote)), "4a", "f"),
+            record(with_kind("Note 4b", 4, Some(Kind::MediaNote)), "4b", "f"),
+            record(with_kind("Untyped 5", 5, None), "5", "f"),
+            record(with_kind("Untyped 6", 6, None), "6", "f"),
+        ],
+    )
+    .await;
+    let ids: Vec<_> = out
+        .iter()
+        .map(|o| match o {
+            ImportOutcome::Inserted { id, .. } => *id,
+            other => panic!("expected inserts, got {other:?}"),
+        })
+        .collect();
+    let view = public(&store);
+    let around = |i: usize| {
+        let view = view.clone();
+        let store = store.clone();
+        let id = ids[i];
+        async move {
+            let r = store.get(id).await.expect("get").expect("stored");
+            let n = view.neighbours(&r).await.expect("neighbours");
+            let title =
+                |r: Option<pressroom_domain::Release>| r.map(|r| r.content.title.to_string());
+            (title(n.older), title(n.newer))
+        }
+    };
+    assert_eq!(
+        around(0).await,
+        (None, Some("Note 4a".into())),
+        "the draft is skipped"
+    );
+    assert_eq!(
+        around(3).await,
+        (Some("Note 1".into()), Some("Note 4b".into()))
+    );
+    assert_eq!(around(4).await, (Some("Note 4a".into()), None));
+    assert_eq!(around(1).await, (None, None), "the only readout");
+    assert_eq!(around(5).await, (None, Some("Untyped 6".into())));
+}
+
+pub async fn containing_text_finds_exact_text_in_public_bodies_only(store: Arc<dyn Store>) {
+    let with_body = |title: &str, d: i8, text: &str| {
+        let mut c = content(title, 2022, 2, d);
+        c.body = Body::from_texts(&[text]).expect("body");
+        c
+    };
+    let mut draft = record(
+        with_body(
+            "Draft",
+            3,
+            "See [the plan](https://secret.example/plan \"Plan\").",
+        ),
+        "d",
+        "f",
+    );
+    draft.status = Status::Draft;
+    import(
+        &store,
+        vec![
+            record(
+                with_body(
+                    "Older",
+                    1,
+                    "See [the site](https://www.example.org/a?b=1&c=2).",
+                ),
+                "1",
+                "f",
+            ),
+            record(
+                with_body(
+                    "Newer",
+                    2,
+                    "Also at <https://www.example.org/a?b=1&c=2> and “quotes”.",
+                ),
+                "2",
+                "f",
+            ),
+            draft,
+        ],
+    )
+    .await;
+    let view = public(&store);
+    let titles = |found: Vec<pressroom_domain::Release>| {
+        found
+            .into_iter()
+            .map(|r| r.content.title.to_string())
+            .collect::<Vec<_>>()
+    };
+    let url = "https://www.example.org/a?b=1&c=2";
+    assert_eq!(
+        titles(view.containing_text(url, 10).await.expect("find")),
+        ["Newer", "Older"]
+    );
+    assert_eq!(
+        titles(view.containing_text(url, 1).await.expect("find")),
+        ["Newer"]
+    );
+    assert!(
+        view.containing_text("HTTPS://WWW.EXAMPLE.ORG", 10)
+            .await
+            .expect("find")
+            .is_empty()
+    );
+    assert_eq!(
+        titles(view.containing_text("“quotes”", 10).await.expect("find")),
+        ["Newer"]
+    );
+    assert!(
+        view.containing_text("https://secret.example/plan", 10)
+            .await
+            .expect("find")
+            .is_empty(),
+        "a draft's links are not public"
+    );
+    assert!(view.containing_text("", 10).await.expect("find").is_empty());
+    let everything = store
+        .containing_text("https://secret.example/plan", Visibility::Everything, 10)
+        .await
+        .expect("find");
+    assert_eq!(titles(everything), ["Draft"]);
 }

@@ -19,7 +19,7 @@ use pressroom_domain::{Release, ReleaseId, ReleasePath};
 pub use error::{StoreError, StoreResult};
 pub use public::PublicView;
 pub use query::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, PageRequest,
+    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, PageRequest,
     ReleaseFilter, Source, Visibility,
 };
 
@@ -60,6 +60,25 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         filter: &ReleaseFilter,
         visibility: Visibility,
     ) -> StoreResult<Vec<FacetCount>>;
+
+    /// The releases of the same kind just before and after `release`, as
+    /// visible. `release` itself need not be visible.
+    async fn neighbours(
+        &self,
+        release: &Release,
+        visibility: Visibility,
+    ) -> StoreResult<Neighbours>;
+
+    /// Up to `limit` releases, newest first, whose body contains `needle`
+    /// exactly (case-sensitive, as written in the body's Markdown); an empty
+    /// needle matches nothing. The exit
+    /// notice uses it to offer only links that a published release carries.
+    async fn containing_text(
+        &self,
+        needle: &str,
+        visibility: Visibility,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>>;
 
     /// Releases in id order after `after`, for export and reindexing; walks
     /// a million rows without the cost of deep offsets.

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use pressroom_domain::{Clock, Release, ReleasePath};
 
 use crate::{
-    Facet, FacetCount, ListPage, ListQuery, PageRequest, ReleaseFilter, Store, StoreResult,
-    Visibility,
+    Facet, FacetCount, ListPage, ListQuery, Neighbours, PageRequest, ReleaseFilter, Store,
+    StoreResult, Visibility,
 };
 
 /// The one gate between the store and every public surface. It can only
@@ -51,6 +51,18 @@ impl PublicView {
     ) -> StoreResult<Vec<FacetCount>> {
         self.store
             .facet_counts(facet, filter, self.visibility())
+            .await
+    }
+
+    /// The public releases of the same kind around a release.
+    pub async fn neighbours(&self, release: &Release) -> StoreResult<Neighbours> {
+        self.store.neighbours(release, self.visibility()).await
+    }
+
+    /// Public releases, newest first, whose body contains `needle`.
+    pub async fn containing_text(&self, needle: &str, limit: u32) -> StoreResult<Vec<Release>> {
+        self.store
+            .containing_text(needle, self.visibility(), limit)
             .await
     }
 }

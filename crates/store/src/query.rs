@@ -84,12 +84,26 @@ pub enum Facet {
     Kind,
     Issuer,
     Year,
+    /// Values are `YYYY-MM`, newest first; with a year in the filter, the
+    /// months of that year.
+    Month,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
+}
+
+/// The releases of the same kind just before and just after one release,
+/// in listing order (release date, then id). Releases without a kind are
+/// neighbours of each other.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Neighbours {
+    /// The next older release of the same kind.
+    pub older: Option<pressroom_domain::Release>,
+    /// The next newer release of the same kind.
+    pub newer: Option<pressroom_domain::Release>,
 }
 
 /// Where an imported release came from: the file and the line its header

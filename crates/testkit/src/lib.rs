@@ -33,6 +33,12 @@ pub struct TestApp {
 
 /// Starts the portal on `127.0.0.1:0` over a fresh SQLite database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with site settings changed by `configure` (the base URL is
+/// the test server's own, set before `configure` runs).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("open store"));
@@ -43,10 +49,12 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("bind loopback");
     let address = format!("http://{}", listener.local_addr().expect("address"));
-    let site = Arc::new(SiteConfig {
+    let mut site = SiteConfig {
         base_url: address.clone(),
         ..SiteConfig::default()
-    });
+    };
+    configure(&mut site);
+    let site = Arc::new(site);
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site: site.clone(),
@@ -89,6 +97,41 @@ impl TestApp {
             .expect("import succeeds")
     }
 
+    /// Stores one release with the given status straight into the store
+    /// (drafts, embargoed or withdrawn releases, times of day), returning
+    /// its public path.
+    pub async fn store_release(
+        &self,
+        content: pressroom_domain::ReleaseContent,
+        status: pressroom_domain::Status,
+    ) -> pressroom_domain::ReleasePath {
+        use pressroom_domain::Clock;
+        let fingerprint = format!("{}/{}", content.date, content.title);
+        let out = self
+            .store
+            .import(
+                vec![pressroom_store::ImportRecord {
+                    content,
+                    fingerprint,
+                    source: pressroom_store::Source {
+                        path: "test".into(),
+                        line: 1,
+                    },
+                    status,
+                }],
+                self.clock.now(),
+            )
+            .await
+            .expect("stored");
+        match out.into_iter().next() {
+            Some(
+                pressroom_store::ImportOutcome::Inserted { path, .. }
+                | pressroom_store::ImportOutcome::Duplicate { path, .. },
+            ) => path,
+            None => panic!("nothing stored"),
+        }
+    }
+
     /// Imports every file of `../shared/seeds`.
     pub async fn import_seeds(&self) -> Vec<FileImport> {
         let mut out = Vec::new();
@@ -117,6 +160,25 @@ impl TestApp {
     /// A release page by its path.
     pub async fn get_release(&self, path: &str) -> reqwest::Response {
         self.get(path).await
+    }
+
+    /// The archive: all years (`None`) or one year's months.
+    pub async fn get_archive(&self, year: Option<&str>) -> reqwest::Response {
+        match year {
+            Some(y) => self.get(&format!("/archive/{y}")).await,
+            None => self.get("/archive").await,
+        }
+    }
+
+    /// The exit notice for an outside address.
+    pub async fn get_exit_notice(&self, target: &str) -> reqwest::Response {
+        self.get(&pressroom_render::exit_notice_href(target)).await
+    }
+
+    /// A page's HTML with the random port replaced, for snapshots.
+    pub async fn get_html_snapshot(&self, path: &str) -> String {
+        let body = self.get(path).await.text().await.expect("body");
+        body.replace(&self.address, "http://127.0.0.1:PORT")
     }
 
     /// Fetches a page and parses it, returning the status too.

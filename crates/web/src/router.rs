@@ -15,7 +15,12 @@ pub fn router(state: AppState) -> Router {
             "/releases/{year}/{month}/{day}/{slug}",
             get(public::release::show),
         )
+        .route("/archive", get(public::archive::index))
+        .route("/archive/{year}", get(public::archive::year))
+        .route("/leaving", get(public::exit::show))
         .route("/static/style.css", get(public::assets::stylesheet))
+        .route("/static/print.css", get(public::assets::print_stylesheet))
+        .route("/favicon.svg", get(public::assets::favicon))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

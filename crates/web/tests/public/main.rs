@@ -1,9 +1,12 @@
 //! The public site over real HTTP: one server per test on a random loopback
 //! port, its own database, the seed releases imported as the CLI does.
 
+mod archive;
+mod exit;
 mod listing;
 mod release;
 mod safety;
+mod snapshots;
 
 /// The five distinct seed releases, as a reader must see them.
 pub struct Expected {

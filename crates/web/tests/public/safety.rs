@@ -1,6 +1,5 @@
-use pressroom_domain::{Clock, Status};
+use pressroom_domain::Status;
 use pressroom_store::conformance::content;
-use pressroom_store::{ImportRecord, Source};
 use pressroom_testkit::spawn_app;
 use reqwest::StatusCode;
 
@@ -46,25 +45,7 @@ async fn an_unpublished_release_is_neither_listed_nor_reachable() {
     let app = spawn_app().await;
     app.import_seeds().await;
     let draft = content("Embargoed Statement on Norvia", 2018, 12, 21);
-    let out = app
-        .store
-        .import(
-            vec![ImportRecord {
-                content: draft,
-                fingerprint: "draft".into(),
-                source: Source {
-                    path: "x".into(),
-                    line: 1,
-                },
-                status: Status::Embargoed,
-            }],
-            app.clock.now(),
-        )
-        .await
-        .expect("stored");
-    let pressroom_store::ImportOutcome::Inserted { path, .. } = &out[0] else {
-        panic!("expected insert");
-    };
+    let path = app.store_release(draft, Status::Embargoed).await;
 
     let (status, page) = app.get_page(&path.to_string()).await;
     let (_, listing) = app.get_page("/").await;

@@ -1,6 +1,8 @@
 //! Handlers of the public site. Each reads through `PublicView` only.
 
+pub(crate) mod archive;
 pub(crate) mod assets;
+pub(crate) mod exit;
 pub(crate) mod listing;
 pub(crate) mod release;
 

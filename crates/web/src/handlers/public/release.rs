@@ -8,8 +8,9 @@ use pressroom_store::PublicView;
 
 use crate::AppError;
 
-/// One release at `/releases/YYYY/MM/DD/slug`. A malformed address and an
-/// unpublished release get the same 404 as one that never existed.
+/// One release at `/releases/YYYY/MM/DD/slug`, with the releases of the same
+/// kind before and after it. A malformed address and an unpublished release
+/// get the same 404 as one that never existed.
 pub(crate) async fn show(
     State(public): State<PublicView>,
     State(site): State<Arc<SiteConfig>>,
@@ -18,5 +19,12 @@ pub(crate) async fn show(
     let path =
         ReleasePath::from_segments(&year, &month, &day, &slug).map_err(|_| AppError::NotFound)?;
     let release = public.release(&path).await?.ok_or(AppError::NotFound)?;
-    Ok(Html(ReleasePage::new(&site, &release).to_html()?))
+    let around = public.neighbours(&release).await?;
+    let page = ReleasePage::new(
+        &site,
+        &release,
+        around.older.as_ref(),
+        around.newer.as_ref(),
+    );
+    Ok(Html(page.to_html()?))
 }
