@@ -20,6 +20,8 @@ const FOOTER_KEY_WORDS: usize = 5;
 pub(crate) struct Para {
     pub(crate) line: u32,
     pub(crate) text: String,
+    /// Whether the paragraph was printed on several (hard-wrapped) lines.
+    pub(crate) wrapped: bool,
 }
 
 /// Groups lines into paragraphs: blank lines separate them, hard-wrapped
@@ -36,10 +38,12 @@ pub(crate) fn paragraphs(lines: &[Line]) -> Vec<Para> {
             Some(p) if open && !is_list_item(&line.text) => {
                 p.text.push(' ');
                 p.text.push_str(&line.text);
+                p.wrapped = true;
             }
             _ => out.push(Para {
                 line: line.no,
                 text: line.text.clone(),
+                wrapped: false,
             }),
         }
         open = true;
@@ -81,11 +85,86 @@ pub(crate) fn is_footer_line(s: &str) -> bool {
         || lower.starts_with("read the original article on ")
 }
 
+/// A paragraph of mirror or mailing-list boilerplate wherever it stands:
+/// a mirror's banner ("Washington, DC (STL.News) ..."), e-mail subscription
+/// text.
+pub(crate) fn is_boilerplate(s: &str) -> bool {
+    let s = strip_emphasis(s);
+    let lower = s.to_lowercase();
+    let banner = lower.split('(').skip(1).any(|rest| {
+        rest.split_once(')')
+            .is_some_and(|(inside, _)| inside.ends_with(".news") && !inside.contains(' '))
+    });
+    const OPENINGS: [&str; 6] = [
+        "you are subscribed to ",
+        "to unsubscribe",
+        "this email was sent to ",
+        "update your subscriptions",
+        "powered by govdelivery",
+        "sign up for e-mail updates",
+    ];
+    banner || OPENINGS.iter().any(|o| lower.starts_with(o)) || is_footer_line(s)
+}
+
 /// Removes boilerplate and joins broken paragraphs, reporting each repair.
 pub(crate) fn repair(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
     let paras = remove_site_footer(paras, report);
     let paras = remove_trailing_footers(paras, report);
+    let paras = remove_boilerplate(paras, report);
+    let paras = unwrap_and_unemphasize(paras, report);
     join_broken(paras, report)
+}
+
+fn remove_boilerplate(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    paras
+        .into_iter()
+        .filter(|p| {
+            let junk = is_boilerplate(&p.text);
+            if junk {
+                report.add(p.line, ReportKind::RemovedFooter, p.text.clone());
+            }
+            !junk
+        })
+        .collect()
+}
+
+/// Reports hard-wrapped paragraphs (joined by [`paragraphs`]) and removes
+/// emphasis wrapped around a whole paragraph.
+fn unwrap_and_unemphasize(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    paras
+        .into_iter()
+        .map(|mut p| {
+            if p.wrapped {
+                report.add(
+                    p.line,
+                    ReportKind::JoinedHardWrap,
+                    format!("joined the lines of \"{}...\"", head(&p.text, 30)),
+                );
+            }
+            if let Some(inner) = whole_emphasis(&p.text) {
+                report.add(
+                    p.line,
+                    ReportKind::EmphasisMarkup,
+                    format!("removed emphasis around \"{}...\"", head(inner, 30)),
+                );
+                p.text = inner.to_owned();
+            }
+            p
+        })
+        .collect()
+}
+
+/// The text inside emphasis that wraps a whole paragraph ("*Note: ...*",
+/// "**...**"), when the marks open and close nothing else inside it.
+fn whole_emphasis(s: &str) -> Option<&str> {
+    ["**", "__", "*", "_"].iter().find_map(|mark| {
+        let inner = s.strip_prefix(mark)?.strip_suffix(mark)?;
+        let ok = !inner.trim().is_empty()
+            && !inner.contains(mark)
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace);
+        ok.then_some(inner)
+    })
 }
 
 /// Removes the site footer wherever it stands, also when a dump broke it into

@@ -7,7 +7,7 @@ use pressroom_domain::{Attribution, Issuer, IssuerType, Kind};
 
 use crate::body::is_footer_line;
 use crate::clean::{Line, normalize_words, strip_emphasis};
-use crate::date::{DateLine, parse_date_line};
+use crate::date::{DateLine, DateOrder, parse_date_line, parse_date_line_in};
 use crate::error::{LineProblem, Problem};
 use crate::report::ReportKind;
 
@@ -54,12 +54,12 @@ impl IssuerLines {
 }
 
 /// Finds every release header in the file, in order.
-pub(crate) fn find_headers(lines: &[Line]) -> Result<Vec<Header>, LineProblem> {
+pub(crate) fn find_headers(lines: &[Line], order: DateOrder) -> Result<Vec<Header>, LineProblem> {
     let mut headers = Vec::new();
     let mut floor = 0;
     let mut i = 0;
     while i < lines.len() {
-        if let Some(date) = parse_date_line(&lines[i].text)
+        if let Some(date) = parse_date_line_in(&lines[i].text, order)
             && let Some(h) = read_header(lines, floor, i, date)?
         {
             floor = h.body_start;
