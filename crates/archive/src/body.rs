@@ -35,7 +35,7 @@ pub(crate) fn paragraphs(lines: &[Line]) -> Vec<Para> {
             continue;
         }
         match out.last_mut() {
-            Some(p) if open && !is_list_item(&line.text) => {
+            Some(p) if open && !starts_item(&p.text, &line.text) => {
                 p.text.push(' ');
                 p.text.push_str(&line.text);
                 p.wrapped = true;
@@ -49,6 +49,18 @@ pub(crate) fn paragraphs(lines: &[Line]) -> Vec<Para> {
         open = true;
     }
     out
+}
+
+/// Whether `line` starts a new list item after the paragraph text `prev`. A
+/// number or dash at the start of a hard-wrapped line ("... on September\n3.
+/// The ...") continues the sentence above unless that sentence ended or was
+/// itself an item; a bullet glyph always starts an item.
+fn starts_item(prev: &str, line: &str) -> bool {
+    if !is_list_item(line) {
+        return false;
+    }
+    let unambiguous = line.starts_with(['•', '◦', '▪', '‣', '■', '●', '○']);
+    unambiguous || ends_sentence(prev) || is_list_item(prev)
 }
 
 /// "• item", "- item", "1. item".
@@ -297,6 +309,14 @@ mod tests {
             ps.into_iter().map(|p| p.text).collect(),
             r.entries.iter().map(|e| e.kind).collect(),
         )
+    }
+
+    #[test]
+    fn a_wrapped_line_starting_with_a_number_continues_its_sentence() {
+        let (ps, _) = repaired("The meeting is in Kyiv on September\n3. The next one is later.");
+        assert_eq!(ps, ["The meeting is in Kyiv on September 3. The next one is later."]);
+        let (ps, _) = repaired("Steps:\n1. first;\n2. second");
+        assert_eq!(ps, ["Steps:", "1. first;", "2. second"]);
     }
 
     #[test]

@@ -190,13 +190,21 @@ fn print_report(r: &ImportReport) {
     let repairs: Vec<String> = r.repairs.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let total: u64 = r.repairs.values().sum();
     println!("repairs: {total} ({})", repairs.join(", "));
-    for m in &r.merged {
+    /// Merges listed on the terminal; the JSON report has them all.
+    const SHOWN: usize = 20;
+    for m in r.merged.iter().take(SHOWN) {
         println!(
             "merged: {:?} ({}) kept {} from {}",
             m.title,
             m.date,
             m.kept,
             m.sources.join(", ")
+        );
+    }
+    if r.merged.len() > SHOWN {
+        println!(
+            "merged: ... and {} more (--report FILE lists them all)",
+            r.merged.len() - SHOWN
         );
     }
     for n in &r.notes {
