@@ -314,7 +314,10 @@ mod tests {
     #[test]
     fn a_wrapped_line_starting_with_a_number_continues_its_sentence() {
         let (ps, _) = repaired("The meeting is in Kyiv on September\n3. The next one is later.");
-        assert_eq!(ps, ["The meeting is in Kyiv on September 3. The next one is later."]);
+        assert_eq!(
+            ps,
+            ["The meeting is in Kyiv on September 3. The next one is later."]
+        );
         let (ps, _) = repaired("Steps:\n1. first;\n2. second");
         assert_eq!(ps, ["Steps:", "1. first;", "2. second"]);
     }

@@ -96,6 +96,18 @@ pub(crate) fn parse_date_line_in(line: &str, order: DateOrder) -> Option<DateLin
     Some(from_parts(s, (year, month, day)))
 }
 
+/// A day and month without a year ("3 Sep", "September 30"): a date the
+/// text does not fully give, which the importer will not guess.
+pub(crate) fn is_date_without_year(line: &str) -> bool {
+    let s = strip_emphasis(line).replace(',', " ");
+    let tokens: Vec<&str> = s.split_whitespace().collect();
+    let [a, b] = tokens.as_slice() else {
+        return false;
+    };
+    (month_number(a).is_some() && day_token(b).is_some())
+        || (month_number(b).is_some() && day_token(a).is_some())
+}
+
 fn from_parts(s: &str, (year, month, day): (i16, i8, i8)) -> DateLine {
     match Date::new(year, month, day) {
         Ok(date) => match ReleaseDate::from_date(date) {
@@ -254,6 +266,14 @@ mod tests {
         );
         assert_eq!(read("1/2/18", DateOrder::MonthFirst), None);
         assert_eq!(DateOrder::parse("dmy"), Some(DateOrder::DayFirst));
+    }
+
+    #[test]
+    fn a_day_and_month_without_a_year_is_recognized() {
+        assert!(is_date_without_year("3 Sep"));
+        assert!(is_date_without_year("September 30"));
+        assert!(!is_date_without_year("Media Note"));
+        assert!(!is_date_without_year("December 19, 2018"));
     }
 
     #[test]

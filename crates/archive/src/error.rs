@@ -39,6 +39,11 @@ pub(crate) enum Problem {
         "release header has no date line: expected a date such as \"December 19, 2018\" after {0:?}"
     )]
     NoDate(String),
+    /// The only date in the text has a day and month but no year.
+    #[error(
+        "the date {0:?} has no year, and the importer does not guess one: add the year to the file"
+    )]
+    NoYear(String),
     /// The date line has the shape of a date but is not one.
     #[error("date line {line:?} is not a date: {why}")]
     BadDate { line: String, why: String },

@@ -113,6 +113,12 @@ fn parse_lines(
     let headers = header::find_headers(&lines, options.date_order)?;
     let Some(first) = headers.first() else {
         check_no_dateless_header(&lines)?;
+        if let Some(l) = lines
+            .iter()
+            .find(|l| crate::date::is_date_without_year(&l.text))
+        {
+            return Err(Problem::NoYear(l.text.clone()).at(l.no));
+        }
         let line = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
         return Err(Problem::NoRelease.at(line));
     };
