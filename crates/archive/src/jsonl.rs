@@ -9,7 +9,6 @@ use pressroom_domain::{
 use serde_json::Value;
 
 use crate::error::{LineProblem, ParseError, Problem};
-use crate::fingerprint::fingerprint;
 use crate::parse::{ParsedFile, ParsedRelease};
 
 /// Parses a whole JSONL file; all or nothing like every format.
@@ -107,13 +106,7 @@ fn record(line: &str, no: u32) -> Result<ParsedRelease, LineProblem> {
         body,
         language,
     };
-    Ok(ParsedRelease {
-        fingerprint: fingerprint(&content),
-        content,
-        line: no,
-        repairs: 0,
-        status,
-    })
+    Ok(ParsedRelease::new(content, no, status))
 }
 
 #[cfg(test)]

@@ -38,6 +38,17 @@ pub struct ParsedRelease {
 }
 
 impl ParsedRelease {
+    /// A release read from line `line`, with its fingerprint.
+    pub(crate) fn new(content: ReleaseContent, line: u32, status: Option<Status>) -> Self {
+        Self {
+            fingerprint: fingerprint(&content),
+            content,
+            line,
+            repairs: 0,
+            status,
+        }
+    }
+
     /// Orders copies of one release from least to most clean: the cleanest
     /// has the most header fields and, among those, needed the fewest
     /// repairs. Dedup keeps the greatest.
@@ -252,13 +263,7 @@ fn build(
         body,
         language: Language::default(),
     };
-    Ok(ParsedRelease {
-        fingerprint: fingerprint(&content),
-        content,
-        line: title_line,
-        repairs: 0,
-        status: None,
-    })
+    Ok(ParsedRelease::new(content, title_line, None))
 }
 
 fn body_of(paras: &[Para], title: &str, title_line: u32) -> Result<Body, LineProblem> {
