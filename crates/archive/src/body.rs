@@ -79,10 +79,18 @@ fn is_list_item(s: &str) -> bool {
     bullet || numbered
 }
 
+/// The longest line [`is_footer_line`] considers (an e-mail list footer).
+const MAX_FOOTER_BYTES: usize = 400;
+
 /// A line of mirror or archive boilerplate that ends a release: "PRN:
 /// 2009/682", "ENDS", "# # #", an e-mail list footer.
 pub(crate) fn is_footer_line(s: &str) -> bool {
     let s = strip_emphasis(s);
+    // Footers are short; a long paragraph is text (and lower-casing every
+    // paragraph of an archive would cost more than all other checks).
+    if s.len() > MAX_FOOTER_BYTES {
+        return false;
+    }
     let lower = s.to_lowercase();
     let prn = lower.strip_prefix("prn").is_some_and(|rest| {
         let rest = rest.trim_start_matches(':').trim();
@@ -102,7 +110,9 @@ pub(crate) fn is_footer_line(s: &str) -> bool {
 /// text.
 pub(crate) fn is_boilerplate(s: &str) -> bool {
     let s = strip_emphasis(s);
-    let lower = s.to_lowercase();
+    // Banners and subscription text stand at the start of their paragraph.
+    let head: String = s.chars().take(120).collect();
+    let lower = head.to_lowercase();
     let banner = lower.split('(').skip(1).any(|rest| {
         rest.split_once(')')
             .is_some_and(|(inside, _)| inside.ends_with(".news") && !inside.contains(' '))
@@ -188,6 +198,11 @@ fn remove_site_footer(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> 
     let mut out = Vec::with_capacity(paras.len());
     let mut i = 0;
     while i < paras.len() {
+        if !may_open_site_footer(&paras[i].text) {
+            out.push(paras[i].clone());
+            i += 1;
+            continue;
+        }
         let first = words_of(&paras[i]);
         let first: Vec<&str> = first.split(' ').collect();
         let starts = first.len() >= FOOTER_KEY_WORDS && footer.starts_with(&first);
@@ -216,6 +231,13 @@ fn remove_site_footer(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> 
         i = j;
     }
     out
+}
+
+/// A cheap test before the word-by-word comparison: the site footer's
+/// paragraph names the Office of Website Management near its start.
+fn may_open_site_footer(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(80)];
+    head.windows(7).any(|w| w.eq_ignore_ascii_case(b"website"))
 }
 
 fn remove_trailing_footers(mut paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {

@@ -456,7 +456,7 @@ pub(crate) fn is_place(s: &str) -> bool {
     (2..=3).contains(&parts.len())
         && parts.iter().all(|p| {
             let n = p.split_whitespace().count();
-            (1..=4).contains(&n) && starts_upper(p)
+            (1..=6).contains(&n) && starts_upper(p)
         })
         && !has_role_word(s)
         && !names_office(s)

@@ -190,8 +190,10 @@ impl Store for SqliteStore {
             .fetch_optional(&mut *tx)
             .await
             .map_err(backend)?;
-            let (id, outcome_is_new) = match existing {
-                Some(id) => (id, false),
+            // A new release's path is known from what was inserted; only a
+            // duplicate's needs reading back.
+            let (id, new_path) = match existing {
+                Some(id) => (id, None),
                 None => {
                     let c = &record.content;
                     let date = c.date.date().to_string();
@@ -237,7 +239,11 @@ impl Store for SqliteStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    (id, true)
+                    let path = ReleasePath {
+                        date: c.date.date(),
+                        slug,
+                    };
+                    (id, Some(path))
                 }
             };
             sqlx::query(
@@ -252,13 +258,17 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-            let path = path_of(&mut tx, id).await?;
-            let id = ReleaseId(id);
-            outcomes.push(if outcome_is_new {
-                ImportOutcome::Inserted { id, path }
-            } else {
-                ImportOutcome::Duplicate { id, path }
-            });
+            let outcome = match new_path {
+                Some(path) => ImportOutcome::Inserted {
+                    id: ReleaseId(id),
+                    path,
+                },
+                None => ImportOutcome::Duplicate {
+                    id: ReleaseId(id),
+                    path: path_of(&mut tx, id).await?,
+                },
+            };
+            outcomes.push(outcome);
         }
         tx.commit().await.map_err(backend)?;
         Ok(outcomes)
