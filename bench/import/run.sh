@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 count=${1:-200000}
 work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
 echo "working in $work"
 
 cargo build --release -p pressroom-cli --quiet

@@ -12,6 +12,10 @@ const SITE_FOOTER: &str = "The Office of Website Management, Bureau of Public Af
     External links to other Internet sites should not be construed as an endorsement \
     of the views or privacy policies contained therein.";
 
+/// The site footer's words, normalized once.
+static FOOTER_WORDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| normalize_words(SITE_FOOTER));
+
 /// How many opening words of the site footer identify it.
 const FOOTER_KEY_WORDS: usize = 5;
 
@@ -111,8 +115,11 @@ pub(crate) fn is_footer_line(s: &str) -> bool {
 pub(crate) fn is_boilerplate(s: &str) -> bool {
     let s = strip_emphasis(s);
     // Banners and subscription text stand at the start of their paragraph.
-    let head: String = s.chars().take(120).collect();
-    let lower = head.to_lowercase();
+    let end = (0..=s.len().min(120))
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0);
+    let lower = s[..end].to_lowercase();
     let banner = lower.split('(').skip(1).any(|rest| {
         rest.split_once(')')
             .is_some_and(|(inside, _)| inside.ends_with(".news") && !inside.contains(' '))
@@ -192,8 +199,7 @@ fn whole_emphasis(s: &str) -> Option<&str> {
 /// Removes the site footer wherever it stands, also when a dump broke it into
 /// several paragraphs and wrapped parts of it in emphasis.
 fn remove_site_footer(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
-    let footer = normalize_words(SITE_FOOTER);
-    let footer: Vec<&str> = footer.split(' ').collect();
+    let footer: Vec<&str> = FOOTER_WORDS.split(' ').collect();
     let words_of = |p: &Para| normalize_words(&p.text);
     let mut out = Vec::with_capacity(paras.len());
     let mut i = 0;

@@ -576,7 +576,7 @@ pub(crate) fn title_acceptable(s: &str) -> bool {
     !t.is_empty()
         && parse_date_line(t).is_none()
         && !is_footer_line(t)
-        && !normalize_words(t).starts_with("the office of website management")
+        && !starts_with_ignoring_case(t, "the office of website management")
         && !Attribution::looks_like(t)
         && !ends_sentence_or_comma(t)
 }
@@ -631,6 +631,13 @@ fn link_text(s: &str) -> Option<&str> {
     let split = inner.rfind("](")?;
     let url = &inner[split + 2..];
     (!url.contains(char::is_whitespace)).then_some(&inner[..split])
+}
+
+/// An ASCII prefix test without case, cheaper than normalizing the line.
+fn starts_with_ignoring_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn ends_sentence_or_comma(t: &str) -> bool {
