@@ -46,11 +46,8 @@ pub(crate) async fn import(
             "SELECT fingerprint, MIN(release_id) AS release_id FROM release_sources \
              WHERE fingerprint IN (",
         );
-        let mut list = q.separated(", ");
-        for fp in chunk {
-            list.push_bind(*fp);
-        }
-        q.push(") GROUP BY fingerprint");
+        push_list(&mut q, chunk.iter().copied());
+        q.push(" GROUP BY fingerprint");
         for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
             let fp: String = row.try_get("fingerprint").map_err(backend)?;
             let id: i64 = row.try_get("release_id").map_err(backend)?;
@@ -71,11 +68,7 @@ pub(crate) async fn import(
         let mut q = QueryBuilder::<Sqlite>::new(
             "SELECT release_date, slug FROM releases WHERE release_date IN (",
         );
-        let mut list = q.separated(", ");
-        for d in chunk {
-            list.push_bind(d.as_str());
-        }
-        q.push(")");
+        push_list(&mut q, chunk.iter().map(String::as_str));
         for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
             let date: String = row.try_get("release_date").map_err(backend)?;
             let slug: String = row.try_get("slug").map_err(backend)?;
@@ -154,11 +147,7 @@ pub(crate) async fn import(
         let mut q = QueryBuilder::<Sqlite>::new(
             "SELECT id, release_date, slug FROM releases WHERE id IN (",
         );
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        q.push(")");
+        push_list(&mut q, chunk.iter().copied());
         for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
             let id: i64 = row.try_get("id").map_err(backend)?;
             old_paths.insert(id, path_from_row(&row)?);
@@ -193,6 +182,18 @@ pub(crate) async fn import(
                 })
                 .collect()
         })
+}
+
+/// Binds the values of an `IN (` list and closes it.
+fn push_list<'q, T>(q: &mut QueryBuilder<'q, Sqlite>, items: impl Iterator<Item = T>)
+where
+    T: 'q + sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite>,
+{
+    let mut list = q.separated(", ");
+    for item in items {
+        list.push_bind(item);
+    }
+    q.push(")");
 }
 
 async fn insert_releases(
