@@ -10,27 +10,32 @@
 mod rows;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
+use pressroom_store::row::{RELEASE_COLUMNS, first_free_slug, from_micros};
 use pressroom_store::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, ReleaseFilter, Source,
-    Store, StoreError, StoreResult, Visibility,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListQuery,
+    ReleaseFilter, Source, Store, StoreError, StoreResult, Visibility,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use rows::{RELEASE_COLUMNS, backend, release_from_row, to_micros};
+use rows::{backend, release_from_row, to_micros};
 
 /// A pressroom store in one SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// One file has one writer process, so an in-process signal after each
+    /// commit is the whole change notification.
+    changed: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl SqliteStore {
@@ -65,7 +70,11 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| unavailable(describe(&e)))?;
-        Ok(Self { writer, reader })
+        Ok(Self {
+            writer,
+            reader,
+            changed: Arc::new(tokio::sync::watch::Sender::new(0)),
+        })
     }
 
     /// The durability settings in force on the writer connection: journal
@@ -120,18 +129,7 @@ fn push_conditions(
     if let Some(issuer) = &filter.issuer {
         q.push(" AND issuer = ").push_bind(issuer.clone());
     }
-    if let Some(year) = filter.year {
-        let (from, to) = match filter.month {
-            Some(m) if (1..=12).contains(&m) => (
-                format!("{year:04}-{m:02}-01"),
-                if m == 12 {
-                    format!("{:04}-01-01", year + 1)
-                } else {
-                    format!("{year:04}-{:02}-01", m + 1)
-                },
-            ),
-            _ => (format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1)),
-        };
+    if let Some((from, to)) = filter.date_range() {
         q.push(" AND release_date >= ")
             .push_bind(from)
             .push(" AND release_date < ")
@@ -150,13 +148,7 @@ async fn free_slug(tx: &mut Transaction<'_, Sqlite>, date: &str, base: &Slug) ->
     .fetch_all(&mut **tx)
     .await
     .map_err(backend)?;
-    if !taken.iter().any(|s| s == base.as_str()) {
-        return Ok(base.clone());
-    }
-    (2..)
-        .map(|n| base.with_suffix(n))
-        .find(|s| !taken.iter().any(|t| t == s.as_str()))
-        .ok_or_else(|| StoreError::Conflict(format!("no free slug for {base} on {date}")))
+    first_free_slug(base, &taken)
 }
 
 async fn path_of(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreResult<ReleasePath> {
@@ -237,6 +229,14 @@ impl Store for SqliteStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
+                    sqlx::query(
+                        "INSERT INTO changes (release_id, event, at) VALUES (?, 'import', ?)",
+                    )
+                    .bind(id)
+                    .bind(now_us)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
                     (id, true)
                 }
             };
@@ -261,6 +261,12 @@ impl Store for SqliteStore {
             });
         }
         tx.commit().await.map_err(backend)?;
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, ImportOutcome::Inserted { .. }))
+        {
+            self.changed.send_modify(|n| *n = n.wrapping_add(1));
+        }
         Ok(outcomes)
     }
 
@@ -374,4 +380,85 @@ impl Store for SqliteStore {
             })
             .collect()
     }
+
+    async fn last_change(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)
+    }
+
+    async fn changes_after(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
+        let rows = sqlx::query(
+            "SELECT seq, release_id, event, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Change {
+                    seq: r.try_get("seq").map_err(backend)?,
+                    release_id: ReleaseId(r.try_get("release_id").map_err(backend)?),
+                    event: r.try_get("event").map_err(backend)?,
+                    at: from_micros(r.try_get("at").map_err(backend)?)?,
+                })
+            })
+            .collect()
+    }
+
+    fn change_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    async fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+        now: Timestamp,
+    ) -> StoreResult<Option<Lease>> {
+        let until = Lease::end(now, ttl)?;
+        let row = sqlx::query(LEASE_UPSERT)
+            .bind(name)
+            .bind(holder)
+            .bind(to_micros(until))
+            .bind(to_micros(now))
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(Lease {
+                name: name.to_owned(),
+                holder: holder.to_owned(),
+                token: r.try_get("token").map_err(backend)?,
+                until,
+            })
+        })
+        .transpose()
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        // Expire rather than delete, so the next holder's token still grows.
+        sqlx::query("UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ?")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
 }
+
+/// Takes a free or expired lease, or renews one's own, in one statement;
+/// returns no row when another holder's lease is still running.
+const LEASE_UPSERT: &str = "INSERT INTO leases (name, holder, token, expires_at) \
+     VALUES (?1, ?2, 1, ?3) \
+     ON CONFLICT (name) DO UPDATE SET \
+       token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ?4 \
+               THEN leases.token ELSE leases.token + 1 END, \
+       holder = excluded.holder, expires_at = excluded.expires_at \
+     WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4 \
+     RETURNING token";
