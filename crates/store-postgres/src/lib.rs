@@ -25,7 +25,8 @@ use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
     Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListQuery,
-    ReleaseFilter, Source, Store, StoreError, StoreResult, Visibility,
+    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
+    Visibility,
 };
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
@@ -299,32 +300,78 @@ impl PgStore {
         first_free_slug(base, &taken)
     }
 
-    async fn insert_release(
+    /// Stores a new imported release with its first revision and its
+    /// change; returns its id and path.
+    async fn insert_imported(
         &self,
         tx: &mut Transaction<'_, Postgres>,
         record: &ImportRecord,
-        now_us: i64,
+        now: Timestamp,
     ) -> StoreResult<(i64, ReleasePath)> {
         let c = &record.content;
         let date = c.date.date().to_string();
         let slug = self
             .free_slug(tx, &date, &Slug::from_title(c.title.as_str()))
             .await?;
+        let release = Release {
+            id: ReleaseId(0),
+            slug,
+            status: record.status,
+            revision: 1,
+            published_at: record.status.is_public().then_some(now),
+            created_at: now,
+            updated_at: now,
+            content: c.clone(),
+        };
+        let id = self.insert_release(tx, None, &release).await?;
+        let path = release.path();
+        self.insert_revision(
+            tx,
+            id,
+            &RevisionDump {
+                number: 1,
+                event: "import".to_owned(),
+                content: release.content,
+                change_note: None,
+                created_at: now,
+            },
+        )
+        .await?;
+        sqlx::query("INSERT INTO changes (release_id, event, at) VALUES ($1, 'import', $2)")
+            .bind(id)
+            .bind(now.as_microsecond())
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok((id, path))
+    }
+
+    /// Writes a `releases` row; `id` is given when restoring, chosen by the
+    /// database when importing.
+    async fn insert_release(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        id: Option<i64>,
+        r: &Release,
+    ) -> StoreResult<i64> {
+        let c = &r.content;
         let body =
             serde_json::to_string(&c.body).map_err(|e| StoreError::Backend(e.to_string()))?;
-        let published_at = record.status.is_public().then_some(now_us);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO releases (slug, release_date, release_time, release_zone, \
+        sqlx::query_scalar(
+            "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
              status, revision, title, kind, issuer, issuer_type, dateline, \
              attribution, body, language, published_at, created_at, updated_at) \
-             VALUES ($1, $2::date, $3::time, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12::jsonb, \
-             $13, $14, $15, $15) RETURNING id",
+             VALUES (COALESCE($1, nextval(pg_get_serial_sequence('releases', 'id'))), \
+             $2, $3::date, $4::time, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, \
+             $15, $16, $17, $18) RETURNING id",
         )
-        .bind(slug.as_str())
-        .bind(&date)
+        .bind(id)
+        .bind(r.slug.as_str())
+        .bind(c.date.date().to_string())
         .bind(c.date.time().map(|t| t.time.to_string()))
         .bind(c.date.time().map(|t| t.zone.clone()))
-        .bind(record.status.as_str())
+        .bind(r.status.as_str())
+        .bind(i32::try_from(r.revision).unwrap_or(i32::MAX))
         .bind(c.title.as_str())
         .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
         .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
@@ -333,35 +380,68 @@ impl PgStore {
         .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
         .bind(body)
         .bind(c.language.as_str())
-        .bind(published_at)
-        .bind(now_us)
+        .bind(r.published_at.map(|t| t.as_microsecond()))
+        .bind(r.created_at.as_microsecond())
+        .bind(r.updated_at.as_microsecond())
         .fetch_one(&mut **tx)
         .await
-        .map_err(|e| self.error(e))?;
-        let content = serde_json::to_string(c).map_err(|e| StoreError::Backend(e.to_string()))?;
+        .map_err(|e| self.write_error(e))
+    }
+
+    async fn insert_revision(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        release_id: i64,
+        rev: &RevisionDump,
+    ) -> StoreResult<()> {
+        let content =
+            serde_json::to_string(&rev.content).map_err(|e| StoreError::Backend(e.to_string()))?;
         sqlx::query(
             "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) \
-             VALUES ($1, 1, 'import', $2::jsonb, NULL, $3)",
+             VALUES ($1, $2, $3, $4::jsonb, $5, $6)",
         )
-        .bind(id)
+        .bind(release_id)
+        .bind(i32::try_from(rev.number).unwrap_or(i32::MAX))
+        .bind(&rev.event)
         .bind(content)
-        .bind(now_us)
+        .bind(&rev.change_note)
+        .bind(rev.created_at.as_microsecond())
         .execute(&mut **tx)
         .await
-        .map_err(|e| self.error(e))?;
-        sqlx::query("INSERT INTO changes (release_id, event, at) VALUES ($1, 'import', $2)")
-            .bind(id)
-            .bind(now_us)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok((
-            id,
-            ReleasePath {
-                date: c.date.date(),
-                slug,
-            },
-        ))
+        .map_err(|e| self.write_error(e))?;
+        Ok(())
+    }
+
+    /// Records a source; the same file and line twice is recorded once.
+    async fn insert_source(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        release_id: i64,
+        src: &SourceDump,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (release_id, path, line) DO NOTHING",
+        )
+        .bind(release_id)
+        .bind(&src.fingerprint)
+        .bind(&src.path)
+        .bind(i32::try_from(src.line).unwrap_or(i32::MAX))
+        .bind(src.imported_at.as_microsecond())
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.write_error(e))?;
+        Ok(())
+    }
+
+    /// A unique value already taken is a conflict the caller can name.
+    fn write_error(&self, e: sqlx::Error) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_owned())
+            }
+            _ => self.error(e),
+        }
     }
 }
 
@@ -376,7 +456,6 @@ impl Store for PgStore {
         batch: Vec<ImportRecord>,
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>> {
-        let now_us = now.as_microsecond();
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(WRITE_LOCK)
@@ -407,7 +486,7 @@ impl Store for PgStore {
                     )
                 }
                 None => {
-                    let (id, path) = self.insert_release(&mut tx, &record, now_us).await?;
+                    let (id, path) = self.insert_imported(&mut tx, &record, now).await?;
                     (
                         id,
                         ImportOutcome::Inserted {
@@ -417,18 +496,13 @@ impl Store for PgStore {
                     )
                 }
             };
-            sqlx::query(
-                "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (release_id, path, line) DO NOTHING",
-            )
-            .bind(outcome.0)
-            .bind(&record.fingerprint)
-            .bind(&record.source.path)
-            .bind(i32::try_from(record.source.line).unwrap_or(i32::MAX))
-            .bind(now_us)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
+            let source = SourceDump {
+                fingerprint: record.fingerprint,
+                path: record.source.path,
+                line: record.source.line,
+                imported_at: now,
+            };
+            self.insert_source(&mut tx, outcome.0, &source).await?;
             outcomes.push(outcome.1);
         }
         if outcomes
@@ -568,6 +642,98 @@ impl Store for PgStore {
                 })
             })
             .collect()
+    }
+
+    async fn dump_after(
+        &self,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReleaseDump>> {
+        let releases = self.batch_after(after, limit).await?;
+        let (Some(first), Some(last)) = (releases.first(), releases.last()) else {
+            return Ok(Vec::new());
+        };
+        let (from, to) = (first.id.0, last.id.0);
+        let revisions = sqlx::query(
+            "SELECT release_id, number, event, content::text AS content, change_note, created_at \
+             FROM revisions WHERE release_id BETWEEN $1 AND $2 ORDER BY release_id, number",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.error(e))?;
+        let sources = sqlx::query(
+            "SELECT release_id, fingerprint, path, line, imported_at FROM release_sources \
+             WHERE release_id BETWEEN $1 AND $2 ORDER BY release_id, id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.error(e))?;
+        let get = |e| self.error(e);
+        let mut revs = Vec::with_capacity(revisions.len());
+        for r in &revisions {
+            let content: String = r.try_get("content").map_err(get)?;
+            revs.push((
+                r.try_get::<i64, _>("release_id").map_err(get)?,
+                RevisionDump {
+                    number: u32::try_from(r.try_get::<i32, _>("number").map_err(get)?).unwrap_or(0),
+                    event: r.try_get("event").map_err(get)?,
+                    content: serde_json::from_str(&content).map_err(|e| StoreError::Corrupt {
+                        what: "revision content",
+                        reason: e.to_string(),
+                    })?,
+                    change_note: r.try_get("change_note").map_err(get)?,
+                    created_at: from_micros(r.try_get("created_at").map_err(get)?)?,
+                },
+            ));
+        }
+        let mut srcs = Vec::with_capacity(sources.len());
+        for r in &sources {
+            srcs.push((
+                r.try_get::<i64, _>("release_id").map_err(get)?,
+                SourceDump {
+                    fingerprint: r.try_get("fingerprint").map_err(get)?,
+                    path: r.try_get("path").map_err(get)?,
+                    line: u32::try_from(r.try_get::<i32, _>("line").map_err(get)?).unwrap_or(0),
+                    imported_at: from_micros(r.try_get("imported_at").map_err(get)?)?,
+                },
+            ));
+        }
+        Ok(ReleaseDump::assemble(releases, revs, srcs))
+    }
+
+    async fn restore(&self, batch: Vec<ReleaseDump>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?;
+        for dump in &batch {
+            let id = self
+                .insert_release(&mut tx, Some(dump.release.id.0), &dump.release)
+                .await?;
+            for rev in &dump.revisions {
+                self.insert_revision(&mut tx, id, rev).await?;
+            }
+            for src in &dump.sources {
+                self.insert_source(&mut tx, id, src).await?;
+            }
+        }
+        // Explicit ids do not move the identity sequences: move them past
+        // the restored ones so that later imports do not collide.
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('releases', 'id'), \
+             GREATEST((SELECT MAX(id) FROM releases), 1))",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.error(e))?;
+        tx.commit().await.map_err(|e| self.error(e))?;
+        Ok(())
     }
 
     async fn last_change(&self) -> StoreResult<i64> {

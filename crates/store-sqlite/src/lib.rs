@@ -19,7 +19,8 @@ use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_store::row::{RELEASE_COLUMNS, first_free_slug, from_micros};
 use pressroom_store::{
     Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListQuery,
-    ReleaseFilter, Source, Store, StoreError, StoreResult, Visibility,
+    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
+    Visibility,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -160,6 +161,98 @@ async fn path_of(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreResult<Relea
     rows::path_from_row(&row)
 }
 
+/// Writes a `releases` row; `id` is given when restoring, chosen by the
+/// database when importing.
+async fn insert_release(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: Option<i64>,
+    r: &Release,
+) -> StoreResult<i64> {
+    let c = &r.content;
+    let body = serde_json::to_string(&c.body).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query_scalar(
+        "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
+         status, revision, title, kind, issuer, issuer_type, dateline, \
+         attribution, body, language, published_at, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(id)
+    .bind(r.slug.as_str())
+    .bind(c.date.date().to_string())
+    .bind(c.date.time().map(|t| t.time.to_string()))
+    .bind(c.date.time().map(|t| t.zone.clone()))
+    .bind(r.status.as_str())
+    .bind(i64::from(r.revision))
+    .bind(c.title.as_str())
+    .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
+    .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
+    .bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
+    .bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
+    .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
+    .bind(body)
+    .bind(c.language.as_str())
+    .bind(r.published_at.map(to_micros))
+    .bind(to_micros(r.created_at))
+    .bind(to_micros(r.updated_at))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(write_error)
+}
+
+async fn insert_revision(
+    tx: &mut Transaction<'_, Sqlite>,
+    release_id: i64,
+    rev: &RevisionDump,
+) -> StoreResult<()> {
+    let content =
+        serde_json::to_string(&rev.content).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(release_id)
+    .bind(i64::from(rev.number))
+    .bind(&rev.event)
+    .bind(content)
+    .bind(&rev.change_note)
+    .bind(to_micros(rev.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// Records a source; the same file and line twice is recorded once.
+async fn insert_source(
+    tx: &mut Transaction<'_, Sqlite>,
+    release_id: i64,
+    src: &SourceDump,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (release_id, path, line) DO NOTHING",
+    )
+    .bind(release_id)
+    .bind(&src.fingerprint)
+    .bind(&src.path)
+    .bind(i64::from(src.line))
+    .bind(to_micros(src.imported_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// A unique value already taken is a conflict the caller can name.
+fn write_error(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_owned())
+        }
+        _ => backend(e),
+    }
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -189,46 +282,29 @@ impl Store for SqliteStore {
                     let date = c.date.date().to_string();
                     let slug =
                         free_slug(&mut tx, &date, &Slug::from_title(c.title.as_str())).await?;
-                    let body = serde_json::to_string(&c.body)
-                        .map_err(|e| StoreError::Backend(e.to_string()))?;
-                    let published_at = record.status.is_public().then_some(now_us);
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO releases (slug, release_date, release_time, release_zone, \
-                         status, revision, title, kind, issuer, issuer_type, dateline, \
-                         attribution, body, language, published_at, created_at, updated_at) \
-                         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    let release = Release {
+                        id: ReleaseId(0),
+                        slug,
+                        status: record.status,
+                        revision: 1,
+                        published_at: record.status.is_public().then_some(now),
+                        created_at: now,
+                        updated_at: now,
+                        content: c.clone(),
+                    };
+                    let id = insert_release(&mut tx, None, &release).await?;
+                    insert_revision(
+                        &mut tx,
+                        id,
+                        &RevisionDump {
+                            number: 1,
+                            event: "import".to_owned(),
+                            content: release.content,
+                            change_note: None,
+                            created_at: now,
+                        },
                     )
-                    .bind(slug.as_str())
-                    .bind(&date)
-                    .bind(c.date.time().map(|t| t.time.to_string()))
-                    .bind(c.date.time().map(|t| t.zone.clone()))
-                    .bind(record.status.as_str())
-                    .bind(c.title.as_str())
-                    .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
-                    .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
-                    .bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
-                    .bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
-                    .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
-                    .bind(body)
-                    .bind(c.language.as_str())
-                    .bind(published_at)
-                    .bind(now_us)
-                    .bind(now_us)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    let content =
-                        serde_json::to_string(c).map_err(|e| StoreError::Backend(e.to_string()))?;
-                    sqlx::query(
-                        "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) \
-                         VALUES (?, 1, 'import', ?, NULL, ?)",
-                    )
-                    .bind(id)
-                    .bind(content)
-                    .bind(now_us)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
+                    .await?;
                     sqlx::query(
                         "INSERT INTO changes (release_id, event, at) VALUES (?, 'import', ?)",
                     )
@@ -240,18 +316,17 @@ impl Store for SqliteStore {
                     (id, true)
                 }
             };
-            sqlx::query(
-                "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) \
-                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (release_id, path, line) DO NOTHING",
+            insert_source(
+                &mut tx,
+                id,
+                &SourceDump {
+                    fingerprint: record.fingerprint,
+                    path: record.source.path,
+                    line: record.source.line,
+                    imported_at: now,
+                },
             )
-            .bind(id)
-            .bind(&record.fingerprint)
-            .bind(&record.source.path)
-            .bind(i64::from(record.source.line))
-            .bind(now_us)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+            .await?;
             let path = path_of(&mut tx, id).await?;
             let id = ReleaseId(id);
             outcomes.push(if outcome_is_new {
@@ -379,6 +454,82 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn dump_after(
+        &self,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReleaseDump>> {
+        let releases = self.batch_after(after, limit).await?;
+        let (Some(first), Some(last)) = (releases.first(), releases.last()) else {
+            return Ok(Vec::new());
+        };
+        let (from, to) = (first.id.0, last.id.0);
+        let revisions = sqlx::query(
+            "SELECT release_id, number, event, content, change_note, created_at FROM revisions \
+             WHERE release_id BETWEEN ? AND ? ORDER BY release_id, number",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        let sources = sqlx::query(
+            "SELECT release_id, fingerprint, path, line, imported_at FROM release_sources \
+             WHERE release_id BETWEEN ? AND ? ORDER BY release_id, id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        let mut revs = Vec::with_capacity(revisions.len());
+        for r in &revisions {
+            let content: String = r.try_get("content").map_err(backend)?;
+            revs.push((
+                r.try_get::<i64, _>("release_id").map_err(backend)?,
+                RevisionDump {
+                    number: u32::try_from(r.try_get::<i64, _>("number").map_err(backend)?)
+                        .unwrap_or(0),
+                    event: r.try_get("event").map_err(backend)?,
+                    content: serde_json::from_str(&content).map_err(|e| StoreError::Corrupt {
+                        what: "revision content",
+                        reason: e.to_string(),
+                    })?,
+                    change_note: r.try_get("change_note").map_err(backend)?,
+                    created_at: from_micros(r.try_get("created_at").map_err(backend)?)?,
+                },
+            ));
+        }
+        let mut srcs = Vec::with_capacity(sources.len());
+        for r in &sources {
+            srcs.push((
+                r.try_get::<i64, _>("release_id").map_err(backend)?,
+                SourceDump {
+                    fingerprint: r.try_get("fingerprint").map_err(backend)?,
+                    path: r.try_get("path").map_err(backend)?,
+                    line: u32::try_from(r.try_get::<i64, _>("line").map_err(backend)?).unwrap_or(0),
+                    imported_at: from_micros(r.try_get("imported_at").map_err(backend)?)?,
+                },
+            ));
+        }
+        Ok(ReleaseDump::assemble(releases, revs, srcs))
+    }
+
+    async fn restore(&self, batch: Vec<ReleaseDump>) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        for dump in &batch {
+            let id = insert_release(&mut tx, Some(dump.release.id.0), &dump.release).await?;
+            for rev in &dump.revisions {
+                insert_revision(&mut tx, id, rev).await?;
+            }
+            for src in &dump.sources {
+                insert_source(&mut tx, id, src).await?;
+            }
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(())
     }
 
     async fn last_change(&self) -> StoreResult<i64> {

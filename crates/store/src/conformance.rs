@@ -37,6 +37,7 @@ macro_rules! store_conformance_tests {
             a_change_feed_follower_wakes_when_a_write_commits,
             a_lease_has_one_holder_until_it_expires_or_is_released,
             contending_holders_never_share_a_lease,
+            a_dump_restores_every_release_with_its_history_and_sources,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -519,4 +520,65 @@ pub async fn contending_holders_never_share_a_lease(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(holders.len(), 1, "exactly one winner: {holders:?}");
+}
+
+pub async fn a_dump_restores_every_release_with_its_history_and_sources(store: Arc<dyn Store>) {
+    let mut timed = content("Timed", 2019, 4, 10);
+    timed.date = timed
+        .date
+        .with_time(time(9, 15, 0, 0), "America/New_York")
+        .expect("zone");
+    let mut draft = record(content("Draft", 2019, 4, 11), "d", "a.txt");
+    draft.status = Status::Draft;
+    import(&store, vec![record(timed, "t", "a.txt"), draft]).await;
+    import(
+        &store,
+        vec![record(content("Timed", 2019, 4, 10), "t", "b.txt")],
+    )
+    .await;
+
+    let dumps = store.dump_after(None, 10).await.expect("dump");
+    assert_eq!(dumps.len(), 2);
+    assert_eq!(dumps[0].revisions.len(), 1);
+    assert_eq!(dumps[0].revisions[0].content, dumps[0].release.content);
+    let paths: Vec<_> = dumps[0].sources.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(paths, ["a.txt", "b.txt"]);
+    assert!(
+        store
+            .dump_after(Some(dumps[1].release.id), 10)
+            .await
+            .expect("dump")
+            .is_empty()
+    );
+
+    // Restoring the same releases again collides and writes nothing.
+    let err = store
+        .restore(dumps.clone())
+        .await
+        .expect_err("ids and paths are taken");
+    assert!(matches!(err, crate::StoreError::Conflict(_)), "{err}");
+
+    // Moved to new ids and days, they read back field for field.
+    let moved: Vec<_> = dumps
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            d.release.id = pressroom_domain::ReleaseId(d.release.id.0 + 1000);
+            d.release.content.date = ReleaseDate::from_date(date(2001, 1, 1)).expect("date");
+            d
+        })
+        .collect();
+    store.restore(moved.clone()).await.expect("restore");
+    let back = store
+        .dump_after(Some(dumps[1].release.id), 10)
+        .await
+        .expect("dump");
+    assert_eq!(back, moved);
+    // Imports after a restore still get fresh ids.
+    let next = import(
+        &store,
+        vec![record(content("Later", 2022, 1, 1), "l", "c.txt")],
+    )
+    .await;
+    assert!(inserted_id(&next[0]).0 > 1000 + dumps[1].release.id.0);
 }

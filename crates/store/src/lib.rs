@@ -8,6 +8,7 @@
 //! `PublicView` only.
 
 pub mod conformance;
+mod dump;
 mod error;
 mod feed;
 mod public;
@@ -20,6 +21,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath};
 
+pub use dump::{ReleaseDump, RevisionDump, SourceDump};
 pub use error::{StoreError, StoreResult};
 pub use feed::{Change, ChangeFeed, Lease};
 pub use public::PublicView;
@@ -72,6 +74,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Where a release was imported from.
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>>;
+
+    /// Releases in id order after `after`, each with its whole revision
+    /// history and sources, for copying a portal to another database.
+    async fn dump_after(
+        &self,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReleaseDump>>;
+
+    /// Writes dumped releases exactly as they were (ids, paths, statuses,
+    /// times, revisions, sources) in one transaction, into a database that
+    /// does not hold them yet. A release already stored under the same id
+    /// or path is a [`StoreError::Conflict`] and nothing of the batch is
+    /// written.
+    async fn restore(&self, batch: Vec<ReleaseDump>) -> StoreResult<()>;
 
     /// The sequence number of the newest committed change, 0 if none.
     async fn last_change(&self) -> StoreResult<i64>;

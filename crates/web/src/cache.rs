@@ -75,7 +75,10 @@ impl PageCache {
 
     /// Wraps a router so that its successful GET responses are cached.
     pub fn wrap(&self, router: Router) -> Router {
-        router.layer(axum::middleware::from_fn_with_state(self.clone(), serve_cached))
+        router.layer(axum::middleware::from_fn_with_state(
+            self.clone(),
+            serve_cached,
+        ))
     }
 
     fn get(&self, key: &str) -> Option<Page> {

@@ -74,8 +74,7 @@ pub async fn run(
     println!("pressroom is serving on http://{addr}");
     let served = pressroom_web::serve(listener, app, shutdown_signal()).await;
     follower.abort();
-    served
-        .context("server error")?;
+    served.context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
 }
