@@ -3,6 +3,7 @@
 
 mod errors;
 mod import_export;
+mod postgres;
 mod serve;
 
 use std::path::{Path, PathBuf};
