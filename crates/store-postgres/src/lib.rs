@@ -41,7 +41,7 @@ const CHANNEL: &str = "pressroom_changes";
 /// The advisory lock every writing transaction holds until it commits: it
 /// keeps outbox sequence numbers in commit order and slug allocation free
 /// of races between nodes.
-const WRITE_LOCK: i64 = 0x7072_6573_7372_6d; // "pressrm"
+const WRITE_LOCK: i64 = 0x0070_7265_7373_726d; // "pressrm"
 
 /// A pressroom store in one PostgreSQL database.
 #[derive(Debug, Clone)]

@@ -91,7 +91,11 @@ async fn two_nodes_contending_for_the_scheduler_lease_run_each_round_exactly_onc
     let mut all: Vec<_> = ran_a.iter().chain(ran_b.iter()).copied().collect();
     all.sort();
     let rounds_run: Vec<_> = all.iter().map(|(round, _)| *round).collect();
-    assert_eq!(rounds_run, (0..rounds).collect::<Vec<_>>(), "each round once");
+    assert_eq!(
+        rounds_run,
+        (0..rounds).collect::<Vec<_>>(),
+        "each round once"
+    );
     assert!(
         all.windows(2).all(|w| w[0].1 <= w[1].1),
         "fencing tokens never go back: {all:?}"

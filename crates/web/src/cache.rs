@@ -3,7 +3,8 @@
 //! (from this node or any other on the same database). Pages already cached
 //! keep serving while the database is out of reach; `max_age` bounds how
 //! long a page can outlive a change no feed reported (a release whose
-//! publication time arrives without a write).
+//! publication time arrives without a write). `pressroom serve
+//! --page-cache-seconds` sets it; 0 turns the cache off.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -73,8 +74,12 @@ impl PageCache {
         self.len() == 0
     }
 
-    /// Wraps a router so that its successful GET responses are cached.
+    /// Wraps a router so that its successful GET responses are cached; a
+    /// zero `max_age` leaves it as it is.
     pub fn wrap(&self, router: Router) -> Router {
+        if self.inner.max_age.is_zero() {
+            return router;
+        }
         router.layer(axum::middleware::from_fn_with_state(
             self.clone(),
             serve_cached,
@@ -154,4 +159,71 @@ fn respond(page: Page, outcome: &'static str) -> Response {
         .headers_mut()
         .insert("x-cache", HeaderValue::from_static(outcome));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A router whose `/` says how many times it was rendered.
+    fn counting() -> (Router, Arc<AtomicUsize>) {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        let router = Router::new()
+            .route(
+                "/",
+                get(move || {
+                    let h = h.clone();
+                    async move { format!("render {}", h.fetch_add(1, Ordering::SeqCst) + 1) }
+                }),
+            )
+            .route("/missing", get(|| async { StatusCode::NOT_FOUND }));
+        (router, hits)
+    }
+
+    async fn body(router: &Router, uri: &str) -> (StatusCode, String) {
+        let res = router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_page_is_rendered_once_until_a_change_invalidates_it() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, hits) = counting();
+        let app = cache.wrap(router);
+        assert_eq!(body(&app, "/").await.1, "render 1");
+        assert_eq!(body(&app, "/").await.1, "render 1");
+        cache.invalidate();
+        assert_eq!(body(&app, "/").await.1, "render 2");
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn errors_are_not_cached_and_a_zero_max_age_turns_the_cache_off() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, _) = counting();
+        let app = cache.wrap(router);
+        assert_eq!(body(&app, "/missing").await.0, StatusCode::NOT_FOUND);
+        assert!(cache.is_empty());
+
+        let off = PageCache::new(Duration::ZERO);
+        let (router, hits) = counting();
+        let app = off.wrap(router);
+        body(&app, "/").await;
+        body(&app, "/").await;
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
+    }
 }

@@ -21,6 +21,11 @@ pub struct Args {
     /// fictional ministry, ignoring --database.
     #[arg(long)]
     demo: bool,
+
+    /// How long, in seconds, a rendered page may be served from this
+    /// node's memory when no change is reported; 0 turns the cache off.
+    #[arg(long, default_value_t = 30)]
+    page_cache_seconds: u64,
 }
 
 pub async fn run(
@@ -64,7 +69,7 @@ pub async fn run(
         public: PublicView::new(store.clone(), clock),
         site: Arc::new(site),
     };
-    let cache = PageCache::new(PAGE_MAX_AGE);
+    let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds));
     let feed = ChangeFeed::from_now(store.clone())
         .await
         .context("cannot read the change feed")?;
@@ -78,10 +83,6 @@ pub async fn run(
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
 }
-
-/// The longest a cached page is served without a change reported: a safety
-/// net for a release whose publication time arrives without a write.
-const PAGE_MAX_AGE: Duration = Duration::from_secs(30);
 
 /// Keeps this node's caches in step with every write to the database, by
 /// any node. While the database is unreachable the cache keeps serving;

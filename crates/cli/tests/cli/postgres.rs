@@ -78,7 +78,7 @@ async fn a_release_imported_through_one_node_shows_on_another_within_a_second() 
     let b = Node::start(&cli, db.url());
 
     // B caches its listing: without the change feed it would keep serving
-    // this copy for PAGE_MAX_AGE.
+    // this copy for --page-cache-seconds (30 s by default).
     let (status, html, _) = listing(&b.addr).await;
     assert_eq!(status, 200);
     assert!(!html.contains("Fresh From Node A"));
