@@ -53,7 +53,10 @@ CREATE TABLE release_sources (
     UNIQUE (release_id, path, line)
 );
 
-CREATE INDEX release_sources_by_fingerprint ON release_sources (fingerprint);
+-- (fingerprint, id) answers "the first source with this fingerprint" from the
+-- index alone; on (fingerprint) only, a planner that thinks the table small
+-- walks the primary key instead, once per imported release.
+CREATE INDEX release_sources_by_fingerprint ON release_sources (fingerprint, id);
 
 -- The change feed's outbox: one row per release a write touched, written in
 -- the write's own transaction. Writers hold a transaction-level advisory lock

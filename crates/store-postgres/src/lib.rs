@@ -465,9 +465,9 @@ impl Store for PgStore {
         let mut outcomes = Vec::with_capacity(batch.len());
         for record in batch {
             let existing = sqlx::query(
-                "SELECT r.id, r.release_date::text AS release_date, r.slug \
-                 FROM release_sources s JOIN releases r ON r.id = s.release_id \
-                 WHERE s.fingerprint = $1 ORDER BY s.id LIMIT 1",
+                "SELECT r.id, r.release_date::text AS release_date, r.slug FROM releases r \
+                 WHERE r.id = (SELECT s.release_id FROM release_sources s \
+                 WHERE s.fingerprint = $1 ORDER BY s.fingerprint, s.id LIMIT 1)",
             )
             .bind(&record.fingerprint)
             .fetch_optional(&mut *tx)
