@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Search benchmark: N synthetic releases (default 1,000,000) in a SQLite
+# store; the tantivy index built by `pressroom reindex`; its size on disk;
+# p50/p99 latency of single-word, phrase + facets and filtered + faceted
+# queries in-process (tantivy and the SQLite FTS5 baseline over the same
+# releases) and over HTTP on loopback with wrk; the server's resident memory.
+#
+#   bench/search/run.sh [COUNT] [WORKDIR]
+#
+# Loopback only, bounded in time (each wrk run is 15 s). Needs wrk
+# (apt-get install wrk). Re-running reuses the store, index and FTS5 files
+# in WORKDIR (delete it to start over).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+count=${1:-1000000}
+work=${2:-/tmp/pressroom-bench-search-$count}
+port=${PORT:-18765}
+duration=${DURATION:-15s}
+mkdir -p "$work"
+db="sqlite://$work/bench.db"
+
+command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
+cargo build --release --locked -p pressroom-cli
+bin=target/release/pressroom
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count"
+if [ ! -f "$work/bench.db" ]; then
+  echo "== loading $count synthetic releases into the store"
+  /usr/bin/time -f "load: %e s, max RSS %M KB" "$bin" --database "$db" bench load --count "$count"
+fi
+
+if [ ! -d "$work/bench.db.index" ]; then
+  echo "== index build (pressroom reindex)"
+  /usr/bin/time -f "reindex: %e s wall, max RSS %M KB" "$bin" --database "$db" reindex
+fi
+echo "index size on disk: $(du -sh "$work/bench.db.index" | cut -f1) ($(du -sb "$work/bench.db.index" | cut -f1) bytes)"
+echo "store size on disk: $(du -sh "$work/bench.db" | cut -f1)"
+
+echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
+"$bin" --database "$db" bench search --fts "$work/fts.db" --iterations "${ITERATIONS:-300}"
+echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
+
+echo "== over HTTP on loopback (wrk, 1 thread, 4 connections, $duration each)"
+PRESSROOM_LOG=warn "$bin" --database "$db" serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$port/search?q=polio" >/dev/null && break
+  sleep 0.2
+done
+rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server/status"; }
+echo "server resident memory after start: $(rss)"
+
+run() {
+  local name=$1; shift
+  local lua="$work/$name.lua"
+  {
+    echo "local paths = {"
+    for p in "$@"; do echo "  \"$p\","; done
+    echo "}"
+    echo 'local i = 0'
+    echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
+  } >"$lua"
+  echo "-- $name"
+  wrk -t1 -c4 -d"$duration" --latency -s "$lua" "http://127.0.0.1:$port" \
+    | grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|90|99)%'
+}
+run single_word "/search?q=fentanyl" "/search?q=cybersecurity" "/search?q=polio" \
+  "/search?q=maritime" "/search?q=Angola" "/search?q=pandemic" "/search?q=sanctions" \
+  "/search?q=humanitarian" "/search?q=nonproliferation" "/search?q=Ukraine"
+run phrase_facets "/search?q=%22human+rights%22" "/search?q=%22maritime+security%22" \
+  "/search?q=%22weapons+of+mass+destruction%22" "/search?q=%22humanitarian+assistance%22" \
+  "/search?q=%22trafficking+in+persons%22" "/search?q=%22pandemic+preparedness%22"
+run filtered_facets "/search?q=%22human+rights%22&kind=Readout&year=2018" \
+  "/search?q=sanctions&kind=Press+Statement&year=2015" \
+  "/search?q=%22maritime+security%22&kind=Media+Note&year=2020" \
+  "/search?q=humanitarian&kind=Statement&year=2012"
+run api_single_word "/api/search?q=polio" "/api/search?q=sanctions" "/api/search?q=Ukraine"
+echo "server resident memory while serving (after the runs): $(rss)"
