@@ -287,16 +287,14 @@ impl PgStore {
         date: &str,
         base: &Slug,
     ) -> StoreResult<Slug> {
-        let taken: Vec<String> = sqlx::query_scalar(
-            "SELECT slug FROM releases WHERE release_date = $1::date \
-             AND (slug = $2 OR slug LIKE $3)",
-        )
-        .bind(date)
-        .bind(base.as_str())
-        .bind(format!("{}-%", base.as_str()))
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(|e| self.error(e))?;
+        // Every slug of the day, not `LIKE 'base-%'`: a suffix on a slug at
+        // the maximum length shortens the base, which the pattern would miss.
+        let taken: Vec<String> =
+            sqlx::query_scalar("SELECT slug FROM releases WHERE release_date = $1::date")
+                .bind(date)
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(|e| self.error(e))?;
         first_free_slug(base, &taken)
     }
 

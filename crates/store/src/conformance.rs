@@ -28,6 +28,7 @@ macro_rules! store_conformance_tests {
             import_then_read_back_keeps_every_field,
             reimporting_a_release_stores_it_once_and_records_both_sources,
             two_releases_with_one_title_on_one_day_get_distinct_paths,
+            releases_with_one_very_long_title_on_one_day_get_distinct_paths,
             listing_is_newest_first_and_paginated,
             unpublished_releases_are_invisible_to_public_reads,
             filters_combine_and_facets_count,
@@ -178,6 +179,36 @@ pub async fn two_releases_with_one_title_on_one_day_get_distinct_paths(store: Ar
             "/releases/2020/01/02/readout-2",
             "/releases/2020/01/03/readout"
         ]
+    );
+}
+
+pub async fn releases_with_one_very_long_title_on_one_day_get_distinct_paths(
+    store: Arc<dyn Store>,
+) {
+    // The slug is cut at its maximum length, so each suffix shortens it.
+    let title = "Joint Statement of the Foreign Ministers on the Consultations Regarding Maritime Boundaries";
+    let records = (0..4)
+        .map(|n| record(content(title, 2020, 1, 2), &format!("long{n}"), "f"))
+        .collect();
+    let out = import(&store, records).await;
+    let mut paths: Vec<String> = out
+        .iter()
+        .map(|o| match o {
+            ImportOutcome::Inserted { path, .. } => path.to_string(),
+            other => panic!("expected inserts, got {other:?}"),
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), 4, "{paths:?}");
+    let more = import(
+        &store,
+        vec![record(content(title, 2020, 1, 2), "long4", "g")],
+    )
+    .await;
+    assert!(
+        matches!(more[0], ImportOutcome::Inserted { .. }),
+        "{more:?}"
     );
 }
 
