@@ -4,12 +4,13 @@
 //! by, [`ListingQuery`] (the listing's filters as a URL), server-drawn SVG
 //! [`BarChart`]s, and the page views ([`ListingPage`], [`ArchivePage`],
 //! [`ReleasePage`], [`ExitPage`], [`ErrorPage`]) rendered by askama
-//! templates. Pure: no IO, no clock; the web layer hands it what to show.
+//! templates, and the syndication [`Feed`] (Atom, RSS, JSON Feed). Pure: no IO, no clock; the web layer hands it what to show.
 //!
 //! In the reading pipeline this is the last step before the web: store ->
 //! render -> web.
 
 mod chart;
+mod feeds;
 mod links;
 mod listing_query;
 mod markdown;
@@ -17,6 +18,10 @@ mod pages;
 mod site;
 
 pub use chart::{Bar, BarChart, ChartRow};
+pub use feeds::{
+    ATOM_TYPE, Feed, FeedEntry, JSON_FEED_TYPE, RSS_TYPE, WITHDRAWAL_NOTICE, absolute_links,
+    rfc2822, rfc3339, xml_escape,
+};
 pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
 pub use listing_query::ListingQuery;
 pub use markdown::{body_to_html, links_in, markdown_to_html};

@@ -110,6 +110,10 @@ pub struct ListingPage<'a> {
     pub canonical: String,
     pub facets: Vec<FacetGroup>,
     pub active: Vec<ActiveFilter>,
+    /// The feeds of this view: `?kind=Readout` (or empty) after `/feed.atom`.
+    pub feed_query: String,
+    /// "Press Releases: Readout", the title feed readers show.
+    pub feed_title: String,
 }
 
 /// A year in the archive's year list.

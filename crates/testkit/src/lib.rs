@@ -175,6 +175,12 @@ impl TestApp {
         self.get(&pressroom_render::exit_notice_href(target)).await
     }
 
+    /// A feed: `format` is `atom`, `rss` or `json`; `query` the listing's
+    /// filters (`?kind=Readout`) or empty.
+    pub async fn get_feed(&self, format: &str, query: &str) -> reqwest::Response {
+        self.get(&format!("/feed.{format}{query}")).await
+    }
+
     /// A page's HTML with the random port replaced, for snapshots.
     pub async fn get_html_snapshot(&self, path: &str) -> String {
         let body = self.get(path).await.text().await.expect("body");

@@ -17,6 +17,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/archive", get(public::archive::index))
         .route("/archive/{year}", get(public::archive::year))
+        .route("/feed.atom", get(public::feeds::atom))
+        .route("/feed.rss", get(public::feeds::rss))
+        .route("/feed.json", get(public::feeds::json))
         .route("/leaving", get(public::exit::show))
         .route("/static/style.css", get(public::assets::stylesheet))
         .route("/static/print.css", get(public::assets::print_stylesheet))
@@ -28,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::security_headers())
         .layer(CompressionLayer::new())
+        // Outside compression, so that each encoding has its own ETag.
+        .layer(axum::middleware::from_fn(middleware::http_caching))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -2,7 +2,9 @@
 //! port, its own database, the seed releases imported as the CLI does.
 
 mod archive;
+mod caching;
 mod exit;
+mod feeds;
 mod listing;
 mod release;
 mod safety;

@@ -90,7 +90,7 @@ fn page_number(s: &str) -> Result<u32, AppError> {
     })
 }
 
-fn store_filter(q: &ListingQuery) -> ReleaseFilter {
+pub(crate) fn store_filter(q: &ListingQuery) -> ReleaseFilter {
     ReleaseFilter {
         kind: q.kind.clone(),
         issuer: q.issuer.clone(),
@@ -263,8 +263,24 @@ pub(crate) async fn index(
         pagination: Pagination::new(q.page, page_count, |n| q.with_page(n).to_url()),
         facets,
         active,
+        feed_query: feed_query(&q),
+        feed_title: feed_title(&site, &q),
     };
     Ok(Html(view.to_html()?))
+}
+
+/// The query string the feeds of this view take (`?kind=Readout`, or empty
+/// for all releases): the listing's filters without its page.
+pub(crate) fn feed_query(q: &ListingQuery) -> String {
+    q.with_page(1).to_url().trim_start_matches('/').to_owned()
+}
+
+/// What a feed reader calls the feed of this view.
+pub(crate) fn feed_title(site: &SiteConfig, q: &ListingQuery) -> String {
+    match q.summary() {
+        Some(s) => format!("{}: {s}", site.name),
+        None => site.name.clone(),
+    }
 }
 
 /// The month number of a `YYYY-MM` facet value.

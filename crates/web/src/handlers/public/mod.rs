@@ -3,6 +3,7 @@
 pub(crate) mod archive;
 pub(crate) mod assets;
 pub(crate) mod exit;
+pub(crate) mod feeds;
 pub(crate) mod listing;
 pub(crate) mod release;
 
