@@ -4,7 +4,8 @@
 //! by, [`ListingQuery`] (the listing's filters as a URL), server-drawn SVG
 //! [`BarChart`]s, and the page views ([`ListingPage`], [`ArchivePage`],
 //! [`ReleasePage`], [`ExitPage`], [`ErrorPage`]) rendered by askama
-//! templates, and the syndication [`Feed`] (Atom, RSS, JSON Feed). Pure: no IO, no clock; the web layer hands it what to show.
+//! templates, the syndication [`Feed`] (Atom, RSS, JSON Feed), and the sitemaps
+//! ([`urlset`], [`sitemap_index`], [`robots_txt`]). Pure: no IO, no clock; the web layer hands it what to show.
 //!
 //! In the reading pipeline this is the last step before the web: store ->
 //! render -> web.
@@ -16,6 +17,7 @@ mod listing_query;
 mod markdown;
 mod pages;
 mod site;
+mod sitemap;
 
 pub use chart::{Bar, BarChart, ChartRow};
 pub use feeds::{
@@ -31,6 +33,9 @@ pub use pages::{
     moment, month_name,
 };
 pub use site::SiteConfig;
+pub use sitemap::{
+    MAX_SITEMAP_URLS, SitemapEntry, release_sitemap_count, robots_txt, sitemap_index, urlset,
+};
 
 /// The portal's stylesheet, served by the web layer.
 pub const STYLESHEET: &str = include_str!("../static/style.css");

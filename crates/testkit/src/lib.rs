@@ -181,6 +181,14 @@ impl TestApp {
         self.get(&format!("/feed.{format}{query}")).await
     }
 
+    /// `/sitemap.xml`, or with `Some(n)` the file `/sitemaps/{n}.xml`.
+    pub async fn get_sitemap(&self, file: Option<&str>) -> reqwest::Response {
+        match file {
+            Some(n) => self.get(&format!("/sitemaps/{n}.xml")).await,
+            None => self.get("/sitemap.xml").await,
+        }
+    }
+
     /// A page's HTML with the random port replaced, for snapshots.
     pub async fn get_html_snapshot(&self, path: &str) -> String {
         let body = self.get(path).await.text().await.expect("body");

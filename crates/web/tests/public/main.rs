@@ -8,6 +8,7 @@ mod feeds;
 mod listing;
 mod release;
 mod safety;
+mod sitemaps;
 mod snapshots;
 
 /// The five distinct seed releases, as a reader must see them.
