@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, Status};
 use serde_json::json;
 
-use crate::{LinkPolicy, SiteConfig, body_to_html};
+use crate::{LinkPolicy, SiteConfig, body_to_html, markdown_to_text};
 
 /// The media types of the three feed formats.
 pub const ATOM_TYPE: &str = "application/atom+xml; charset=utf-8";
@@ -57,7 +57,7 @@ impl FeedEntry {
         } else {
             body
         };
-        let first = c.body.texts().next().unwrap_or_default().to_owned();
+        let first = markdown_to_text(c.body.texts().next().unwrap_or_default());
         Self {
             url: site.absolute(&r.path().to_string()),
             title: if withdrawn {

@@ -26,7 +26,7 @@ pub use feeds::{
 };
 pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
 pub use listing_query::ListingQuery;
-pub use markdown::{body_to_html, links_in, markdown_to_html};
+pub use markdown::{body_to_html, links_in, markdown_to_html, markdown_to_text};
 pub use pages::{
     ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
     HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, ReleasePage, RenderError,

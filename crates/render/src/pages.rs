@@ -4,7 +4,9 @@ use jiff::tz::TimeZone;
 use pressroom_domain::{Release, Status};
 use thiserror::Error;
 
-use crate::{BarChart, LinkPolicy, ListingQuery, SiteConfig, body_to_html};
+use crate::{
+    BarChart, LinkPolicy, ListingQuery, SiteConfig, body_to_html, markdown_to_text, rfc3339,
+};
 
 /// A template failed to render; this is a bug in a template, never bad input.
 #[derive(Debug, Error)]
@@ -189,6 +191,14 @@ pub struct ReleasePage<'a> {
     pub older: Option<NeighbourLink>,
     pub newer: Option<NeighbourLink>,
     pub history: Vec<HistoryEntry>,
+    /// The first paragraph shortened, for `description` and Open Graph.
+    pub description: String,
+    /// `article:published_time` / `article:modified_time`, RFC 3339.
+    pub published_iso: String,
+    pub modified_iso: String,
+    /// schema.org `NewsArticle` as JSON-LD, safe inside `<script>` (every
+    /// `<` is escaped, so no text can close the element).
+    pub json_ld: String,
 }
 
 impl<'a> ReleasePage<'a> {
@@ -211,6 +221,40 @@ impl<'a> ReleasePage<'a> {
                 Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
             })
             .unwrap_or_else(|| c.date.date().to_string());
+        let published = r.published_at.unwrap_or(r.created_at);
+        let description = shorten(
+            &markdown_to_text(c.body.texts().next().unwrap_or_default()),
+            200,
+        );
+        let canonical = site.absolute(&r.path().to_string());
+        let mut article = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": c.title.to_string(),
+            "url": canonical,
+            "mainEntityOfPage": canonical,
+            "datePublished": rfc3339(published),
+            "dateModified": rfc3339(r.updated_at),
+            "dateCreated": date_machine,
+            "inLanguage": c.language.to_string(),
+            "description": description,
+            "author": {
+                "@type": "Organization",
+                "name": issuer.clone().unwrap_or_else(|| site.operator.clone()),
+            },
+            "publisher": { "@type": "Organization", "name": site.operator, "url": site.absolute("/") },
+        });
+        if let Some(k) = &kind {
+            article["articleSection"] = k.clone().into();
+        }
+        if let Some(d) = &c.dateline {
+            article["dateline"] = d.to_string().into();
+        }
+        let json_ld = article
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
         let history = r
             .published_at
             .map(|at| HistoryEntry {
@@ -238,13 +282,27 @@ impl<'a> ReleasePage<'a> {
             time: c.date.time_form(),
             attribution: c.attribution.as_ref().map(ToString::to_string),
             body_html: body_to_html(&c.body.to_markdown(), &LinkPolicy::new(site)),
-            canonical: site.absolute(&r.path().to_string()),
+            canonical,
             withdrawn: r.status == Status::Withdrawn,
             older: older.map(NeighbourLink::from),
             newer: newer.map(NeighbourLink::from),
             history,
+            description,
+            published_iso: rfc3339(published),
+            modified_iso: rfc3339(r.updated_at),
+            json_ld,
         }
     }
+}
+
+/// At most `max` characters of `text`, cut at a word with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
 /// An instant as a reader of this site reads it: in the site's time zone,
@@ -298,6 +356,12 @@ to_html!(ListingPage, ArchivePage, ReleasePage, ExitPage, ErrorPage);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+    }
 
     #[test]
     fn months_are_named_and_nonsense_is_kept_as_a_number() {
