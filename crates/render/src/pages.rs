@@ -193,7 +193,8 @@ pub struct ReleasePage<'a> {
     pub history: Vec<HistoryEntry>,
     /// The first paragraph shortened, for `description` and Open Graph.
     pub description: String,
-    /// `article:published_time` / `article:modified_time`, RFC 3339.
+    /// `article:published_time` (the release's date, with its time when it
+    /// has one) and `article:modified_time` (RFC 3339).
     pub published_iso: String,
     pub modified_iso: String,
     /// schema.org `NewsArticle` as JSON-LD, safe inside `<script>` (every
@@ -221,7 +222,6 @@ impl<'a> ReleasePage<'a> {
                 Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
             })
             .unwrap_or_else(|| c.date.date().to_string());
-        let published = r.published_at.unwrap_or(r.created_at);
         let description = shorten(
             &markdown_to_text(c.body.texts().next().unwrap_or_default()),
             200,
@@ -233,9 +233,10 @@ impl<'a> ReleasePage<'a> {
             "headline": c.title.to_string(),
             "url": canonical,
             "mainEntityOfPage": canonical,
-            "datePublished": rfc3339(published),
+            // The statement's own date: an archive imported years later was
+            // still issued on it.
+            "datePublished": date_machine,
             "dateModified": rfc3339(r.updated_at),
-            "dateCreated": date_machine,
             "inLanguage": c.language.to_string(),
             "description": description,
             "author": {
@@ -277,7 +278,7 @@ impl<'a> ReleasePage<'a> {
             issuer_url: issuer.as_ref().map(|i| ListingQuery::issuer(i).to_url()),
             issuer,
             dateline: c.dateline.as_ref().map(ToString::to_string),
-            date_machine,
+            date_machine: date_machine.clone(),
             date_long: c.date.long_form(),
             time: c.date.time_form(),
             attribution: c.attribution.as_ref().map(ToString::to_string),
@@ -288,7 +289,7 @@ impl<'a> ReleasePage<'a> {
             newer: newer.map(NeighbourLink::from),
             history,
             description,
-            published_iso: rfc3339(published),
+            published_iso: date_machine,
             modified_iso: rfc3339(r.updated_at),
             json_ld,
         }

@@ -204,7 +204,8 @@ async fn a_release_page_describes_itself_to_crawlers_as_a_news_article() {
     assert_eq!(ld["@type"], "NewsArticle");
     assert_eq!(ld["headline"], seed.title);
     assert_eq!(ld["url"], format!("{}{}", app.address, seed.path));
-    assert_eq!(ld["datePublished"], "2026-06-01T12:00:00Z");
+    assert_eq!(ld["datePublished"], seed.date_iso);
+    assert_eq!(ld["dateModified"], "2026-06-01T12:00:00Z");
     assert_eq!(ld["author"]["name"], "Office of the Spokesperson");
     assert_eq!(ld["articleSection"], seed.kind);
     let og = |p: &str| page.attrs(&format!("meta[property=\"{p}\"]"), "content");
