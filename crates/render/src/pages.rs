@@ -213,15 +213,7 @@ impl<'a> ReleasePage<'a> {
         let c = &r.content;
         let kind = c.kind.as_ref().map(ToString::to_string);
         let issuer = c.issuer.as_ref().map(ToString::to_string);
-        let date_machine = c
-            .date
-            .time()
-            .and_then(|t| {
-                let tz = TimeZone::get(&t.zone).ok()?;
-                let z = c.date.date().to_datetime(t.time).to_zoned(tz).ok()?;
-                Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
-            })
-            .unwrap_or_else(|| c.date.date().to_string());
+        let date_machine = issued_at(&c.date).unwrap_or_else(|| c.date.date().to_string());
         let description = shorten(
             &markdown_to_text(c.body.texts().next().unwrap_or_default()),
             200,
@@ -296,8 +288,23 @@ impl<'a> ReleasePage<'a> {
     }
 }
 
+/// When a release with a time of day was issued, in RFC 3339 with the
+/// offset of its own zone; `None` for a release dated by day only.
+pub fn issued_at(date: &pressroom_domain::ReleaseDate) -> Option<String> {
+    let t = date.time()?;
+    let tz = TimeZone::get(&t.zone).ok()?;
+    let z = date.date().to_datetime(t.time).to_zoned(tz).ok()?;
+    Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+}
+
+/// An instant in RFC 3339 with the numeric offset of the site's zone.
+pub fn site_time(site: &SiteConfig, at: Timestamp) -> String {
+    let tz = TimeZone::get(&site.time_zone).unwrap_or(TimeZone::UTC);
+    at.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
 /// At most `max` characters of `text`, cut at a word with an ellipsis.
-fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

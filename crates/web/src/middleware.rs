@@ -11,17 +11,40 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ErrorInfo;
 
-/// Renders the full HTML page for any response an [`crate::AppError`] made.
+/// Renders the full HTML page for any response an [`crate::AppError`] made,
+/// or, under `/api/`, its RFC 9457 problem details.
 pub(crate) async fn error_pages(
     State(site): State<Arc<SiteConfig>>,
     request: Request,
     next: Next,
 ) -> Response {
+    let api_path = request
+        .uri()
+        .path()
+        .starts_with("/api/")
+        .then(|| request.uri().path().to_owned());
     let response = next.run(request).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
     };
     let status = response.status();
+    if let Some(instance) = api_path {
+        // RFC 9457: "about:blank" says the status code is all the type
+        // there is; the detail says what was wrong.
+        let problem = serde_json::json!({
+            "type": "about:blank",
+            "title": info.heading,
+            "status": status.as_u16(),
+            "detail": info.message,
+            "instance": instance,
+        });
+        return (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            problem.to_string(),
+        )
+            .into_response();
+    }
     let page = ErrorPage {
         site: &site,
         status: status.as_u16(),

@@ -5,7 +5,7 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::public;
+use crate::handlers::{api, public};
 use crate::{AppState, middleware};
 
 pub fn router(state: AppState) -> Router {
@@ -23,6 +23,13 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(public::sitemaps::index))
         .route("/sitemaps/{file}", get(public::sitemaps::file))
         .route("/robots.txt", get(public::sitemaps::robots))
+        .route("/api/releases", get(api::releases::list))
+        .route("/api/releases/by-url", get(api::releases::by_url))
+        .route(
+            "/api/releases/{year}/{month}/{day}/{slug}",
+            get(api::releases::show),
+        )
+        .route("/api/openapi.json", get(api::openapi::document))
         .route("/leaving", get(public::exit::show))
         .route("/static/style.css", get(public::assets::stylesheet))
         .route("/static/print.css", get(public::assets::print_stylesheet))

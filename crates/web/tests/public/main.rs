@@ -1,6 +1,7 @@
 //! The public site over real HTTP: one server per test on a random loopback
 //! port, its own database, the seed releases imported as the CLI does.
 
+mod api;
 mod archive;
 mod caching;
 mod exit;
