@@ -13,6 +13,9 @@ use crate::handlers::public::listing::{parse_year, store_filter};
 
 const DEFAULT_LIMIT: u32 = 20;
 
+/// The longest kind or issuer a filter may name (the OpenAPI `maxLength`).
+const MAX_FILTER_CHARS: usize = 200;
+
 #[derive(Debug, Serialize)]
 struct ReleaseList {
     items: Vec<ApiRelease>,
@@ -52,10 +55,17 @@ fn parse_params(raw: Option<&str>) -> Result<ListParams, AppError> {
         }
         seen.push(key.to_string());
         let value = value.trim();
-        if value.is_empty() {
+        // Unlike the listing's form, an API client sends what it means: an
+        // empty number is a mistake, an empty text filter means "any".
+        if value.is_empty() && matches!(key.as_ref(), "kind" | "issuer" | "cursor") {
             continue;
         }
         match key.as_ref() {
+            "kind" | "issuer" if value.chars().count() > MAX_FILTER_CHARS => {
+                return Err(bad(format!(
+                    "{key} is too long: at most {MAX_FILTER_CHARS} characters."
+                )));
+            }
             "kind" => p.filters.kind = Some(value.to_owned()),
             "issuer" => p.filters.issuer = Some(value.to_owned()),
             "year" => p.filters.year = Some(parse_year(value)?),
@@ -223,5 +233,8 @@ mod tests {
         assert!(refused("cursor=p1").contains("cursor"));
         assert!(refused("month=2").contains("month needs year"));
         assert!(refused("year=99").contains("four-digit year"));
+        assert!(refused("limit=").contains("limit \"\""));
+        assert!(refused(&format!("kind={}", "a".repeat(201))).contains("kind is too long"));
+        assert!(parse_params(Some("kind=&cursor=")).is_ok());
     }
 }
