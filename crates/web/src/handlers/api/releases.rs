@@ -9,7 +9,7 @@ use pressroom_store::{PageRequest, PublicView};
 use serde::Serialize;
 
 use crate::AppError;
-use crate::handlers::public::listing::{parse_year, store_filter};
+use crate::handlers::public::listing::{parse_month, parse_year, store_filter};
 
 const DEFAULT_LIMIT: u32 = 20;
 
@@ -69,17 +69,7 @@ fn parse_params(raw: Option<&str>) -> Result<ListParams, AppError> {
             "kind" => p.filters.kind = Some(value.to_owned()),
             "issuer" => p.filters.issuer = Some(value.to_owned()),
             "year" => p.filters.year = Some(parse_year(value)?),
-            "month" => {
-                p.filters.month = Some(
-                    value
-                        .parse::<i8>()
-                        .ok()
-                        .filter(|m| (1..=12).contains(m))
-                        .ok_or_else(|| {
-                            bad(format!("month {value:?} is not valid: use a number from 1 to 12."))
-                        })?,
-                )
-            }
+            "month" => p.filters.month = Some(parse_month(value)?),
             "limit" => {
                 p.limit = value
                     .parse::<u32>()
@@ -130,19 +120,7 @@ pub(crate) async fn list(
         (u64::from(p.page) * u64::from(p.limit) < result.total).then(|| format!("p{}", p.page + 1));
     let next = next_cursor.as_ref().map(|c| {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
-        let f = &p.filters;
-        if let Some(k) = &f.kind {
-            q.append_pair("kind", k);
-        }
-        if let Some(i) = &f.issuer {
-            q.append_pair("issuer", i);
-        }
-        if let Some(y) = f.year {
-            q.append_pair("year", &y.to_string());
-        }
-        if let Some(m) = f.month {
-            q.append_pair("month", &m.to_string());
-        }
+        p.filters.append_filters(&mut q);
         q.append_pair("limit", &p.limit.to_string());
         q.append_pair("cursor", c);
         site.absolute(&format!("/api/releases?{}", q.finish()))

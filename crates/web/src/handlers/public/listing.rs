@@ -41,19 +41,7 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListingQuery, AppError> {
             "kind" => q.kind = Some(value.to_owned()),
             "issuer" => q.issuer = Some(value.to_owned()),
             "year" => q.year = Some(parse_year(value)?),
-            "month" => {
-                q.month = Some(
-                    value
-                        .parse::<i8>()
-                        .ok()
-                        .filter(|m| (1..=12).contains(m))
-                        .ok_or_else(|| {
-                            AppError::BadRequest(format!(
-                                "The month {value:?} is not valid: use a number from 1 to 12."
-                            ))
-                        })?,
-                )
-            }
+            "month" => q.month = Some(parse_month(value)?),
             "page" => q.page = page_number(value)?,
             // Unknown parameters (tracking tags and the like) are ignored.
             _ => {}
@@ -65,6 +53,19 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListingQuery, AppError> {
         ));
     }
     Ok(q)
+}
+
+/// A month number, 1 to 12.
+pub(crate) fn parse_month(value: &str) -> Result<i8, AppError> {
+    value
+        .parse::<i8>()
+        .ok()
+        .filter(|m| (1..=12).contains(m))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "The month {value:?} is not valid: use a number from 1 to 12."
+            ))
+        })
 }
 
 /// A four-digit year from 1900 on, as release dates are.
