@@ -22,6 +22,12 @@ impl PublicView {
         Self { store, clock }
     }
 
+    /// The instant this view reads at: what a public response is as of
+    /// (its `Last-Modified` when nothing more precise is known).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
     fn visibility(&self) -> Visibility {
         Visibility::PublicAt(self.clock.now())
     }

@@ -100,7 +100,7 @@ pub(crate) fn security_headers() -> ServiceBuilder<HeaderLayers> {
 
 /// When what a response shows last changed, set by handlers that know it
 /// (the newest `updated_at` among the releases shown). Responses without
-/// it are dated when they were made.
+/// it are dated when they were made, by the view's clock.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LastModified(pub jiff::Timestamp);
 
@@ -119,7 +119,11 @@ const MAX_HASHED_BODY: usize = 16 * 1024 * 1024;
 /// the client's copy is current. A handler's own `Cache-Control` is kept
 /// (assets say an hour); one that says `no-store` or `private` gets no
 /// validators either.
-pub(crate) async fn http_caching(request: Request, next: Next) -> Response {
+pub(crate) async fn http_caching(
+    State(public): State<pressroom_store::PublicView>,
+    request: Request,
+    next: Next,
+) -> Response {
     use axum::http::{Method, StatusCode};
     use sha2::{Digest, Sha256};
 
@@ -145,10 +149,8 @@ pub(crate) async fn http_caching(request: Request, next: Next) -> Response {
     {
         return response;
     }
-    let last_modified = response
-        .extensions()
-        .get::<LastModified>()
-        .map_or_else(jiff::Timestamp::now, |m| m.0);
+    let known = response.extensions().get::<LastModified>().map(|m| m.0);
+    let last_modified = known.unwrap_or_else(|| public.now());
     // HTTP dates have whole seconds; compare as the client will.
     let last_modified = jiff::Timestamp::from_second(last_modified.as_second())
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
@@ -180,7 +182,9 @@ pub(crate) async fn http_caching(request: Request, next: Next) -> Response {
     // RFC 9110 13.2.2: If-None-Match wins; If-Modified-Since only without it.
     let not_modified = match if_none_match {
         Some(inm) => inm.to_str().is_ok_and(|v| etag_matches(v, &etag)),
-        None => if_modified_since.is_some_and(|since| last_modified <= since),
+        // A response dated "now" cannot tell a change within the same
+        // second: only the ETag may validate it.
+        None => known.is_some() && if_modified_since.is_some_and(|since| last_modified <= since),
     };
     set(&mut parts.headers);
     if not_modified {

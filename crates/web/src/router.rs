@@ -42,7 +42,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::security_headers())
         .layer(CompressionLayer::new())
         // Outside compression, so that each encoding has its own ETag.
-        .layer(axum::middleware::from_fn(middleware::http_caching))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::http_caching,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
