@@ -12,6 +12,10 @@ const SITE_FOOTER: &str = "The Office of Website Management, Bureau of Public Af
     External links to other Internet sites should not be construed as an endorsement \
     of the views or privacy policies contained therein.";
 
+/// The site footer's words, normalized once.
+static FOOTER_WORDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| normalize_words(SITE_FOOTER));
+
 /// How many opening words of the site footer identify it.
 const FOOTER_KEY_WORDS: usize = 5;
 
@@ -20,6 +24,8 @@ const FOOTER_KEY_WORDS: usize = 5;
 pub(crate) struct Para {
     pub(crate) line: u32,
     pub(crate) text: String,
+    /// Whether the paragraph was printed on several (hard-wrapped) lines.
+    pub(crate) wrapped: bool,
 }
 
 /// Groups lines into paragraphs: blank lines separate them, hard-wrapped
@@ -33,18 +39,32 @@ pub(crate) fn paragraphs(lines: &[Line]) -> Vec<Para> {
             continue;
         }
         match out.last_mut() {
-            Some(p) if open && !is_list_item(&line.text) => {
+            Some(p) if open && !starts_item(&p.text, &line.text) => {
                 p.text.push(' ');
                 p.text.push_str(&line.text);
+                p.wrapped = true;
             }
             _ => out.push(Para {
                 line: line.no,
                 text: line.text.clone(),
+                wrapped: false,
             }),
         }
         open = true;
     }
     out
+}
+
+/// Whether `line` starts a new list item after the paragraph text `prev`. A
+/// number or dash at the start of a hard-wrapped line ("... on September\n3.
+/// The ...") continues the sentence above unless that sentence ended or was
+/// itself an item; a bullet glyph always starts an item.
+fn starts_item(prev: &str, line: &str) -> bool {
+    if !is_list_item(line) {
+        return false;
+    }
+    let unambiguous = line.starts_with(['•', '◦', '▪', '‣', '■', '●', '○']);
+    unambiguous || ends_sentence(prev) || is_list_item(prev)
 }
 
 /// "• item", "- item", "1. item".
@@ -63,10 +83,18 @@ fn is_list_item(s: &str) -> bool {
     bullet || numbered
 }
 
+/// The longest line [`is_footer_line`] considers (an e-mail list footer).
+const MAX_FOOTER_BYTES: usize = 400;
+
 /// A line of mirror or archive boilerplate that ends a release: "PRN:
 /// 2009/682", "ENDS", "# # #", an e-mail list footer.
 pub(crate) fn is_footer_line(s: &str) -> bool {
     let s = strip_emphasis(s);
+    // Footers are short; a long paragraph is text (and lower-casing every
+    // paragraph of an archive would cost more than all other checks).
+    if s.len() > MAX_FOOTER_BYTES {
+        return false;
+    }
     let lower = s.to_lowercase();
     let prn = lower.strip_prefix("prn").is_some_and(|rest| {
         let rest = rest.trim_start_matches(':').trim();
@@ -81,22 +109,106 @@ pub(crate) fn is_footer_line(s: &str) -> bool {
         || lower.starts_with("read the original article on ")
 }
 
+/// A paragraph of mirror or mailing-list boilerplate wherever it stands:
+/// a mirror's banner ("Washington, DC (STL.News) ..."), e-mail subscription
+/// text.
+pub(crate) fn is_boilerplate(s: &str) -> bool {
+    let s = strip_emphasis(s);
+    // Banners and subscription text stand at the start of their paragraph.
+    let end = (0..=s.len().min(120))
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0);
+    let lower = s[..end].to_lowercase();
+    let banner = lower.split('(').skip(1).any(|rest| {
+        rest.split_once(')')
+            .is_some_and(|(inside, _)| inside.ends_with(".news") && !inside.contains(' '))
+    });
+    const OPENINGS: [&str; 6] = [
+        "you are subscribed to ",
+        "to unsubscribe",
+        "this email was sent to ",
+        "update your subscriptions",
+        "powered by govdelivery",
+        "sign up for e-mail updates",
+    ];
+    banner || OPENINGS.iter().any(|o| lower.starts_with(o)) || is_footer_line(s)
+}
+
 /// Removes boilerplate and joins broken paragraphs, reporting each repair.
 pub(crate) fn repair(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
     let paras = remove_site_footer(paras, report);
     let paras = remove_trailing_footers(paras, report);
+    let paras = remove_boilerplate(paras, report);
+    let paras = unwrap_and_unemphasize(paras, report);
     join_broken(paras, report)
+}
+
+fn remove_boilerplate(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    paras
+        .into_iter()
+        .filter(|p| {
+            let junk = is_boilerplate(&p.text);
+            if junk {
+                report.add(p.line, ReportKind::RemovedFooter, p.text.clone());
+            }
+            !junk
+        })
+        .collect()
+}
+
+/// Reports hard-wrapped paragraphs (joined by [`paragraphs`]) and removes
+/// emphasis wrapped around a whole paragraph.
+fn unwrap_and_unemphasize(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    paras
+        .into_iter()
+        .map(|mut p| {
+            if p.wrapped {
+                report.add(
+                    p.line,
+                    ReportKind::JoinedHardWrap,
+                    format!("joined the lines of \"{}...\"", head(&p.text, 30)),
+                );
+            }
+            if let Some(inner) = whole_emphasis(&p.text) {
+                report.add(
+                    p.line,
+                    ReportKind::EmphasisMarkup,
+                    format!("removed emphasis around \"{}...\"", head(inner, 30)),
+                );
+                p.text = inner.to_owned();
+            }
+            p
+        })
+        .collect()
+}
+
+/// The text inside emphasis that wraps a whole paragraph ("*Note: ...*",
+/// "**...**"), when the marks open and close nothing else inside it.
+fn whole_emphasis(s: &str) -> Option<&str> {
+    ["**", "__", "*", "_"].iter().find_map(|mark| {
+        let inner = s.strip_prefix(mark)?.strip_suffix(mark)?;
+        let ok = !inner.trim().is_empty()
+            && !inner.contains(mark)
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace);
+        ok.then_some(inner)
+    })
 }
 
 /// Removes the site footer wherever it stands, also when a dump broke it into
 /// several paragraphs and wrapped parts of it in emphasis.
 fn remove_site_footer(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
-    let footer = normalize_words(SITE_FOOTER);
-    let footer: Vec<&str> = footer.split(' ').collect();
+    let footer: Vec<&str> = FOOTER_WORDS.split(' ').collect();
     let words_of = |p: &Para| normalize_words(&p.text);
     let mut out = Vec::with_capacity(paras.len());
     let mut i = 0;
     while i < paras.len() {
+        if !may_open_site_footer(&paras[i].text) {
+            out.push(paras[i].clone());
+            i += 1;
+            continue;
+        }
         let first = words_of(&paras[i]);
         let first: Vec<&str> = first.split(' ').collect();
         let starts = first.len() >= FOOTER_KEY_WORDS && footer.starts_with(&first);
@@ -125,6 +237,13 @@ fn remove_site_footer(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> 
         i = j;
     }
     out
+}
+
+/// A cheap test before the word-by-word comparison: the site footer's
+/// paragraph names the Office of Website Management near its start.
+fn may_open_site_footer(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(80)];
+    head.windows(7).any(|w| w.eq_ignore_ascii_case(b"website"))
 }
 
 fn remove_trailing_footers(mut paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
@@ -218,6 +337,17 @@ mod tests {
             ps.into_iter().map(|p| p.text).collect(),
             r.entries.iter().map(|e| e.kind).collect(),
         )
+    }
+
+    #[test]
+    fn a_wrapped_line_starting_with_a_number_continues_its_sentence() {
+        let (ps, _) = repaired("The meeting is in Kyiv on September\n3. The next one is later.");
+        assert_eq!(
+            ps,
+            ["The meeting is in Kyiv on September 3. The next one is later."]
+        );
+        let (ps, _) = repaired("Steps:\n1. first;\n2. second");
+        assert_eq!(ps, ["Steps:", "1. first;", "2. second"]);
     }
 
     #[test]

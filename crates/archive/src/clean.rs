@@ -44,7 +44,11 @@ const BULLET_SHAPES: [char; 8] = ['■', '▪', '●', '○', '◦', '◆', '◇
 pub(crate) fn lines(text: &str, report: &mut Reporter<'_>) -> Vec<Line> {
     // A byte-order mark is an encoding marker, not text: drop it unreported.
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text: std::borrow::Cow<'_, str> = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    };
     let mut out = Vec::new();
     for (i, raw) in text.split('\n').enumerate() {
         let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -64,6 +68,10 @@ pub(crate) fn lines(text: &str, report: &mut Reporter<'_>) -> Vec<Line> {
 
 /// Cleans one line; returns it trimmed and the distinct characters removed.
 fn clean_line(raw: &str) -> (String, Vec<char>) {
+    // Most lines are plain printable ASCII: nothing to fix.
+    if raw.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return (raw.trim().to_owned(), Vec::new());
+    }
     let mut out = String::with_capacity(raw.len());
     let mut removed: Vec<char> = Vec::new();
     let mut chars = raw.chars().peekable();
@@ -128,12 +136,23 @@ pub(crate) fn normalize_words(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        // ASCII first: almost all of an archive, and far cheaper than the
+        // Unicode case tables.
+        let alnum = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alnum {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             pending_space = true;
         }

@@ -27,16 +27,52 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// Reads a whole line as a date: "December 19, 2018", "Dec. 19, 2018",
-/// "19 December 2018", "2018-12-19". Returns `None` when the line is not
-/// shaped like a date at all.
+/// How an all-numeric date such as "12/19/2018" or "05/04/2018" is read:
+/// the United States print the month first, most of the world the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    /// "12/19/2018" is December 19 (the default: the seed archives are
+    /// American).
+    #[default]
+    MonthFirst,
+    /// "19/12/2018" is December 19.
+    DayFirst,
+}
+
+impl DateOrder {
+    /// Reads "mdy" / "month-first" or "dmy" / "day-first".
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "mdy" | "month-first" | "us" => Some(Self::MonthFirst),
+            "dmy" | "day-first" => Some(Self::DayFirst),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a whole line as a date with the default [`DateOrder`]; used where
+/// only the shape matters.
 pub(crate) fn parse_date_line(line: &str) -> Option<DateLine> {
+    parse_date_line_in(line, DateOrder::default())
+}
+
+/// Reads a whole line as a date: "December 19, 2018", "Dec. 19, 2018",
+/// "19 December 2018", "2018-12-19", "12/19/2018" (read as `order` says).
+/// Returns `None` when the line is not shaped like a date at all.
+pub(crate) fn parse_date_line_in(line: &str, order: DateOrder) -> Option<DateLine> {
     let s = strip_emphasis(line);
     if s.is_empty() || s.chars().count() > 40 {
         return None;
     }
     if let Some(parts) = iso_parts(s) {
         return Some(from_parts(s, parts));
+    }
+    if let Some((a, b, year)) = numeric_parts(s) {
+        let (month, day) = match order {
+            DateOrder::MonthFirst => (a, b),
+            DateOrder::DayFirst => (b, a),
+        };
+        return Some(from_parts(s, (year, month, day)));
     }
     let cleaned = s.replace(',', " ");
     let tokens: Vec<&str> = cleaned.split_whitespace().collect();
@@ -58,6 +94,18 @@ pub(crate) fn parse_date_line(line: &str) -> Option<DateLine> {
         )));
     };
     Some(from_parts(s, (year, month, day)))
+}
+
+/// A day and month without a year ("3 Sep", "September 30"): a date the
+/// text does not fully give, which the importer will not guess.
+pub(crate) fn is_date_without_year(line: &str) -> bool {
+    let s = strip_emphasis(line).replace(',', " ");
+    let tokens: Vec<&str> = s.split_whitespace().collect();
+    let [a, b] = tokens.as_slice() else {
+        return false;
+    };
+    (month_number(a).is_some() && day_token(b).is_some())
+        || (month_number(b).is_some() && day_token(a).is_some())
 }
 
 fn from_parts(s: &str, (year, month, day): (i16, i8, i8)) -> DateLine {
@@ -85,6 +133,22 @@ fn iso_parts(s: &str) -> Option<(i16, i8, i8)> {
         return None;
     }
     Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
+}
+
+/// "12/19/2018", "19.12.2018": two numbers of one or two digits and a
+/// four-digit year, separated alike by "/" or ".".
+fn numeric_parts(s: &str) -> Option<(i8, i8, i16)> {
+    let sep = if s.contains('/') { '/' } else { '.' };
+    let mut it = s.split(sep);
+    let (a, b, y) = (it.next()?, it.next()?, it.next()?);
+    let short = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if it.next().is_some() || !short(a) || !short(b) || y.len() != 4 {
+        return None;
+    }
+    if !y.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, y.parse().ok()?))
 }
 
 fn year_token(t: &str) -> Option<i16> {
@@ -174,6 +238,42 @@ mod tests {
         ] {
             assert_eq!(iso(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn numeric_dates_follow_the_configured_order() {
+        let read = |s: &str, o| match parse_date_line_in(s, o) {
+            Some(DateLine::Valid(d)) => Some(d.to_string()),
+            Some(DateLine::Invalid(why)) => Some(format!("invalid: {why}")),
+            None => None,
+        };
+        assert_eq!(
+            read("12/19/2018", DateOrder::MonthFirst).as_deref(),
+            Some("2018-12-19")
+        );
+        assert_eq!(
+            read("19/12/2018", DateOrder::DayFirst).as_deref(),
+            Some("2018-12-19")
+        );
+        assert_eq!(
+            read("19.12.2018", DateOrder::DayFirst).as_deref(),
+            Some("2018-12-19")
+        );
+        assert!(
+            read("19/12/2018", DateOrder::MonthFirst)
+                .unwrap()
+                .starts_with("invalid")
+        );
+        assert_eq!(read("1/2/18", DateOrder::MonthFirst), None);
+        assert_eq!(DateOrder::parse("dmy"), Some(DateOrder::DayFirst));
+    }
+
+    #[test]
+    fn a_day_and_month_without_a_year_is_recognized() {
+        assert!(is_date_without_year("3 Sep"));
+        assert!(is_date_without_year("September 30"));
+        assert!(!is_date_without_year("Media Note"));
+        assert!(!is_date_without_year("December 19, 2018"));
     }
 
     #[test]

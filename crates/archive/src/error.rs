@@ -39,12 +39,35 @@ pub(crate) enum Problem {
         "release header has no date line: expected a date such as \"December 19, 2018\" after {0:?}"
     )]
     NoDate(String),
+    /// The only date in the text has a day and month but no year.
+    #[error(
+        "the date {0:?} has no year, and the importer does not guess one: add the year to the file"
+    )]
+    NoYear(String),
     /// The date line has the shape of a date but is not one.
     #[error("date line {line:?} is not a date: {why}")]
     BadDate { line: String, why: String },
     /// A release with a header but no body text.
     #[error("release {0:?} has no body text")]
     NoBody(String),
+    /// The file starts like gzip but does not inflate.
+    #[error("not a readable gzip file: {0}")]
+    Gzip(String),
+    /// The bytes hold a NUL or many control bytes: an image, a PDF, ...
+    #[error("binary data, not text (at byte offset {0})")]
+    Binary(usize),
+    /// Neither UTF-8 nor Windows-1252 text.
+    #[error(
+        "not text: invalid UTF-8 at byte offset {invalid_at}, and not Windows-1252 either \
+         (undefined byte at character {char_at})"
+    )]
+    NotText { invalid_at: usize, char_at: usize },
+    /// A line longer than [`crate::MAX_LINE_BYTES`].
+    #[error("line is too long ({0} bytes; the importer reads lines of up to 1 MiB)")]
+    LineTooLong(usize),
+    /// A line of a JSON Lines file that is not a release record.
+    #[error("not a release record: {0}")]
+    Record(String),
     /// A field the domain rejects (too long, empty, ...).
     #[error(transparent)]
     Field(#[from] FieldError),

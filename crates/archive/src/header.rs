@@ -7,7 +7,7 @@ use pressroom_domain::{Attribution, Issuer, IssuerType, Kind};
 
 use crate::body::is_footer_line;
 use crate::clean::{Line, normalize_words, strip_emphasis};
-use crate::date::{DateLine, parse_date_line};
+use crate::date::{DateLine, DateOrder, parse_date_line, parse_date_line_in};
 use crate::error::{LineProblem, Problem};
 use crate::report::ReportKind;
 
@@ -54,12 +54,12 @@ impl IssuerLines {
 }
 
 /// Finds every release header in the file, in order.
-pub(crate) fn find_headers(lines: &[Line]) -> Result<Vec<Header>, LineProblem> {
+pub(crate) fn find_headers(lines: &[Line], order: DateOrder) -> Result<Vec<Header>, LineProblem> {
     let mut headers = Vec::new();
     let mut floor = 0;
     let mut i = 0;
     while i < lines.len() {
-        if let Some(date) = parse_date_line(&lines[i].text)
+        if let Some(date) = parse_date_line_in(&lines[i].text, order)
             && let Some(h) = read_header(lines, floor, i, date)?
         {
             floor = h.body_start;
@@ -456,7 +456,7 @@ pub(crate) fn is_place(s: &str) -> bool {
     (2..=3).contains(&parts.len())
         && parts.iter().all(|p| {
             let n = p.split_whitespace().count();
-            (1..=4).contains(&n) && starts_upper(p)
+            (1..=6).contains(&n) && starts_upper(p)
         })
         && !has_role_word(s)
         && !names_office(s)
@@ -576,7 +576,7 @@ pub(crate) fn title_acceptable(s: &str) -> bool {
     !t.is_empty()
         && parse_date_line(t).is_none()
         && !is_footer_line(t)
-        && !normalize_words(t).starts_with("the office of website management")
+        && !starts_with_ignoring_case(t, "the office of website management")
         && !Attribution::looks_like(t)
         && !ends_sentence_or_comma(t)
 }
@@ -631,6 +631,13 @@ fn link_text(s: &str) -> Option<&str> {
     let split = inner.rfind("](")?;
     let url = &inner[split + 2..];
     (!url.contains(char::is_whitespace)).then_some(&inner[..split])
+}
+
+/// An ASCII prefix test without case, cheaper than normalizing the line.
+fn starts_with_ignoring_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn ends_sentence_or_comma(t: &str) -> bool {

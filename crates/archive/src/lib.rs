@@ -23,11 +23,19 @@ mod error;
 mod export;
 mod fingerprint;
 mod header;
+mod html;
+mod input;
+mod jsonl;
 mod parse;
 mod report;
 
+pub use date::DateOrder;
 pub use error::ParseError;
 pub use export::export_record;
 pub use fingerprint::{dedup, fingerprint};
-pub use parse::{ParsedFile, ParsedRelease, parse_text};
+pub use input::{
+    Decoded, Encoding, Format, MAX_INFLATED_BYTES, MAX_LINE_BYTES, decode, parse_bytes,
+    parse_document,
+};
+pub use parse::{ParseOptions, ParsedFile, ParsedRelease, parse_text, parse_text_with};
 pub use report::{ReportEntry, ReportKind};

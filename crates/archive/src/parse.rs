@@ -1,11 +1,11 @@
 use pressroom_domain::{
     Attribution, Body, Dateline, Issuer, IssuerType, Kind, Language, Paragraph, ReleaseContent,
-    Title,
+    Status, Title,
 };
 
 use crate::body::{self, Para};
 use crate::clean::{self, Line, strip_emphasis};
-use crate::date::DateLine;
+use crate::date::{DateLine, DateOrder};
 use crate::error::{LineProblem, ParseError, Problem};
 use crate::fingerprint::fingerprint;
 use crate::header::{
@@ -30,6 +30,44 @@ pub struct ParsedRelease {
     pub fingerprint: String,
     /// The 1-based line where this release's header (its title) starts.
     pub line: u32,
+    /// How many repairs this copy needed (see [`ReportKind::is_repair`]).
+    pub repairs: u32,
+    /// The status a record states (JSON Lines exports); `None` for scraped
+    /// text, which the importer publishes.
+    pub status: Option<Status>,
+}
+
+impl ParsedRelease {
+    /// A release read from line `line`, with its fingerprint.
+    pub(crate) fn new(content: ReleaseContent, line: u32, status: Option<Status>) -> Self {
+        Self {
+            fingerprint: fingerprint(&content),
+            content,
+            line,
+            repairs: 0,
+            status,
+        }
+    }
+
+    /// Orders copies of one release from least to most clean: the cleanest
+    /// has the most header fields and, among those, needed the fewest
+    /// repairs. Dedup keeps the greatest.
+    pub fn cleanliness(&self) -> (u8, std::cmp::Reverse<u32>) {
+        let c = &self.content;
+        let fields = [
+            c.kind.is_some(),
+            c.issuer.is_some(),
+            c.dateline.is_some(),
+            c.attribution.is_some(),
+        ]
+        .iter()
+        .filter(|&&f| f)
+        .count();
+        (
+            u8::try_from(fields).unwrap_or(u8::MAX),
+            std::cmp::Reverse(self.repairs),
+        )
+    }
 }
 
 /// Parse one file's text (already read, UTF-8). `source` is the path label
@@ -38,19 +76,60 @@ pub struct ParsedRelease {
 /// All or nothing: if any release in the file cannot be read, the error names
 /// its line and no release of the file is returned.
 pub fn parse_text(source: &str, text: &str) -> Result<ParsedFile, ParseError> {
+    parse_text_with(source, text, &ParseOptions::default())
+}
+
+/// What an import can be told about its archive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// How all-numeric dates ("12/19/2018") are read.
+    pub date_order: DateOrder,
+}
+
+/// [`parse_text`] with options.
+pub fn parse_text_with(
+    source: &str,
+    text: &str,
+    options: &ParseOptions,
+) -> Result<ParsedFile, ParseError> {
     let mut report = Reporter::new(source);
-    let releases = parse_lines(text, &mut report).map_err(|p| p.in_file(source))?;
+    let releases = parse_lines(text, options, &mut report).map_err(|p| p.in_file(source))?;
     let mut report = report.entries;
+    let mut releases = releases;
     // Steps report in their own order; readers want the file's order.
     report.sort_by_key(|e| e.line);
+    count_repairs(&mut releases, &report);
     Ok(ParsedFile { releases, report })
 }
 
-fn parse_lines(text: &str, report: &mut Reporter<'_>) -> Result<Vec<ParsedRelease>, LineProblem> {
+/// Credits each repair to the release whose lines it concerns.
+fn count_repairs(releases: &mut [ParsedRelease], report: &[ReportEntry]) {
+    let starts: Vec<u32> = releases.iter().map(|r| r.line).collect();
+    for e in report.iter().filter(|e| e.kind.is_repair()) {
+        // The release whose header starts at or before the entry's line; a
+        // repeated title above the first header belongs to the first.
+        let i = starts.partition_point(|&s| s <= e.line).saturating_sub(1);
+        if let Some(r) = releases.get_mut(i) {
+            r.repairs += 1;
+        }
+    }
+}
+
+fn parse_lines(
+    text: &str,
+    options: &ParseOptions,
+    report: &mut Reporter<'_>,
+) -> Result<Vec<ParsedRelease>, LineProblem> {
     let lines = clean::lines(text, report);
-    let headers = header::find_headers(&lines)?;
+    let headers = header::find_headers(&lines, options.date_order)?;
     let Some(first) = headers.first() else {
         check_no_dateless_header(&lines)?;
+        if let Some(l) = lines
+            .iter()
+            .find(|l| crate::date::is_date_without_year(&l.text))
+        {
+            return Err(Problem::NoYear(l.text.clone()).at(l.no));
+        }
         let line = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
         return Err(Problem::NoRelease.at(line));
     };
@@ -184,11 +263,7 @@ fn build(
         body,
         language: Language::default(),
     };
-    Ok(ParsedRelease {
-        fingerprint: fingerprint(&content),
-        content,
-        line: title_line,
-    })
+    Ok(ParsedRelease::new(content, title_line, None))
 }
 
 fn body_of(paras: &[Para], title: &str, title_line: u32) -> Result<Body, LineProblem> {

@@ -41,11 +41,25 @@ pub enum ReportKind {
     HeaderLineNotKept,
     /// The release prints no kind line; the kind was taken from its title.
     KindFromTitle,
-    /// Text before the first release, which belongs to no release.
+    /// Markdown emphasis wrapped around a whole body paragraph, which is
+    /// page styling rather than content, was removed.
+    EmphasisMarkup,
+    /// Lines hard-wrapped inside a paragraph were joined into one.
+    JoinedHardWrap,
+    /// The file was not UTF-8 and was read as Windows-1252.
+    Encoding,
+    /// Text that belongs to no release (before the first one, or page
+    /// chrome of a saved HTML page that holds text).
     Unplaced,
 }
 
 impl ReportKind {
+    /// Whether the entry is a repair (as opposed to text left unplaced or a
+    /// note about the reading).
+    pub fn is_repair(self) -> bool {
+        !matches!(self, ReportKind::Unplaced | ReportKind::Encoding)
+    }
+
     /// A short, stable label for logs and the import summary.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +72,9 @@ impl ReportKind {
             ReportKind::RemovedFooter => "removed_footer",
             ReportKind::HeaderLineNotKept => "header_line_not_kept",
             ReportKind::KindFromTitle => "kind_from_title",
+            ReportKind::EmphasisMarkup => "emphasis_markup",
+            ReportKind::JoinedHardWrap => "joined_hard_wrap",
+            ReportKind::Encoding => "encoding",
             ReportKind::Unplaced => "unplaced",
         }
     }

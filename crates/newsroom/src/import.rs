@@ -1,6 +1,11 @@
-use pressroom_archive::{ParseError, ReportEntry, parse_text};
+use std::collections::{BTreeMap, HashMap};
+
+use pressroom_archive::{
+    Format, ParseError, ParseOptions, ParsedFile, ReportEntry, ReportKind, parse_bytes, parse_text,
+};
 use pressroom_domain::{Clock, ReleasePath, Status};
 use pressroom_store::{ImportOutcome, ImportRecord, Source, Store, StoreError};
+use serde::Serialize;
 use thiserror::Error;
 
 /// What importing one file did.
@@ -40,32 +45,13 @@ pub async fn import_text(
     text: &str,
 ) -> Result<FileImport, ImportError> {
     let parsed = parse_text(source, text)?;
-    let records = parsed
-        .releases
-        .into_iter()
-        .map(|r| ImportRecord {
-            content: r.content,
-            fingerprint: r.fingerprint,
-            source: Source {
-                path: source.to_owned(),
-                line: r.line,
-            },
-            status: Status::Published,
-        })
-        .collect();
-    let outcomes =
-        store
-            .import(records, clock.now())
-            .await
-            .map_err(|error| ImportError::Store {
-                source: source.to_owned(),
-                error,
-            })?;
+    let report = parsed.report.clone();
+    let outcomes = store_file(store, clock, source, parsed.records(source)).await?;
     let mut result = FileImport {
         source: source.to_owned(),
         inserted: Vec::new(),
         duplicates: Vec::new(),
-        report: parsed.report,
+        report,
     };
     for outcome in outcomes {
         match outcome {
@@ -74,4 +60,371 @@ pub async fn import_text(
         }
     }
     Ok(result)
+}
+
+async fn store_file(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    source: &str,
+    records: Vec<ImportRecord>,
+) -> Result<Vec<ImportOutcome>, ImportError> {
+    store
+        .import(records, clock.now())
+        .await
+        .map_err(|error| ImportError::Store {
+            source: source.to_owned(),
+            error,
+        })
+}
+
+trait Records {
+    fn records(self, source: &str) -> Vec<ImportRecord>;
+}
+
+impl Records for ParsedFile {
+    fn records(self, source: &str) -> Vec<ImportRecord> {
+        self.releases
+            .into_iter()
+            .map(|r| ImportRecord {
+                content: r.content,
+                fingerprint: r.fingerprint,
+                source: Source {
+                    path: source.to_owned(),
+                    line: r.line,
+                },
+                status: r.status.unwrap_or(Status::Published),
+            })
+            .collect()
+    }
+}
+
+/// One import run over a whole archive: files are parsed first, then the
+/// copies of each release across the run are compared so the cleanest is the
+/// one stored, then each file's releases are stored in one transaction.
+///
+/// Why "cleanest wins" is settled before storing: history is append-only, so
+/// a stored release is never rewritten by a cleaner copy found later. Within
+/// a run every copy is known before anything is written; the first file to
+/// carry a release stores the cleanest copy's content under its own source,
+/// and every other file is recorded as a further source. Across runs, what
+/// is stored stays.
+#[derive(Debug, Default)]
+pub struct ImportRun {
+    options: ParseOptions,
+    files: Vec<(String, ParsedFile)>,
+    report: ImportReport,
+}
+
+/// Where a run stands, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Files stored so far.
+    pub done: u64,
+    /// Files to store in all.
+    pub total: u64,
+    /// Releases in the files stored so far.
+    pub releases: u64,
+}
+
+/// The report of a run: what was read, stored, merged and repaired, and every
+/// fragment and file that could not be placed. Serialized as the JSON of
+/// `pressroom import --report FILE`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Nothing was written (`--dry-run`).
+    pub dry_run: bool,
+    pub files: FileCounts,
+    pub releases: ReleaseCounts,
+    /// Repairs by type (`title_link_markup`, `stray_glyph`, ...).
+    pub repairs: BTreeMap<String, u64>,
+    /// Every piece of text that belongs to no release.
+    pub unplaced: Vec<Fragment>,
+    /// Every file that was not imported, and why.
+    pub errors: Vec<FileFailure>,
+    /// Notes on how files were read (a Windows-1252 fallback).
+    pub notes: Vec<Fragment>,
+    /// Where each release stored by this run was also found, when it was
+    /// found more than once: the path of the stored release and its sources.
+    pub merged: Vec<Merged>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileCounts {
+    /// Files read.
+    pub read: u64,
+    /// Files whose releases were all read (and stored, unless a dry run).
+    pub imported: u64,
+    /// Files not imported at all.
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReleaseCounts {
+    /// Releases read from the imported files, copies included.
+    pub found: u64,
+    /// Distinct releases among them.
+    pub distinct: u64,
+    /// Copies merged into another copy of the same release in this run.
+    pub duplicates_merged: u64,
+    /// Distinct releases that were new to the store (`None` in a dry run,
+    /// which does not look at the store).
+    pub stored_new: Option<u64>,
+    /// Distinct releases the store already held from an earlier run.
+    pub already_stored: Option<u64>,
+}
+
+/// A place in a file and what is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fragment {
+    pub file: String,
+    pub line: u32,
+    pub reason: String,
+    pub text: String,
+}
+
+/// A file that was not imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileFailure {
+    pub file: String,
+    /// The line to look at, when the problem has one.
+    pub line: Option<u32>,
+    pub reason: String,
+}
+
+/// A release found in several places.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Merged {
+    pub title: String,
+    pub date: String,
+    /// The copy whose content was kept, as "file:line".
+    pub kept: String,
+    /// Every copy, as "file:line", in the order read.
+    pub sources: Vec<String>,
+}
+
+impl ImportRun {
+    pub fn new(options: ParseOptions) -> Self {
+        Self {
+            options,
+            ..Self::default()
+        }
+    }
+
+    /// Reads one file's bytes (any format; `format` from its name, or `None`
+    /// to tell from the content). A file that cannot be read is recorded as
+    /// failed, with its line and reason; the run goes on.
+    pub fn add_file(&mut self, source: &str, bytes: &[u8], format: Option<Format>) {
+        self.report.files.read += 1;
+        match parse_bytes(source, bytes, format, &self.options) {
+            Ok(parsed) => self.files.push((source.to_owned(), parsed)),
+            Err(e) => self.fail(source, Some(e.line), e.reason),
+        }
+    }
+
+    /// Records a file that could not even be read (an IO error).
+    pub fn add_unreadable(&mut self, source: &str, reason: String) {
+        self.report.files.read += 1;
+        self.fail(source, None, reason);
+    }
+
+    fn fail(&mut self, source: &str, line: Option<u32>, reason: String) {
+        self.report.files.failed += 1;
+        self.report.errors.push(FileFailure {
+            file: source.to_owned(),
+            line,
+            reason,
+        });
+    }
+
+    /// Files read successfully so far.
+    pub fn parsed_files(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Reports what storing would do, writing nothing.
+    pub fn dry_run(mut self) -> ImportReport {
+        self.report.dry_run = true;
+        let _ = self.plan();
+        self.report
+    }
+
+    /// Stores every file's releases, one transaction per file, and returns
+    /// the report. A file the store refuses is a failure of that file only.
+    pub async fn store(
+        mut self,
+        store: &dyn Store,
+        clock: &dyn Clock,
+        progress: &mut dyn FnMut(Progress),
+    ) -> ImportReport {
+        let batches = self.plan();
+        let total = batches.len() as u64;
+        let (mut new, mut old, mut releases) = (0u64, 0u64, 0u64);
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for (i, (source, records)) in batches.into_iter().enumerate() {
+            let count = records.len() as u64;
+            let fingerprints: Vec<String> = records.iter().map(|r| r.fingerprint.clone()).collect();
+            match store_file(store, clock, &source, records).await {
+                Ok(outcomes) => {
+                    self.report.files.imported += 1;
+                    for (outcome, fp) in outcomes.iter().zip(fingerprints) {
+                        let first_in_run = seen.insert(fp);
+                        match outcome {
+                            ImportOutcome::Inserted { .. } => new += 1,
+                            ImportOutcome::Duplicate { .. } if first_in_run => old += 1,
+                            ImportOutcome::Duplicate { .. } => {}
+                        }
+                    }
+                }
+                Err(e) => self.fail(&source, None, e.to_string()),
+            }
+            releases += count;
+            progress(Progress {
+                done: i as u64 + 1,
+                total,
+                releases,
+            });
+        }
+        self.report.releases.stored_new = Some(new);
+        self.report.releases.already_stored = Some(old);
+        self.report
+    }
+
+    /// Settles the report's counts and the cleanest copy of each release,
+    /// and returns each file's records, in the order read.
+    fn plan(&mut self) -> Vec<(String, Vec<ImportRecord>)> {
+        let files = std::mem::take(&mut self.files);
+        let report = &mut self.report;
+        // The cleanest copy of each fingerprint, and every place it was found.
+        let mut best: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut places: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut order: Vec<&str> = Vec::new();
+        for (f, (source, parsed)) in files.iter().enumerate() {
+            for (r, release) in parsed.releases.iter().enumerate() {
+                let fp = release.fingerprint.as_str();
+                let slot = best.entry(fp).or_insert_with(|| {
+                    order.push(fp);
+                    (f, r)
+                });
+                let (bf, br) = *slot;
+                if release.cleanliness() > files[bf].1.releases[br].cleanliness() {
+                    *slot = (f, r);
+                }
+                places
+                    .entry(fp)
+                    .or_default()
+                    .push(format!("{source}:{}", release.line));
+            }
+        }
+        let found: usize = files.iter().map(|(_, p)| p.releases.len()).sum();
+        report.releases.found += found as u64;
+        report.releases.distinct += best.len() as u64;
+        report.releases.duplicates_merged += (found - best.len()) as u64;
+        for fp in &order {
+            let sources = &places[fp];
+            if sources.len() > 1 {
+                let (bf, br) = best[fp];
+                let kept = &files[bf].1.releases[br];
+                report.merged.push(Merged {
+                    title: kept.content.title.as_str().to_owned(),
+                    date: kept.content.date.to_string(),
+                    kept: format!("{}:{}", files[bf].0, kept.line),
+                    sources: sources.clone(),
+                });
+            }
+        }
+        for (_, parsed) in &files {
+            for e in &parsed.report {
+                if e.kind.is_repair() {
+                    *report.repairs.entry(e.kind.to_string()).or_default() += 1;
+                } else {
+                    let fragment = Fragment {
+                        file: e.source.clone(),
+                        line: e.line,
+                        reason: reason_of(e.kind),
+                        text: e.detail.clone(),
+                    };
+                    if e.kind == ReportKind::Unplaced {
+                        report.unplaced.push(fragment);
+                    } else {
+                        report.notes.push(fragment);
+                    }
+                }
+            }
+        }
+        let cleanest: HashMap<String, pressroom_domain::ReleaseContent> = best
+            .iter()
+            .filter(|(fp, _)| places[*fp].len() > 1)
+            .map(|(fp, &(f, r))| ((*fp).to_owned(), files[f].1.releases[r].content.clone()))
+            .collect();
+        if !self.report.dry_run {
+            self.report.files.imported = 0;
+        } else {
+            self.report.files.imported = files.len() as u64;
+        }
+        files
+            .into_iter()
+            .map(|(source, parsed)| {
+                let mut records = parsed.records(&source);
+                for rec in &mut records {
+                    if let Some(c) = cleanest.get(&rec.fingerprint) {
+                        rec.content = c.clone();
+                    }
+                }
+                (source, records)
+            })
+            .collect()
+    }
+}
+
+fn reason_of(kind: ReportKind) -> String {
+    match kind {
+        ReportKind::Unplaced => {
+            "text outside any release (before its header or between releases)".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "Sanctions Announcement on Russia\n\nMedia Note\nOffice of the Spokesperson\n\
+        Washington, DC\nDecember 19, 2018\n\nToday, the Departments acted.\n";
+
+    #[test]
+    fn the_cleanest_copy_is_planned_for_every_source() {
+        let messy = "[Press Releases: Sanctions Announcement on Russia](#)\n\nDecember 19, 2018\n\n\
+            Today, the\u{25A1} Departments acted.\n";
+        let mut run = ImportRun::new(ParseOptions::default());
+        run.add_file("messy.txt", messy.as_bytes(), None);
+        run.add_file("clean.txt", A.as_bytes(), None);
+        let batches = run.plan();
+        assert_eq!(batches.len(), 2);
+        let first = &batches[0].1[0];
+        assert_eq!(first.source.path, "messy.txt");
+        assert_eq!(
+            first.content.kind.as_ref().map(|k| k.as_str()),
+            Some("Media Note"),
+            "the messy file's source carries the clean copy's content"
+        );
+        assert_eq!(run.report.releases.duplicates_merged, 1);
+        assert_eq!(run.report.merged[0].kept, "clean.txt:1");
+        assert_eq!(run.report.merged[0].sources, ["messy.txt:1", "clean.txt:1"]);
+    }
+
+    #[test]
+    fn failures_are_counted_and_named() {
+        let mut run = ImportRun::new(ParseOptions::default());
+        run.add_file("empty.txt", b"", None);
+        run.add_file("a.txt", A.as_bytes(), None);
+        let report = run.dry_run();
+        assert_eq!(report.files.read, 2);
+        assert_eq!(report.files.failed, 1);
+        assert_eq!(report.files.imported, 1);
+        assert_eq!(report.errors[0].file, "empty.txt");
+        assert_eq!(report.errors[0].line, Some(1));
+        assert_eq!(report.releases.found, 1);
+        assert_eq!(report.releases.stored_new, None);
+    }
 }

@@ -1,6 +1,6 @@
 //! The use-cases of pressroom, shared by the web handlers and the CLI so that
-//! both do exactly the same thing: today [`import_text`] (legacy archive ->
-//! store); drafting, clearance, scheduling, publication, correction and
+//! both do exactly the same thing: today [`ImportRun`] (a legacy archive ->
+//! store, with its [`ImportReport`]) and [`import_text`] (one file); drafting, clearance, scheduling, publication, correction and
 //! withdrawal join it as the editorial pipeline grows.
 //!
 //! Each use-case takes its `Store` and `Clock` as arguments: no globals, and
@@ -8,4 +8,7 @@
 
 mod import;
 
-pub use import::{FileImport, ImportError, import_text};
+pub use import::{
+    FileCounts, FileFailure, FileImport, Fragment, ImportError, ImportReport, ImportRun, Merged,
+    Progress, ReleaseCounts, import_text,
+};

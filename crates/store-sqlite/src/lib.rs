@@ -7,6 +7,7 @@
 //! several: SQLite allows one writer at a time, and a dedicated writer avoids
 //! the lock-upgrade failures of concurrent read-then-write transactions.
 
+mod import;
 mod rows;
 
 use std::str::FromStr;
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
+use pressroom_domain::{Release, ReleaseId, ReleasePath};
 use pressroom_store::{
     Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, ReleaseFilter,
     Source, Store, StoreError, StoreResult, Visibility,
@@ -22,7 +23,7 @@ use pressroom_store::{
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite};
 
 use rows::{RELEASE_COLUMNS, backend, release_from_row, to_micros};
 
@@ -143,35 +144,6 @@ fn push_conditions(
     }
 }
 
-/// Finds the first free slug for a day: the title's, then -2, -3, ...
-async fn free_slug(tx: &mut Transaction<'_, Sqlite>, date: &str, base: &Slug) -> StoreResult<Slug> {
-    let taken: Vec<String> = sqlx::query_scalar(
-        "SELECT slug FROM releases WHERE release_date = ? AND (slug = ? OR slug LIKE ?)",
-    )
-    .bind(date)
-    .bind(base.as_str())
-    .bind(format!("{}-%", base.as_str()))
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(backend)?;
-    if !taken.iter().any(|s| s == base.as_str()) {
-        return Ok(base.clone());
-    }
-    (2..)
-        .map(|n| base.with_suffix(n))
-        .find(|s| !taken.iter().any(|t| t == s.as_str()))
-        .ok_or_else(|| StoreError::Conflict(format!("no free slug for {base} on {date}")))
-}
-
-async fn path_of(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreResult<ReleasePath> {
-    let row = sqlx::query("SELECT release_date, slug FROM releases WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(backend)?;
-    rows::path_from_row(&row)
-}
-
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -185,85 +157,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<ImportOutcome>> {
         let now_us = to_micros(now);
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for record in batch {
-            let existing: Option<i64> = sqlx::query_scalar(
-                "SELECT release_id FROM release_sources WHERE fingerprint = ? ORDER BY id LIMIT 1",
-            )
-            .bind(&record.fingerprint)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-            let (id, outcome_is_new) = match existing {
-                Some(id) => (id, false),
-                None => {
-                    let c = &record.content;
-                    let date = c.date.date().to_string();
-                    let slug =
-                        free_slug(&mut tx, &date, &Slug::from_title(c.title.as_str())).await?;
-                    let body = serde_json::to_string(&c.body)
-                        .map_err(|e| StoreError::Backend(e.to_string()))?;
-                    let published_at = record.status.is_public().then_some(now_us);
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO releases (slug, release_date, release_time, release_zone, \
-                         status, revision, title, kind, issuer, issuer_type, dateline, \
-                         attribution, body, language, published_at, created_at, updated_at) \
-                         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    )
-                    .bind(slug.as_str())
-                    .bind(&date)
-                    .bind(c.date.time().map(|t| t.time.to_string()))
-                    .bind(c.date.time().map(|t| t.zone.clone()))
-                    .bind(record.status.as_str())
-                    .bind(c.title.as_str())
-                    .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
-                    .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
-                    .bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
-                    .bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
-                    .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
-                    .bind(body)
-                    .bind(c.language.as_str())
-                    .bind(published_at)
-                    .bind(now_us)
-                    .bind(now_us)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    let content =
-                        serde_json::to_string(c).map_err(|e| StoreError::Backend(e.to_string()))?;
-                    sqlx::query(
-                        "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) \
-                         VALUES (?, 1, 'import', ?, NULL, ?)",
-                    )
-                    .bind(id)
-                    .bind(content)
-                    .bind(now_us)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    (id, true)
-                }
-            };
-            sqlx::query(
-                "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) \
-                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (release_id, path, line) DO NOTHING",
-            )
-            .bind(id)
-            .bind(&record.fingerprint)
-            .bind(&record.source.path)
-            .bind(i64::from(record.source.line))
-            .bind(now_us)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-            let path = path_of(&mut tx, id).await?;
-            let id = ReleaseId(id);
-            outcomes.push(if outcome_is_new {
-                ImportOutcome::Inserted { id, path }
-            } else {
-                ImportOutcome::Duplicate { id, path }
-            });
-        }
+        let outcomes = import::import(&mut tx, &batch, now_us).await?;
         tx.commit().await.map_err(backend)?;
         Ok(outcomes)
     }

@@ -1,83 +1,224 @@
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use pressroom_archive::{DateOrder, Format, ParseOptions};
 use pressroom_domain::SystemClock;
-use pressroom_newsroom::import_text;
+use pressroom_newsroom::{ImportReport, ImportRun};
 
 use crate::db;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files or folders (read recursively) in the legacy text format.
+    /// Files or folders (read recursively), or "-" for standard input.
+    /// Plain text, Markdown, saved HTML pages and JSON Lines exports, each
+    /// also gzip-compressed (.gz).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Read and report, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Also write the report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// How all-numeric dates such as 05/04/2018 are read: mdy (month first)
+    /// or dmy (day first).
+    #[arg(long, default_value = "mdy", value_parser = parse_date_order)]
+    date_order: DateOrder,
+    /// The format of standard input and of files whose ending does not
+    /// say; by default it is told from the content.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
 }
 
-/// File endings the importer reads when walking a folder.
-const EXTENSIONS: [&str; 4] = ["txt", "text", "md", "markdown"];
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Text,
+    Markdown,
+    Html,
+    Jsonl,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+            FormatArg::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
+fn parse_date_order(s: &str) -> Result<DateOrder, String> {
+    DateOrder::parse(s).ok_or_else(|| format!("{s:?} is not a date order: use mdy or dmy"))
+}
+
+/// The label of standard input in the report and the sources.
+const STDIN: &str = "<stdin>";
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
-    let store = db::open_store(database).await?;
-    let clock = SystemClock;
-    let mut failed = 0usize;
-    let (mut files, mut inserted, mut duplicates) = (0usize, 0usize, 0usize);
+    // Open the store first: a bad database URL fails before any work.
+    let store = if args.dry_run {
+        None
+    } else {
+        Some(db::open_store(database).await?)
+    };
+    let started = std::time::Instant::now();
+    let mut run = ImportRun::new(ParseOptions {
+        date_order: args.date_order,
+    });
+    let mut files = Vec::new();
     for root in &args.paths {
-        let found = match collect_files(root) {
-            Ok(found) => found,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                failed += 1;
-                continue;
-            }
-        };
-        for file in found {
-            let label = file.display().to_string();
-            let text = match read_text(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    failed += 1;
-                    continue;
-                }
-            };
-            match import_text(store.as_ref(), &clock, &label, &text).await {
-                Ok(done) => {
-                    files += 1;
-                    inserted += done.inserted.len();
-                    duplicates += done.duplicates.len();
-                    println!(
-                        "{label}: {} new, {} already stored, {} repairs noted",
-                        done.inserted.len(),
-                        done.duplicates.len(),
-                        done.report.len()
-                    );
-                    for entry in &done.report {
-                        println!(
-                            "  {}:{}: {}: {}",
-                            entry.source, entry.line, entry.kind, entry.detail
-                        );
-                    }
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    failed += 1;
-                }
+        if root.as_os_str() == "-" {
+            files.push(None);
+        } else {
+            match collect_files(root) {
+                Ok(found) => files.extend(found.into_iter().map(Some)),
+                Err(e) => run.add_unreadable(&root.display().to_string(), format!("{e:#}")),
             }
         }
     }
+
+    let bar = progress_bar(files.len() as u64, "reading");
+    let forced = args.format.map(Format::from);
+    let mut bytes_read = 0u64;
+    for file in &files {
+        let (label, read) = match file {
+            None => (STDIN.to_owned(), read_stdin()),
+            Some(path) => (path.display().to_string(), read_file(path)),
+        };
+        match read {
+            Ok(bytes) => {
+                bytes_read += bytes.len() as u64;
+                let format = forced.or_else(|| Format::from_name(&label));
+                run.add_file(&label, &bytes, format);
+            }
+            Err(e) => run.add_unreadable(&label, format!("{e:#}")),
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let parsed_in = started.elapsed();
+
+    let report = match &store {
+        None => run.dry_run(),
+        Some(store) => {
+            let bar = progress_bar(run.parsed_files() as u64, "storing");
+            let report = run
+                .store(store.as_ref(), &SystemClock, &mut |p| {
+                    bar.set_position(p.done);
+                    bar.set_message(format!("{} releases", p.releases));
+                })
+                .await;
+            bar.finish_and_clear();
+            report
+        }
+    };
+    let elapsed = started.elapsed();
+    print_report(&report);
+    let secs = elapsed.as_secs_f64().max(1e-9);
     println!(
-        "imported {inserted} new releases ({duplicates} already stored) from {files} files; {failed} failed"
+        "took {:.2} s (reading and repairing {:.2} s, {:.1} MB/s): {:.0} releases/s",
+        secs,
+        parsed_in.as_secs_f64(),
+        bytes_read as f64 / 1e6 / parsed_in.as_secs_f64().max(1e-9),
+        report.releases.found as f64 / secs
     );
-    Ok(if failed == 0 {
+    if let Some(path) = &args.report {
+        let json = serde_json::to_vec_pretty(&report).context("cannot encode the report")?;
+        std::fs::write(path, json)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+    }
+    Ok(if report.files.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
 }
 
+/// A progress bar on standard error, only when it is a terminal: piped
+/// output and logs get the report alone.
+fn progress_bar(len: u64, what: &'static str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || len < 2 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} files {msg} ({eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(what);
+    bar
+}
+
+fn print_report(r: &ImportReport) {
+    for e in &r.errors {
+        match e.line {
+            Some(line) => eprintln!("error: {}:{line}: {}", e.file, e.reason),
+            None => eprintln!("error: {}: {}", e.file, e.reason),
+        }
+    }
+    let found = r.releases.found;
+    match r.releases.stored_new {
+        Some(new) => println!(
+            "imported {new} new releases ({} already stored) from {} files; {} failed",
+            found - new,
+            r.files.imported,
+            r.files.failed
+        ),
+        None => println!(
+            "dry run: would import {} releases ({} copies merged) from {} files; {} failed; nothing written",
+            r.releases.distinct, r.releases.duplicates_merged, r.files.imported, r.files.failed
+        ),
+    }
+    println!(
+        "files: {} read, {} imported, {} failed",
+        r.files.read, r.files.imported, r.files.failed
+    );
+    let stored = match (r.releases.stored_new, r.releases.already_stored) {
+        (Some(n), Some(o)) => format!(", {n} new to the database, {o} already in it"),
+        _ => String::new(),
+    };
+    println!(
+        "releases: {} found, {} distinct, {} duplicates merged{stored}",
+        found, r.releases.distinct, r.releases.duplicates_merged
+    );
+    let repairs: Vec<String> = r.repairs.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let total: u64 = r.repairs.values().sum();
+    println!("repairs: {total} ({})", repairs.join(", "));
+    /// Merges listed on the terminal; the JSON report has them all.
+    const SHOWN: usize = 20;
+    for m in r.merged.iter().take(SHOWN) {
+        println!(
+            "merged: {:?} ({}) kept {} from {}",
+            m.title,
+            m.date,
+            m.kept,
+            m.sources.join(", ")
+        );
+    }
+    if r.merged.len() > SHOWN {
+        println!(
+            "merged: ... and {} more (--report FILE lists them all)",
+            r.merged.len() - SHOWN
+        );
+    }
+    for n in &r.notes {
+        println!("note: {}:{}: {}", n.file, n.line, n.text);
+    }
+    println!("unplaced: {}", r.unplaced.len());
+    for u in &r.unplaced {
+        println!("  {}:{}: {}: {}", u.file, u.line, u.reason, u.text);
+    }
+}
+
 /// The files under a path, in a stable order; a file named directly is
-/// taken whatever its ending.
+/// taken whatever its ending, a folder's files only when their ending is a
+/// format the importer reads.
 fn collect_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let meta =
         std::fs::metadata(root).with_context(|| format!("cannot read {}", root.display()))?;
@@ -92,17 +233,14 @@ fn collect_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         for entry in entries {
             let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
             let path = entry.path();
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if hidden {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
                 continue;
             }
             if path.is_dir() {
                 stack.push(path);
-            } else if path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-            {
+            } else if Format::from_name(&name).is_some() {
                 out.push(path);
             }
         }
@@ -111,13 +249,15 @@ fn collect_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn read_stdin() -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
+    Ok(bytes)
 }

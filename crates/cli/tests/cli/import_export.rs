@@ -162,3 +162,42 @@ fn the_synthetic_generator_writes_releases_the_importer_reads() {
             .all(|l| l["body"].as_array().is_some_and(|b| !b.is_empty()))
     );
 }
+
+#[test]
+fn an_export_imported_into_an_empty_database_exports_identically() {
+    let first = Cli::new();
+    let corpus = seeds().join("../corpus");
+    let out = first.run(&[
+        "import",
+        path_str(&seeds()),
+        path_str(&corpus.join("raw")),
+        path_str(&corpus.join("messy")),
+    ]);
+    assert!(stdout(&out).contains("imported"), "{}", stderr(&out));
+    let exported = first.run(&["export", "--format", "jsonl", "--output", "first.jsonl"]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let first_bytes = std::fs::read(first.dir.path().join("first.jsonl")).expect("export");
+    assert!(first_bytes.iter().filter(|&&b| b == b'\n').count() >= 20);
+
+    let second = Cli::new();
+    let copy = second.dir.path().join("first.jsonl");
+    std::fs::write(&copy, &first_bytes).expect("copy");
+    let out = second.run(&["import", path_str(&copy)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = second.run(&["export", "--format", "jsonl", "--output", "second.jsonl"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let second_bytes = std::fs::read(second.dir.path().join("second.jsonl")).expect("export");
+    assert_eq!(
+        String::from_utf8_lossy(&first_bytes),
+        String::from_utf8_lossy(&second_bytes)
+    );
+
+    // And importing the export into the database it came from changes
+    // nothing: the same fingerprints.
+    let out = first.run(&["import", "first.jsonl"]);
+    assert!(
+        stdout(&out).contains("imported 0 new releases"),
+        "{}",
+        stdout(&out)
+    );
+}

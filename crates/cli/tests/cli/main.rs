@@ -1,7 +1,9 @@
 //! The `pressroom` binary as an operator uses it: real processes, real
 //! files, a real server on a loopback port.
 
+mod accuracy;
 mod errors;
+mod formats;
 mod import_export;
 mod serve;
 

@@ -1,0 +1,263 @@
+//! `Store::import` for SQLite, in set-wise statements: an archive of
+//! hundreds of thousands of releases is imported at the speed of SQLite, not
+//! of one round trip to the database thread per row. Looks up the batch's
+//! fingerprints and the slugs taken on its dates a few hundred at a time,
+//! assigns ids and slugs in memory, and writes releases, revisions and
+//! sources in multi-row inserts, all inside the caller's transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use pressroom_domain::{ReleaseId, ReleasePath, Slug};
+use pressroom_store::{ImportOutcome, ImportRecord, StoreError, StoreResult};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+
+use crate::rows::{backend, path_from_row};
+
+/// Rows per statement: well under SQLite's limit of bound variables with
+/// the 17 columns of `releases`.
+const CHUNK: usize = 400;
+
+fn json_error(e: serde_json::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+/// A release to insert, planned in memory.
+struct NewRow<'a> {
+    id: i64,
+    slug: Slug,
+    record: &'a ImportRecord,
+}
+
+pub(crate) async fn import(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &[ImportRecord],
+    now_us: i64,
+) -> StoreResult<Vec<ImportOutcome>> {
+    // Fingerprints already stored, each with its release.
+    let mut known: HashMap<String, i64> = HashMap::new();
+    let fingerprints: Vec<&str> = batch
+        .iter()
+        .map(|r| r.fingerprint.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in fingerprints.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT fingerprint, MIN(release_id) AS release_id FROM release_sources \
+             WHERE fingerprint IN (",
+        );
+        push_list(&mut q, chunk.iter().copied());
+        q.push(" GROUP BY fingerprint");
+        for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
+            let fp: String = row.try_get("fingerprint").map_err(backend)?;
+            let id: i64 = row.try_get("release_id").map_err(backend)?;
+            known.insert(fp, id);
+        }
+    }
+
+    // Slugs taken on the dates of the releases that will be new.
+    let dates: Vec<String> = batch
+        .iter()
+        .filter(|r| !known.contains_key(&r.fingerprint))
+        .map(|r| r.content.date.date().to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut taken: HashSet<(String, String)> = HashSet::new();
+    for chunk in dates.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT release_date, slug FROM releases WHERE release_date IN (",
+        );
+        push_list(&mut q, chunk.iter().map(String::as_str));
+        for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
+            let date: String = row.try_get("release_date").map_err(backend)?;
+            let slug: String = row.try_get("slug").map_err(backend)?;
+            taken.insert((date, slug));
+        }
+    }
+
+    // Ids are assigned here: the store has a single writer connection and
+    // this runs inside its transaction, so nothing else inserts meanwhile.
+    let max_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM releases")
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend)?;
+    let mut next_id = max_id + 1;
+
+    let mut new_rows: Vec<NewRow<'_>> = Vec::new();
+    let mut new_paths: HashMap<i64, ReleasePath> = HashMap::new();
+    let mut planned: Vec<(i64, bool)> = Vec::with_capacity(batch.len());
+    for record in batch {
+        if let Some(&id) = known.get(&record.fingerprint) {
+            planned.push((id, false));
+            continue;
+        }
+        let date = record.content.date.date();
+        let date_text = date.to_string();
+        let base = Slug::from_title(record.content.title.as_str());
+        let slug = std::iter::once(base.clone())
+            .chain((2..).map(|n| base.with_suffix(n)))
+            .take(100_000)
+            .find(|s| !taken.contains(&(date_text.clone(), s.as_str().to_owned())))
+            .ok_or_else(|| StoreError::Conflict(format!("no free slug for {base} on {date}")))?;
+        taken.insert((date_text, slug.as_str().to_owned()));
+        let id = next_id;
+        next_id += 1;
+        known.insert(record.fingerprint.clone(), id);
+        new_paths.insert(
+            id,
+            ReleasePath {
+                date,
+                slug: slug.clone(),
+            },
+        );
+        new_rows.push(NewRow { id, slug, record });
+        planned.push((id, true));
+    }
+
+    for chunk in new_rows.chunks(CHUNK) {
+        insert_releases(tx, chunk, now_us).await?;
+        insert_revisions(tx, chunk, now_us).await?;
+    }
+    for chunk in batch.iter().zip(&planned).collect::<Vec<_>>().chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) ",
+        );
+        q.push_values(chunk, |mut b, (record, (id, _))| {
+            b.push_bind(*id)
+                .push_bind(record.fingerprint.as_str())
+                .push_bind(record.source.path.as_str())
+                .push_bind(i64::from(record.source.line))
+                .push_bind(now_us);
+        });
+        q.push(" ON CONFLICT (release_id, path, line) DO NOTHING");
+        q.build().execute(&mut **tx).await.map_err(backend)?;
+    }
+
+    // Paths of releases stored before this batch.
+    let old: Vec<i64> = planned
+        .iter()
+        .filter(|(id, _)| !new_paths.contains_key(id))
+        .map(|(id, _)| *id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut old_paths: HashMap<i64, ReleasePath> = HashMap::new();
+    for chunk in old.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, release_date, slug FROM releases WHERE id IN (",
+        );
+        push_list(&mut q, chunk.iter().copied());
+        for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
+            let id: i64 = row.try_get("id").map_err(backend)?;
+            old_paths.insert(id, path_from_row(&row)?);
+        }
+    }
+
+    planned
+        .into_iter()
+        .map(|(id, inserted)| {
+            let path = new_paths
+                .get(&id)
+                .or_else(|| old_paths.get(&id))
+                .cloned()
+                .ok_or_else(|| {
+                    StoreError::Backend(format!("release {id} vanished during import"))
+                })?;
+            let id = ReleaseId(id);
+            // Only the first record of a new release inserted it; later copies
+            // in the same batch are duplicates of it.
+            Ok((id, path, inserted))
+        })
+        .collect::<StoreResult<Vec<_>>>()
+        .map(|rows| {
+            let mut first = HashSet::new();
+            rows.into_iter()
+                .map(|(id, path, inserted)| {
+                    if inserted && first.insert(id) {
+                        ImportOutcome::Inserted { id, path }
+                    } else {
+                        ImportOutcome::Duplicate { id, path }
+                    }
+                })
+                .collect()
+        })
+}
+
+/// Binds the values of an `IN (` list and closes it.
+fn push_list<'q, T>(q: &mut QueryBuilder<'q, Sqlite>, items: impl Iterator<Item = T>)
+where
+    T: 'q + sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite>,
+{
+    let mut list = q.separated(", ");
+    for item in items {
+        list.push_bind(item);
+    }
+    q.push(")");
+}
+
+async fn insert_releases(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[NewRow<'_>],
+    now_us: i64,
+) -> StoreResult<()> {
+    let bodies = rows
+        .iter()
+        .map(|r| serde_json::to_string(&r.record.content.body))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(json_error)?;
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
+         status, revision, title, kind, issuer, issuer_type, dateline, \
+         attribution, body, language, published_at, created_at, updated_at) ",
+    );
+    q.push_values(rows.iter().zip(bodies), |mut b, (row, body)| {
+        let r = row.record;
+        let c = &r.content;
+        b.push_bind(row.id)
+            .push_bind(row.slug.as_str().to_owned())
+            .push_bind(c.date.date().to_string())
+            .push_bind(c.date.time().map(|t| t.time.to_string()))
+            .push_bind(c.date.time().map(|t| t.zone.clone()))
+            .push_bind(r.status.as_str())
+            .push_bind(1_i64)
+            .push_bind(c.title.as_str().to_owned())
+            .push_bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
+            .push_bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
+            .push_bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
+            .push_bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
+            .push_bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
+            .push_bind(body)
+            .push_bind(c.language.as_str().to_owned())
+            .push_bind(r.status.is_public().then_some(now_us))
+            .push_bind(now_us)
+            .push_bind(now_us);
+    });
+    q.build().execute(&mut **tx).await.map_err(backend)?;
+    Ok(())
+}
+
+async fn insert_revisions(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[NewRow<'_>],
+    now_us: i64,
+) -> StoreResult<()> {
+    let contents = rows
+        .iter()
+        .map(|r| serde_json::to_string(&r.record.content))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(json_error)?;
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) ",
+    );
+    q.push_values(rows.iter().zip(contents), |mut b, (row, content)| {
+        b.push_bind(row.id)
+            .push_bind(1_i64)
+            .push_bind("import")
+            .push_bind(content)
+            .push_bind(None::<String>)
+            .push_bind(now_us);
+    });
+    q.build().execute(&mut **tx).await.map_err(backend)?;
+    Ok(())
+}
