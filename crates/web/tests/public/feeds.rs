@@ -173,3 +173,18 @@ async fn each_feed_is_as_reviewed() {
         insta::assert_snapshot!(name, text.replace(&app.address, "http://127.0.0.1:PORT"));
     }
 }
+
+#[tokio::test]
+async fn the_listing_offers_its_feeds_to_follow() {
+    let app = seeded().await;
+    let (_, page) = app.get_page("/?kind=Readout").await;
+    assert_eq!(page.text("#follow-heading"), "Follow these releases");
+    assert_eq!(
+        page.attrs(".feed-links a", "href"),
+        [
+            "/feed.atom?kind=Readout",
+            "/feed.rss?kind=Readout",
+            "/feed.json?kind=Readout"
+        ]
+    );
+}
