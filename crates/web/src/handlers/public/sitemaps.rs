@@ -19,6 +19,9 @@ use crate::middleware::LastModified;
 
 const XML: &str = "application/xml; charset=utf-8";
 
+/// Stored releases read per step of a sitemap walk.
+const WALK_BATCH: u32 = 1000;
+
 /// The pages that are not releases: the listing, the archive and each
 /// archive year.
 async fn fixed_pages(
@@ -45,35 +48,35 @@ async fn fixed_pages(
     Ok(entries)
 }
 
-/// Releases `skip..skip+take` in listing order, read a page at a time so
-/// that no more than a page of bodies is in memory.
+/// Public releases `skip..skip+take` in id order, walked in batches
+/// (keyset, no deep offsets, no counts) so that at most a batch of bodies is
+/// in memory.
 async fn release_entries(
     public: &PublicView,
     site: &SiteConfig,
     skip: u64,
     take: u64,
 ) -> Result<Vec<SitemapEntry>, AppError> {
-    let per = u64::from(PageRequest::MAX_PER_PAGE);
-    // Sitemap files hold a multiple of the page size, so `skip` is aligned.
-    let mut page = u32::try_from(skip / per + 1).map_err(|_| AppError::NotFound)?;
+    let mut after = None;
+    let mut skipped = 0u64;
     let mut out = Vec::new();
     while (out.len() as u64) < take {
-        let batch = public
-            .list(
-                ReleaseFilter::default(),
-                PageRequest::new(page, PageRequest::MAX_PER_PAGE),
-            )
-            .await?;
-        if batch.items.is_empty() {
-            break;
+        let (batch, next) = public.walk(after, WALK_BATCH).await?;
+        for r in batch {
+            if skipped < skip {
+                skipped += 1;
+            } else if (out.len() as u64) < take {
+                out.push(SitemapEntry {
+                    loc: site.absolute(&r.path().to_string()),
+                    lastmod: Some(r.updated_at),
+                });
+            }
         }
-        out.extend(batch.items.iter().map(|r| SitemapEntry {
-            loc: site.absolute(&r.path().to_string()),
-            lastmod: Some(r.updated_at),
-        }));
-        page += 1;
+        match next {
+            Some(id) => after = Some(id),
+            None => break,
+        }
     }
-    out.truncate(usize::try_from(take).unwrap_or(usize::MAX));
     Ok(out)
 }
 
@@ -118,7 +121,8 @@ pub(crate) async fn index(
 }
 
 /// `/sitemaps/pages.xml` (the pages that are not releases) and
-/// `/sitemaps/N.xml` (releases `(N-1)*50,000` on), named by the index.
+/// `/sitemaps/N.xml` (public releases `(N-1)*50,000` on, in id order),
+/// named by the index.
 pub(crate) async fn file(
     State(public): State<PublicView>,
     State(site): State<Arc<SiteConfig>>,
