@@ -43,6 +43,9 @@ enum Command {
     Export(commands::export::Args),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Copy a whole portal from one database to another (SQLite and
+    /// PostgreSQL either way), then verify counts and checksums.
+    Copy(commands::copy::Args),
     /// Tools for benchmarks: generate a synthetic corpus.
     #[command(subcommand)]
     Bench(commands::bench::Command),
@@ -79,6 +82,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}: migrations applied", store.backend());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Copy(args) => commands::copy::run(args).await,
         Command::Bench(cmd) => commands::bench::run(cmd),
     }
 }

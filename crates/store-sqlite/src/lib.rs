@@ -11,27 +11,37 @@ mod import;
 mod rows;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath};
+use pressroom_store::row::{RELEASE_COLUMNS, from_micros};
 use pressroom_store::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, ReleaseFilter,
-    Source, Store, StoreError, StoreResult, Visibility,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListQuery, Neighbours,
+    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
+    Visibility,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use rows::{RELEASE_COLUMNS, backend, release_from_row, to_micros};
+use rows::{backend, release_from_row, to_micros};
+
+/// Rows per multi-row insert into the change feed; well under SQLite's
+/// limit of bound parameters per statement.
+const CHANGE_ROWS_PER_INSERT: usize = 300;
 
 /// A pressroom store in one SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// One file has one writer process, so an in-process signal after each
+    /// commit is the whole change notification.
+    changed: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl SqliteStore {
@@ -66,7 +76,11 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| unavailable(describe(&e)))?;
-        Ok(Self { writer, reader })
+        Ok(Self {
+            writer,
+            reader,
+            changed: Arc::new(tokio::sync::watch::Sender::new(0)),
+        })
     }
 
     /// The durability settings in force on the writer connection: journal
@@ -125,22 +139,103 @@ fn push_conditions(
     if let Some(issuer) = &filter.issuer {
         q.push(" AND issuer = ").push_bind(issuer.clone());
     }
-    if let Some(year) = filter.year {
-        let (from, to) = match filter.month {
-            Some(m) if (1..=12).contains(&m) => (
-                format!("{year:04}-{m:02}-01"),
-                if m == 12 {
-                    format!("{:04}-01-01", year + 1)
-                } else {
-                    format!("{year:04}-{:02}-01", m + 1)
-                },
-            ),
-            _ => (format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1)),
-        };
+    if let Some((from, to)) = filter.date_range() {
         q.push(" AND release_date >= ")
             .push_bind(from)
             .push(" AND release_date < ")
             .push_bind(to);
+    }
+}
+
+/// Writes a `releases` row; `id` is given when restoring, chosen by the
+/// database when importing.
+async fn insert_release(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: Option<i64>,
+    r: &Release,
+) -> StoreResult<i64> {
+    let c = &r.content;
+    let body = serde_json::to_string(&c.body).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query_scalar(
+        "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
+         status, revision, title, kind, issuer, issuer_type, dateline, \
+         attribution, body, language, published_at, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(id)
+    .bind(r.slug.as_str())
+    .bind(c.date.date().to_string())
+    .bind(c.date.time().map(|t| t.time.to_string()))
+    .bind(c.date.time().map(|t| t.zone.clone()))
+    .bind(r.status.as_str())
+    .bind(i64::from(r.revision))
+    .bind(c.title.as_str())
+    .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
+    .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
+    .bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
+    .bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
+    .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
+    .bind(body)
+    .bind(c.language.as_str())
+    .bind(r.published_at.map(to_micros))
+    .bind(to_micros(r.created_at))
+    .bind(to_micros(r.updated_at))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(write_error)
+}
+
+async fn insert_revision(
+    tx: &mut Transaction<'_, Sqlite>,
+    release_id: i64,
+    rev: &RevisionDump,
+) -> StoreResult<()> {
+    let content =
+        serde_json::to_string(&rev.content).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(release_id)
+    .bind(i64::from(rev.number))
+    .bind(&rev.event)
+    .bind(content)
+    .bind(&rev.change_note)
+    .bind(to_micros(rev.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// Records a source; the same file and line twice is recorded once.
+async fn insert_source(
+    tx: &mut Transaction<'_, Sqlite>,
+    release_id: i64,
+    src: &SourceDump,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (release_id, path, line) DO NOTHING",
+    )
+    .bind(release_id)
+    .bind(&src.fingerprint)
+    .bind(&src.path)
+    .bind(i64::from(src.line))
+    .bind(to_micros(src.imported_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// A unique value already taken is a conflict the caller can name.
+fn write_error(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_owned())
+        }
+        _ => backend(e),
     }
 }
 
@@ -158,7 +253,28 @@ impl Store for SqliteStore {
         let now_us = to_micros(now);
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let outcomes = import::import(&mut tx, &batch, now_us).await?;
+        // Every new release enters the change feed in the same transaction.
+        let inserted: Vec<i64> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                ImportOutcome::Inserted { id, .. } => Some(id.0),
+                ImportOutcome::Duplicate { .. } => None,
+            })
+            .collect();
+        for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO changes (release_id, event, at) ");
+            q.push_values(chunk, |mut row, id| {
+                row.push_bind(*id).push_bind("import").push_bind(now_us);
+            });
+            q.build().execute(&mut *tx).await.map_err(backend)?;
+        }
         tx.commit().await.map_err(backend)?;
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, ImportOutcome::Inserted { .. }))
+        {
+            self.changed.send_modify(|n| *n = n.wrapping_add(1));
+        }
         Ok(outcomes)
     }
 
@@ -356,4 +472,161 @@ impl Store for SqliteStore {
             })
             .collect()
     }
+
+    async fn dump_after(
+        &self,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReleaseDump>> {
+        let releases = self.batch_after(after, limit).await?;
+        let (Some(first), Some(last)) = (releases.first(), releases.last()) else {
+            return Ok(Vec::new());
+        };
+        let (from, to) = (first.id.0, last.id.0);
+        let revisions = sqlx::query(
+            "SELECT release_id, number, event, content, change_note, created_at FROM revisions \
+             WHERE release_id BETWEEN ? AND ? ORDER BY release_id, number",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        let sources = sqlx::query(
+            "SELECT release_id, fingerprint, path, line, imported_at FROM release_sources \
+             WHERE release_id BETWEEN ? AND ? ORDER BY release_id, id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        let mut revs = Vec::with_capacity(revisions.len());
+        for r in &revisions {
+            let content: String = r.try_get("content").map_err(backend)?;
+            revs.push((
+                r.try_get::<i64, _>("release_id").map_err(backend)?,
+                RevisionDump {
+                    number: u32::try_from(r.try_get::<i64, _>("number").map_err(backend)?)
+                        .unwrap_or(0),
+                    event: r.try_get("event").map_err(backend)?,
+                    content: serde_json::from_str(&content).map_err(|e| StoreError::Corrupt {
+                        what: "revision content",
+                        reason: e.to_string(),
+                    })?,
+                    change_note: r.try_get("change_note").map_err(backend)?,
+                    created_at: from_micros(r.try_get("created_at").map_err(backend)?)?,
+                },
+            ));
+        }
+        let mut srcs = Vec::with_capacity(sources.len());
+        for r in &sources {
+            srcs.push((
+                r.try_get::<i64, _>("release_id").map_err(backend)?,
+                SourceDump {
+                    fingerprint: r.try_get("fingerprint").map_err(backend)?,
+                    path: r.try_get("path").map_err(backend)?,
+                    line: u32::try_from(r.try_get::<i64, _>("line").map_err(backend)?).unwrap_or(0),
+                    imported_at: from_micros(r.try_get("imported_at").map_err(backend)?)?,
+                },
+            ));
+        }
+        Ok(ReleaseDump::assemble(releases, revs, srcs))
+    }
+
+    async fn restore(&self, batch: Vec<ReleaseDump>) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        for dump in &batch {
+            let id = insert_release(&mut tx, Some(dump.release.id.0), &dump.release).await?;
+            for rev in &dump.revisions {
+                insert_revision(&mut tx, id, rev).await?;
+            }
+            for src in &dump.sources {
+                insert_source(&mut tx, id, src).await?;
+            }
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn last_change(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)
+    }
+
+    async fn changes_after(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
+        let rows = sqlx::query(
+            "SELECT seq, release_id, event, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Change {
+                    seq: r.try_get("seq").map_err(backend)?,
+                    release_id: ReleaseId(r.try_get("release_id").map_err(backend)?),
+                    event: r.try_get("event").map_err(backend)?,
+                    at: from_micros(r.try_get("at").map_err(backend)?)?,
+                })
+            })
+            .collect()
+    }
+
+    fn change_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    async fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+        now: Timestamp,
+    ) -> StoreResult<Option<Lease>> {
+        let until = Lease::end(now, ttl)?;
+        let row = sqlx::query(LEASE_UPSERT)
+            .bind(name)
+            .bind(holder)
+            .bind(to_micros(until))
+            .bind(to_micros(now))
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(Lease {
+                name: name.to_owned(),
+                holder: holder.to_owned(),
+                token: r.try_get("token").map_err(backend)?,
+                until,
+            })
+        })
+        .transpose()
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        // Expire rather than delete, so the next holder's token still grows.
+        sqlx::query("UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ?")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
 }
+
+/// Takes a free or expired lease, or renews one's own, in one statement;
+/// returns no row when another holder's lease is still running.
+const LEASE_UPSERT: &str = "INSERT INTO leases (name, holder, token, expires_at) \
+     VALUES (?1, ?2, 1, ?3) \
+     ON CONFLICT (name) DO UPDATE SET \
+       token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ?4 \
+               THEN leases.token ELSE leases.token + 1 END, \
+       holder = excluded.holder, expires_at = excluded.expires_at \
+     WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4 \
+     RETURNING token";

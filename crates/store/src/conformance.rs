@@ -3,6 +3,7 @@
 //! giving an expression that makes a fresh, empty store per test.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::{date, time};
@@ -12,8 +13,8 @@ use pressroom_domain::{
 };
 
 use crate::{
-    Facet, ImportOutcome, ImportRecord, ListQuery, PageRequest, PublicView, ReleaseFilter, Source,
-    Store, Visibility,
+    ChangeFeed, Facet, ImportOutcome, ImportRecord, ListQuery, PageRequest, PublicView,
+    ReleaseFilter, Source, Store, Visibility,
 };
 
 /// Generates one `#[tokio::test]` per conformance case. `$make` is an async
@@ -35,6 +36,11 @@ macro_rules! store_conformance_tests {
             month_facets_count_per_month_newest_first,
             neighbours_are_the_adjacent_public_releases_of_the_same_kind,
             containing_text_finds_exact_text_in_public_bodies_only,
+            every_new_release_enters_the_change_feed_once_in_commit_order,
+            a_change_feed_follower_wakes_when_a_write_commits,
+            a_lease_has_one_holder_until_it_expires_or_is_released,
+            contending_holders_never_share_a_lease,
+            a_dump_restores_every_release_with_its_history_and_sources,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -537,4 +543,215 @@ pub async fn containing_text_finds_exact_text_in_public_bodies_only(store: Arc<d
         .await
         .expect("find");
     assert_eq!(titles(everything), ["Draft"]);
+}
+
+fn inserted_id(outcome: &ImportOutcome) -> pressroom_domain::ReleaseId {
+    match outcome {
+        ImportOutcome::Inserted { id, .. } => *id,
+        other => panic!("expected an insert, got {other:?}"),
+    }
+}
+
+pub async fn every_new_release_enters_the_change_feed_once_in_commit_order(store: Arc<dyn Store>) {
+    assert_eq!(store.last_change().await.expect("last"), 0);
+    let first = import(
+        &store,
+        vec![
+            record(content("One", 2021, 1, 1), "1", "f"),
+            record(content("Two", 2021, 1, 2), "2", "f"),
+        ],
+    )
+    .await;
+    // A duplicate changes no page, so it is not a change.
+    import(&store, vec![record(content("One", 2021, 1, 1), "1", "g")]).await;
+    let third = import(&store, vec![record(content("Three", 2021, 1, 3), "3", "f")]).await;
+
+    let changes = store.changes_after(0, 100).await.expect("changes");
+    let ids: Vec<_> = changes.iter().map(|c| c.release_id).collect();
+    assert_eq!(
+        ids,
+        [
+            inserted_id(&first[0]),
+            inserted_id(&first[1]),
+            inserted_id(&third[0])
+        ]
+    );
+    assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(changes.iter().all(|c| c.event == "import" && c.at == now()));
+    let after_first = store
+        .changes_after(changes[0].seq, 1)
+        .await
+        .expect("changes");
+    assert_eq!(after_first, [changes[1].clone()]);
+    assert_eq!(store.last_change().await.expect("last"), changes[2].seq);
+    assert!(
+        store
+            .changes_after(changes[2].seq, 10)
+            .await
+            .expect("changes")
+            .is_empty()
+    );
+}
+
+pub async fn a_change_feed_follower_wakes_when_a_write_commits(store: Arc<dyn Store>) {
+    import(
+        &store,
+        vec![record(content("Before", 2021, 1, 1), "0", "f")],
+    )
+    .await;
+    // A poll interval far beyond the timeout: only the signal can wake it.
+    let mut feed = ChangeFeed::from_now(store.clone())
+        .await
+        .expect("feed")
+        .with_poll_interval(Duration::from_secs(600));
+    let writer = store.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        import(
+            &writer,
+            vec![record(content("After", 2021, 1, 2), "1", "f")],
+        )
+        .await;
+    });
+    let changes = tokio::time::timeout(Duration::from_secs(10), feed.next())
+        .await
+        .expect("woken within 10 s")
+        .expect("changes");
+    assert_eq!(changes.len(), 1, "only the change after the cursor");
+    let release = store
+        .get(changes[0].release_id)
+        .await
+        .expect("get")
+        .expect("stored");
+    assert_eq!(release.content.title.as_str(), "After");
+    assert_eq!(feed.cursor(), changes[0].seq);
+}
+
+pub async fn a_lease_has_one_holder_until_it_expires_or_is_released(store: Arc<dyn Store>) {
+    let ttl = Duration::from_secs(30);
+    let at = |s: i64| Timestamp::from_second(1_700_000_000 + s).expect("ts");
+    let lease = |holder: &'static str, s: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .try_lease("scheduler", holder, ttl, at(s))
+                .await
+                .expect("lease")
+        }
+    };
+    let a = lease("a", 0).await.expect("a free lease is taken");
+    assert_eq!((a.holder.as_str(), a.until), ("a", at(30)));
+    assert!(lease("b", 1).await.is_none(), "held by a");
+    let renewed = lease("a", 10).await.expect("a renews");
+    assert_eq!((renewed.token, renewed.until), (a.token, at(40)));
+    assert!(lease("b", 35).await.is_none(), "the renewal holds until 40");
+    let b = lease("b", 41).await.expect("an expired lease passes on");
+    assert_eq!(b.token, a.token + 1, "a new holder gets a new token");
+    assert!(lease("a", 42).await.is_none());
+    // Another lease is independent.
+    assert!(
+        store
+            .try_lease("digest", "a", ttl, at(42))
+            .await
+            .expect("lease")
+            .is_some()
+    );
+    store
+        .release_lease("scheduler", "a")
+        .await
+        .expect("release");
+    assert!(lease("a", 43).await.is_none(), "a cannot release b's lease");
+    store
+        .release_lease("scheduler", "b")
+        .await
+        .expect("release");
+    let again = lease("a", 43).await.expect("a released lease is free");
+    assert_eq!(again.token, b.token + 1);
+}
+
+pub async fn contending_holders_never_share_a_lease(store: Arc<dyn Store>) {
+    let tasks: Vec<_> = (0..8)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .try_lease(
+                        "scheduler",
+                        &format!("node-{n}"),
+                        Duration::from_secs(30),
+                        now(),
+                    )
+                    .await
+                    .expect("lease")
+            })
+        })
+        .collect();
+    let mut holders = Vec::new();
+    for t in tasks {
+        if let Some(lease) = t.await.expect("task") {
+            holders.push(lease.holder);
+        }
+    }
+    assert_eq!(holders.len(), 1, "exactly one winner: {holders:?}");
+}
+
+pub async fn a_dump_restores_every_release_with_its_history_and_sources(store: Arc<dyn Store>) {
+    let mut timed = content("Timed", 2019, 4, 10);
+    timed.date = timed
+        .date
+        .with_time(time(9, 15, 0, 0), "America/New_York")
+        .expect("zone");
+    let mut draft = record(content("Draft", 2019, 4, 11), "d", "a.txt");
+    draft.status = Status::Draft;
+    import(&store, vec![record(timed, "t", "a.txt"), draft]).await;
+    import(
+        &store,
+        vec![record(content("Timed", 2019, 4, 10), "t", "b.txt")],
+    )
+    .await;
+
+    let dumps = store.dump_after(None, 10).await.expect("dump");
+    assert_eq!(dumps.len(), 2);
+    assert_eq!(dumps[0].revisions.len(), 1);
+    assert_eq!(dumps[0].revisions[0].content, dumps[0].release.content);
+    let paths: Vec<_> = dumps[0].sources.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(paths, ["a.txt", "b.txt"]);
+    assert!(
+        store
+            .dump_after(Some(dumps[1].release.id), 10)
+            .await
+            .expect("dump")
+            .is_empty()
+    );
+
+    // Restoring the same releases again collides and writes nothing.
+    let err = store
+        .restore(dumps.clone())
+        .await
+        .expect_err("ids and paths are taken");
+    assert!(matches!(err, crate::StoreError::Conflict(_)), "{err}");
+
+    // Moved to new ids and days, they read back field for field.
+    let moved: Vec<_> = dumps
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            d.release.id = pressroom_domain::ReleaseId(d.release.id.0 + 1000);
+            d.release.content.date = ReleaseDate::from_date(date(2001, 1, 1)).expect("date");
+            d
+        })
+        .collect();
+    store.restore(moved.clone()).await.expect("restore");
+    let back = store
+        .dump_after(Some(dumps[1].release.id), 10)
+        .await
+        .expect("dump");
+    assert_eq!(back, moved);
+    // Imports after a restore still get fresh ids.
+    let next = import(
+        &store,
+        vec![record(content("Later", 2022, 1, 1), "l", "c.txt")],
+    )
+    .await;
+    assert!(inserted_id(&next[0]).0 > 1000 + dumps[1].release.id.0);
 }

@@ -11,6 +11,11 @@ pub enum StoreError {
     /// permission, server down).
     #[error("cannot open database {url}: {reason}")]
     Unavailable { url: String, reason: String },
+    /// The database would acknowledge writes it has not made durable
+    /// (PostgreSQL with `fsync` or `synchronous_commit` off); the message
+    /// says which setting and how to fix it.
+    #[error("refusing an unsafe database: {0}")]
+    NotDurable(String),
     /// Applying the schema migrations failed.
     #[error("database migration failed: {0}")]
     Migration(String),

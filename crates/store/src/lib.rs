@@ -8,15 +8,22 @@
 //! `PublicView` only.
 
 pub mod conformance;
+mod dump;
 mod error;
+mod feed;
 mod public;
 mod query;
+pub mod row;
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath};
 
+pub use dump::{ReleaseDump, RevisionDump, SourceDump};
 pub use error::{StoreError, StoreResult};
+pub use feed::{Change, ChangeFeed, Lease};
 pub use public::PublicView;
 pub use query::{
     Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, PageRequest,
@@ -86,4 +93,49 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Where a release was imported from.
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>>;
+
+    /// Releases in id order after `after`, each with its whole revision
+    /// history and sources, for copying a portal to another database.
+    async fn dump_after(
+        &self,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReleaseDump>>;
+
+    /// Writes dumped releases exactly as they were (ids, paths, statuses,
+    /// times, revisions, sources) in one transaction, into a database that
+    /// does not hold them yet. A release already stored under the same id
+    /// or path is a [`StoreError::Conflict`] and nothing of the batch is
+    /// written.
+    async fn restore(&self, batch: Vec<ReleaseDump>) -> StoreResult<()>;
+
+    /// The sequence number of the newest committed change, 0 if none.
+    async fn last_change(&self) -> StoreResult<i64>;
+
+    /// Committed changes with a sequence number above `after`, oldest
+    /// first. Every write records its changes in the same transaction, and
+    /// sequence numbers follow commit order, so a follower that reads after
+    /// its cursor never skips one.
+    async fn changes_after(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>>;
+
+    /// Ticks after changes may have been committed, by this process or, on
+    /// a shared database, by any node. Only a hint to read
+    /// [`Store::changes_after`] again: a missed tick loses nothing.
+    fn change_signal(&self) -> tokio::sync::watch::Receiver<u64>;
+
+    /// Takes the lease `name` for `holder` until `now + ttl` if it is free,
+    /// expired, or already `holder`'s (a renewal). `None` while another
+    /// holder has it. At most one holder has a lease at any instant, across
+    /// every node sharing the database.
+    async fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+        now: Timestamp,
+    ) -> StoreResult<Option<Lease>>;
+
+    /// Gives the lease up early if `holder` has it, so another node can
+    /// take over without waiting for it to expire.
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
 }

@@ -37,6 +37,25 @@ pub struct ReleaseFilter {
     pub month: Option<i8>,
 }
 
+impl ReleaseFilter {
+    /// The `[from, to)` days (`YYYY-MM-DD`) that `year` and `month` select,
+    /// for a range condition that can use the date index.
+    pub fn date_range(&self) -> Option<(String, String)> {
+        let year = self.year?;
+        Some(match self.month {
+            Some(m) if (1..=12).contains(&m) => (
+                format!("{year:04}-{m:02}-01"),
+                if m == 12 {
+                    format!("{:04}-01-01", year + 1)
+                } else {
+                    format!("{year:04}-{:02}-01", m + 1)
+                },
+            ),
+            _ => (format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1)),
+        })
+    }
+}
+
 /// A page of a listing, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
@@ -146,4 +165,31 @@ pub enum ImportOutcome {
     Inserted { id: ReleaseId, path: ReleasePath },
     /// The same release was already stored; this source was added to it.
     Duplicate { id: ReleaseId, path: ReleasePath },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_filter_spans_the_year_and_a_month_filter_its_month() {
+        let year = ReleaseFilter {
+            year: Some(2019),
+            ..Default::default()
+        };
+        assert_eq!(
+            year.date_range(),
+            Some(("2019-01-01".into(), "2020-01-01".into()))
+        );
+        let december = ReleaseFilter {
+            year: Some(2019),
+            month: Some(12),
+            ..Default::default()
+        };
+        assert_eq!(
+            december.date_range(),
+            Some(("2019-12-01".into(), "2020-01-01".into()))
+        );
+        assert_eq!(ReleaseFilter::default().date_range(), None);
+    }
 }

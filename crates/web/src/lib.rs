@@ -1,17 +1,20 @@
 //! The HTTP face of pressroom, on axum: [`router`] lists every route,
 //! [`AppState`] holds what handlers may use, [`AppError`] turns failures into
-//! safe pages, and [`serve`] runs it with graceful shutdown.
+//! safe pages, [`PageCache`] keeps a node's rendered pages until the change
+//! feed reports a write, and [`serve`] runs it with graceful shutdown.
 //!
 //! Public handlers (`handlers/public/`) extract only a
 //! [`pressroom_store::PublicView`] from the state, never the store itself:
 //! that is what keeps unpublished releases off every public surface.
 
+mod cache;
 mod error;
 mod handlers;
 mod middleware;
 mod router;
 mod state;
 
+pub use cache::PageCache;
 pub use error::AppError;
 pub use router::router;
 pub use state::AppState;

@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod copy;
 pub mod export;
 pub mod import;
 pub mod serve;

@@ -2,11 +2,12 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use pressroom_domain::{Clock, SystemClock};
-use pressroom_store::PublicView;
-use pressroom_web::AppState;
+use pressroom_store::{ChangeFeed, PublicView};
+use pressroom_web::{AppState, PageCache};
 
 use crate::{config, db};
 
@@ -20,6 +21,11 @@ pub struct Args {
     /// fictional ministry, ignoring --database.
     #[arg(long)]
     demo: bool,
+
+    /// How long, in seconds, a rendered page may be served from this
+    /// node's memory when no change is reported; 0 turns the cache off.
+    #[arg(long, default_value_t = 30)]
+    page_cache_seconds: u64,
 }
 
 pub async fn run(
@@ -63,13 +69,50 @@ pub async fn run(
         public: PublicView::new(store.clone(), clock),
         site: Arc::new(site),
     };
+    let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds));
+    let feed = ChangeFeed::from_now(store.clone())
+        .await
+        .context("cannot read the change feed")?;
+    let follower = tokio::spawn(follow_changes(feed, cache.clone()));
+    let app = cache.wrap(pressroom_web::router(state));
     tracing::info!(backend = store.backend(), "listening on http://{addr}");
     println!("pressroom is serving on http://{addr}");
-    pressroom_web::serve(listener, pressroom_web::router(state), shutdown_signal())
-        .await
-        .context("server error")?;
+    let served = pressroom_web::serve(listener, app, shutdown_signal()).await;
+    follower.abort();
+    served.context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Keeps this node's caches in step with every write to the database, by
+/// any node. While the database is unreachable the cache keeps serving;
+/// once it is back the feed catches up from its cursor, so no change made
+/// meanwhile is missed.
+async fn follow_changes(mut feed: ChangeFeed, cache: PageCache) {
+    let mut failing = false;
+    loop {
+        match feed.next().await {
+            Ok(changes) => {
+                cache.invalidate();
+                if failing {
+                    tracing::info!("the change feed is back");
+                    failing = false;
+                }
+                tracing::debug!(
+                    changes = changes.len(),
+                    cursor = feed.cursor(),
+                    "pages invalidated"
+                );
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "cannot read the change feed; retrying");
+                    failing = true;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM, so that requests in flight finish.

@@ -5,6 +5,7 @@ mod accuracy;
 mod errors;
 mod formats;
 mod import_export;
+mod postgres;
 mod serve;
 
 use std::path::{Path, PathBuf};

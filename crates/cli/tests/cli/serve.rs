@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::{Cli, stderr};
 
 /// Starts `pressroom serve` and reads the address it prints.
-fn start(cli: &Cli, extra: &[&str]) -> (Child, String) {
+pub fn start(cli: &Cli, extra: &[&str]) -> (Child, String) {
     let mut child = cli
         .command()
         .args(["serve", "--bind", "127.0.0.1:0"])
@@ -26,7 +26,7 @@ fn start(cli: &Cli, extra: &[&str]) -> (Child, String) {
     (child, addr)
 }
 
-fn terminate(child: &mut Child) -> std::process::ExitStatus {
+pub fn terminate(child: &mut Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])

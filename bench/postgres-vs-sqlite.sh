@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Import throughput and page latency on PostgreSQL against SQLite, in one run
+# on one machine, with the same synthetic corpus.
+#
+#   bench/postgres-vs-sqlite.sh [RELEASES]      (default 200000)
+#
+# The corpus is `pressroom bench generate --format text`, 1000 releases per
+# file (one import transaction per file). Pages are measured with wrk on
+# loopback against `pressroom serve` with the page cache off (the database's
+# cost) and on (what a node serves between writes). PostgreSQL is the
+# server PRESSROOM_BENCH_POSTGRES names (default 127.0.0.1:5432); the bench
+# creates and drops a database of its own there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+n=${1:-200000}
+per_file=1000
+pg_admin=${PRESSROOM_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
+duration=${WRK_DURATION:-10s}
+command -v wrk >/dev/null || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+psql "$pg_admin" -Atc 'SELECT 1' >/dev/null || { echo "error: PostgreSQL is not reachable at $pg_admin" >&2; exit 1; }
+
+cargo build --release -q -p pressroom-cli
+bin=$PWD/target/release/pressroom
+work=$(mktemp -d)
+pg_db=pressroom_bench_$$
+pg_url=${pg_admin%/*}/$pg_db
+sqlite_url=sqlite://$work/bench.db
+servers=()
+cleanup() {
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export PRESSROOM_LOG=warn
+
+echo "== corpus: $n releases, $per_file per file"
+mkdir -p "$work/corpus"
+files=$(( (n + per_file - 1) / per_file ))
+for i in $(seq 1 "$files"); do
+  "$bin" bench generate --count "$per_file" --seed "$i" --format text \
+    -o "$work/corpus/$(printf %05d "$i").txt" 2>/dev/null
+done
+du -sh "$work/corpus" | cut -f1 | sed 's/^/corpus size: /'
+
+psql "$pg_admin" -qc "CREATE DATABASE $pg_db" >/dev/null
+declare -A url=([sqlite]=$sqlite_url [postgres]=$pg_url)
+declare -A results
+
+now() { date +%s.%N; }
+for backend in sqlite postgres; do
+  echo "== import into $backend"
+  start=$(now)
+  "$bin" --database "${url[$backend]}" import "$work/corpus" | tail -1
+  end=$(now)
+  secs=$(echo "$end - $start" | bc -l)
+  rate=$(echo "$n / $secs" | bc -l)
+  results[$backend,import]=$(printf '%.1f s, %.0f releases/s' "$secs" "$rate")
+  echo "${results[$backend,import]}"
+done
+
+# Starts a server; prints its address.
+serve() {
+  local out="$work/serve-$1-$2.out"
+  "$bin" --database "${url[$1]}" serve --bind 127.0.0.1:0 --page-cache-seconds "$2" >"$out" 2>&1 &
+  servers+=($!)
+  for _ in $(seq 1 100); do
+    if grep -q 'serving on' "$out"; then sed -n 's/.*serving on //p' "$out"; return; fi
+    sleep 0.1
+  done
+  echo "error: server did not start: $(cat "$out")" >&2; exit 1
+}
+
+# wrk summary: requests/s, p50, p99.
+measure() {
+  wrk -t2 -c16 -d"$duration" --latency "$1" |
+    awk '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF}
+         END {printf "%8.0f req/s  p50 %-8s p99 %-8s%s", rps, p50, p99, (bad ? "  NON-2xx " bad : "")}'
+}
+
+pages=(/ "/?page=$(( n / 20 / 2 ))")
+for backend in sqlite postgres; do
+  addr=$(serve "$backend" 0)
+  release=$(curl -s "$addr/" | grep -o 'href="/releases/[^"]*"' | head -1 | cut -d'"' -f2)
+  for page in "${pages[@]}"; do
+    results[$backend,$page]=$(measure "$addr$page")
+  done
+  results[$backend,release]=$(measure "$addr$release")
+  cached=$(serve "$backend" 30)
+  results[$backend,cached]=$(measure "$cached/")
+done
+
+echo
+echo "== results: $n releases, $(nproc) cores, wrk -t2 -c16 -d$duration on loopback"
+for backend in sqlite postgres; do
+  echo "$backend"
+  echo "  import                 ${results[$backend,import]}"
+  echo "  listing /              ${results[$backend,/]}"
+  echo "  deep page ${pages[1]}  ${results[$backend,${pages[1]}]}"
+  echo "  release page           ${results[$backend,release]}"
+  echo "  listing /, cached      ${results[$backend,cached]}"
+done

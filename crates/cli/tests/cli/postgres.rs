@@ -1,0 +1,409 @@
+//! PostgreSQL as operators run it: several `pressroom serve` processes on
+//! one database, `copy` between backends, and a server that goes away and
+//! comes back. The shared server on 127.0.0.1:5432 holds one scratch
+//! database per test; the restart and durability tests run their own
+//! throwaway cluster on another port, never touching the shared one.
+
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use pressroom_store_postgres::scratch::ScratchDatabase;
+
+use crate::serve::start;
+use crate::{Cli, ONE_RELEASE, path_str, seeds, stderr, stdout};
+
+/// A release in the legacy format with a given title.
+fn release_text(title: &str) -> String {
+    ONE_RELEASE.replace("A Valid Release", title)
+}
+
+async fn scratch() -> ScratchDatabase {
+    ScratchDatabase::create()
+        .await
+        .expect("PostgreSQL must be reachable on 127.0.0.1:5432 (scripts/test starts it)")
+}
+
+/// The listing page of a node, with whether it came from the node's cache.
+async fn listing(addr: &str) -> (u16, String, Option<String>) {
+    let res = reqwest::get(format!("{addr}/")).await.expect("get");
+    let status = res.status().as_u16();
+    let cache = res
+        .headers()
+        .get("x-cache")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (status, res.text().await.expect("body"), cache)
+}
+
+/// Polls a node's listing until it shows `title`; returns how long it took.
+async fn wait_for_title(addr: &str, title: &str, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        let (status, html, _) = listing(addr).await;
+        if status == 200 && html.contains(title) {
+            return Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+struct Node {
+    child: Child,
+    addr: String,
+}
+
+impl Node {
+    /// Starts `pressroom serve` on a database; `--database` wins over the
+    /// SQLite default the `Cli` sets.
+    fn start(cli: &Cli, database: &str) -> Self {
+        let (child, addr) = start(cli, &["--database", database]);
+        Self { child, addr }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_release_imported_through_one_node_shows_on_another_within_a_second() {
+    let db = scratch().await;
+    let cli = Cli::new();
+    let a = Node::start(&cli, db.url());
+    let b = Node::start(&cli, db.url());
+
+    // B caches its listing: without the change feed it would keep serving
+    // this copy for --page-cache-seconds (30 s by default).
+    let (status, html, _) = listing(&b.addr).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("Fresh From Node A"));
+    let (_, _, cache) = listing(&b.addr).await;
+    assert_eq!(
+        cache.as_deref(),
+        Some("hit"),
+        "B serves its listing from cache"
+    );
+
+    // Written through node A's database connection: the same store, the
+    // same use-case, another process.
+    let file = cli.write("a.txt", &release_text("Fresh From Node A"));
+    let out = cli
+        .command()
+        .args(["--database", db.url(), "import", path_str(&file)])
+        .output()
+        .expect("import runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen = wait_for_title(&b.addr, "Fresh From Node A", Duration::from_secs(1)).await;
+    assert!(seen.is_some(), "node B did not show the release within 1 s");
+    assert!(
+        wait_for_title(&a.addr, "Fresh From Node A", Duration::from_secs(1))
+            .await
+            .is_some()
+    );
+    let path = "/releases/2021/03/03/fresh-from-node-a";
+    let page = reqwest::get(format!("{}{path}", b.addr))
+        .await
+        .expect("get");
+    assert_eq!(page.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_applies_the_postgres_schema_and_is_idempotent() {
+    let db = scratch().await;
+    let cli = Cli::new();
+    for _ in 0..2 {
+        let out = cli.run(&["--database", db.url(), "migrate"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(stdout(&out).trim(), "postgres: migrations applied");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn copy_moves_a_whole_portal_to_postgres_and_back_and_verifies_it() {
+    let pg = scratch().await;
+    let cli = Cli::new();
+    let out = cli.run(&["import", path_str(&seeds())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let original = cli.export();
+
+    let out = cli.run(&["copy", "--from", &cli.database(), "--to", pg.url()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("copied 5 releases, 5 revisions, 6 sources from sqlite to postgres"),
+        "{said}"
+    );
+    assert!(said.contains("verified"), "{said}");
+
+    let back = format!("sqlite://{}", cli.dir.path().join("back.db").display());
+    let out = cli.run(&["copy", "--from", pg.url(), "--to", &back]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let checksum = |s: &str| s.split("sha256 ").nth(1).map(str::to_owned);
+    assert_eq!(
+        checksum(&stdout(&out)),
+        checksum(&said),
+        "same checksum both ways"
+    );
+
+    let out = cli
+        .command()
+        .env("PRESSROOM_DATABASE", &back)
+        .args(["export"])
+        .output()
+        .expect("export");
+    let round_trip: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(round_trip, original, "every release, field for field");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn copy_refuses_a_target_that_already_holds_releases_and_changes_nothing() {
+    let pg = scratch().await;
+    let cli = Cli::new();
+    let out = cli.run(&["import", path_str(&seeds())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = cli.run(&["copy", "--from", &cli.database(), "--to", pg.url()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    let again = cli.run(&["copy", "--from", &cli.database(), "--to", pg.url()]);
+
+    assert!(!again.status.success());
+    let err = stderr(&again);
+    assert!(err.contains("already holds releases"), "{err}");
+    let out = cli.run(&["--database", pg.url(), "export"]);
+    assert_eq!(stdout(&out).lines().count(), 5, "nothing was added");
+}
+
+/// A PostgreSQL cluster of the test's own, in a temporary directory on a
+/// free port, which the test may stop and start at will.
+struct ThrowawayCluster {
+    dir: tempfile::TempDir,
+    port: u16,
+    bin: PathBuf,
+    options: String,
+}
+
+impl ThrowawayCluster {
+    fn bin() -> PathBuf {
+        if let Ok(b) = std::env::var("PRESSROOM_PG_BIN") {
+            return PathBuf::from(b);
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL's server tools must be installed (scripts/test installs them)")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|p| p.join("initdb").exists())
+            .collect();
+        found.sort();
+        found
+            .pop()
+            .expect("initdb must be installed (scripts/test installs PostgreSQL)")
+    }
+
+    fn as_postgres(&self, tool: &str) -> Command {
+        let exe = self.bin.join(tool);
+        // initdb and postgres refuse to run as root.
+        if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        }
+    }
+
+    fn create(extra: &str) -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        if is_root() {
+            let ok = Command::new("chown")
+                .args(["postgres", path_str(dir.path())])
+                .status()
+                .expect("chown");
+            assert!(ok.success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let cluster = Self {
+            port,
+            bin: Self::bin(),
+            options: format!(
+                "-p {port} -c listen_addresses=127.0.0.1 -k {} {extra}",
+                dir.path().display()
+            ),
+            dir,
+        };
+        let out = cluster
+            .as_postgres("initdb")
+            .args([
+                "-D",
+                &cluster.data(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-N",
+            ])
+            .output()
+            .expect("initdb runs");
+        assert!(out.status.success(), "initdb: {}", stderr(&out));
+        cluster.start();
+        cluster
+    }
+
+    fn data(&self) -> String {
+        format!("{}/data", self.dir.path().display())
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn start(&self) {
+        let log = format!("{}/log", self.dir.path().display());
+        let out = self
+            .as_postgres("pg_ctl")
+            .args([
+                "-D",
+                &self.data(),
+                "-l",
+                &log,
+                "-o",
+                &self.options,
+                "-w",
+                "start",
+            ])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(out.status.success(), "pg_ctl start: {}", stderr(&out));
+    }
+
+    fn stop(&self) {
+        let out = self
+            .as_postgres("pg_ctl")
+            .args(["-D", &self.data(), "-m", "fast", "-w", "stop"])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(out.status.success(), "pg_ctl stop: {}", stderr(&out));
+    }
+}
+
+impl Drop for ThrowawayCluster {
+    fn drop(&mut self) {
+        let _ = self
+            .as_postgres("pg_ctl")
+            .args(["-D", &self.data(), "-m", "immediate", "-w", "stop"])
+            .output();
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| stdout(&o).trim() == "0")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_serves_cached_pages_through_a_database_restart_and_recovers_by_itself() {
+    let cluster = ThrowawayCluster::create("");
+    let url = cluster.url();
+    let cli = Cli::new();
+    let file = cli.write("one.txt", &release_text("Before The Restart"));
+    let out = cli.run(&["--database", &url, "import", path_str(&file)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let node = Node::start(&cli, &url);
+    let release = "/releases/2021/03/03/before-the-restart";
+    listing(&node.addr).await;
+    assert_eq!(listing(&node.addr).await.2.as_deref(), Some("hit"));
+
+    cluster.stop();
+
+    let (status, html, _) = listing(&node.addr).await;
+    assert_eq!(status, 200, "a cached page keeps serving");
+    assert!(html.contains("Before The Restart"));
+    let uncached = reqwest::get(format!("{}{release}", node.addr))
+        .await
+        .expect("get");
+    assert_eq!(uncached.status(), 503, "what needs the database is a 503");
+    assert!(
+        uncached
+            .text()
+            .await
+            .expect("body")
+            .contains("cannot reach its database")
+    );
+    let file = cli.write("two.txt", &release_text("After The Restart"));
+    let write = cli.run(&["--database", &url, "import", path_str(&file)]);
+    assert!(!write.status.success(), "a write fails while it is down");
+    assert!(
+        stderr(&write).contains("cannot open database"),
+        "{}",
+        stderr(&write)
+    );
+
+    cluster.start();
+
+    let started = Instant::now();
+    loop {
+        let res = reqwest::get(format!("{}{release}", node.addr))
+            .await
+            .expect("get");
+        if res.status() == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the node did not recover within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let write = cli.run(&["--database", &url, "import", path_str(&file)]);
+    assert!(write.status.success(), "{}", stderr(&write));
+    assert!(
+        wait_for_title(&node.addr, "After The Restart", Duration::from_secs(10))
+            .await
+            .is_some(),
+        "the change feed reconnected and invalidated the cache"
+    );
+}
+
+#[test]
+fn the_server_refuses_a_postgres_that_runs_with_fsync_off() {
+    let cluster = ThrowawayCluster::create("-c fsync=off");
+    let cli = Cli::new();
+
+    let out = cli.run(&[
+        "--database",
+        &cluster.url(),
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("fsync = off"), "{err}");
+    assert!(err.contains("can be lost in a crash"), "{err}");
+}
+
+#[test]
+fn the_server_refuses_a_postgres_that_runs_with_synchronous_commit_off() {
+    let cluster = ThrowawayCluster::create("-c synchronous_commit=off");
+    let cli = Cli::new();
+
+    let out = cli.run(&["--database", &cluster.url(), "migrate"]);
+
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("synchronous_commit = off"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,229 @@
+//! [`PageCache`]: each serving node keeps the public pages it rendered in
+//! memory and drops them all when the store's change feed reports a write
+//! (from this node or any other on the same database). Pages already cached
+//! keep serving while the database is out of reach; `max_age` bounds how
+//! long a page can outlive a change no feed reported (a release whose
+//! publication time arrives without a write). `pressroom serve
+//! --page-cache-seconds` sets it; 0 turns the cache off.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Rendered public pages by address, for one node.
+#[derive(Debug, Clone)]
+pub struct PageCache {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pages: Mutex<HashMap<String, Page>>,
+    /// Bumped by every invalidation: a page rendered across one is not
+    /// stored, since it may predate the change.
+    generation: AtomicU64,
+    max_age: Duration,
+}
+
+#[derive(Debug, Clone)]
+struct Page {
+    stored: Instant,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl PageCache {
+    /// Pages kept at most; beyond it the cache starts over.
+    const MAX_PAGES: usize = 10_000;
+    /// Bodies larger than this are served but not kept.
+    const MAX_BODY: usize = 2 << 20;
+
+    pub fn new(max_age: Duration) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                pages: Mutex::new(HashMap::new()),
+                generation: AtomicU64::new(0),
+                max_age,
+            }),
+        }
+    }
+
+    /// Forgets every page: something they may show has changed.
+    pub fn invalidate(&self) {
+        self.inner.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut pages) = self.inner.pages.lock() {
+            pages.clear();
+        }
+    }
+
+    /// How many pages are kept now.
+    pub fn len(&self) -> usize {
+        self.inner.pages.lock().map_or(0, |p| p.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Wraps a router so that its successful GET responses are cached; a
+    /// zero `max_age` leaves it as it is.
+    pub fn wrap(&self, router: Router) -> Router {
+        if self.inner.max_age.is_zero() {
+            return router;
+        }
+        router.layer(axum::middleware::from_fn_with_state(
+            self.clone(),
+            serve_cached,
+        ))
+    }
+
+    fn get(&self, key: &str) -> Option<Page> {
+        let pages = self.inner.pages.lock().ok()?;
+        pages
+            .get(key)
+            .filter(|p| p.stored.elapsed() < self.inner.max_age)
+            .cloned()
+    }
+
+    fn put(&self, key: String, page: Page, generation: u64) {
+        if let Ok(mut pages) = self.inner.pages.lock()
+            && self.inner.generation.load(Ordering::SeqCst) == generation
+        {
+            if pages.len() >= Self::MAX_PAGES {
+                pages.clear();
+            }
+            pages.insert(key, page);
+        }
+    }
+}
+
+/// The cache key: the address and the encodings the client accepts, since
+/// the compressed body differs by encoding.
+fn key(request: &Request) -> String {
+    let encoding = request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    format!("{}\n{encoding}", request.uri())
+}
+
+async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let key = key(&request);
+    if let Some(page) = cache.get(&key) {
+        return respond(page, "hit");
+    }
+    let generation = cache.inner.generation.load(Ordering::SeqCst);
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, PageCache::MAX_BODY).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot buffer a page for the cache");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::empty())
+                .unwrap_or_default();
+        }
+    };
+    let page = Page {
+        stored: Instant::now(),
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    };
+    cache.put(key, page.clone(), generation);
+    respond(page, "miss")
+}
+
+fn respond(page: Page, outcome: &'static str) -> Response {
+    let mut response = Response::new(Body::from(page.body));
+    *response.status_mut() = page.status;
+    *response.headers_mut() = page.headers;
+    response
+        .headers_mut()
+        .insert("x-cache", HeaderValue::from_static(outcome));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A router whose `/` says how many times it was rendered.
+    fn counting() -> (Router, Arc<AtomicUsize>) {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        let router = Router::new()
+            .route(
+                "/",
+                get(move || {
+                    let h = h.clone();
+                    async move { format!("render {}", h.fetch_add(1, Ordering::SeqCst) + 1) }
+                }),
+            )
+            .route("/missing", get(|| async { StatusCode::NOT_FOUND }));
+        (router, hits)
+    }
+
+    async fn body(router: &Router, uri: &str) -> (StatusCode, String) {
+        let res = router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_page_is_rendered_once_until_a_change_invalidates_it() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, hits) = counting();
+        let app = cache.wrap(router);
+        assert_eq!(body(&app, "/").await.1, "render 1");
+        assert_eq!(body(&app, "/").await.1, "render 1");
+        cache.invalidate();
+        assert_eq!(body(&app, "/").await.1, "render 2");
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn errors_are_not_cached_and_a_zero_max_age_turns_the_cache_off() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, _) = counting();
+        let app = cache.wrap(router);
+        assert_eq!(body(&app, "/missing").await.0, StatusCode::NOT_FOUND);
+        assert!(cache.is_empty());
+
+        let off = PageCache::new(Duration::ZERO);
+        let (router, hits) = counting();
+        let app = off.wrap(router);
+        body(&app, "/").await;
+        body(&app, "/").await;
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
+    }
+}
