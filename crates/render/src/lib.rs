@@ -4,28 +4,41 @@
 //! by, [`ListingQuery`] (the listing's filters as a URL), server-drawn SVG
 //! [`BarChart`]s, and the page views ([`ListingPage`], [`ArchivePage`],
 //! [`ReleasePage`], [`ExitPage`], [`ErrorPage`]) rendered by askama
-//! templates. Pure: no IO, no clock; the web layer hands it what to show.
+//! templates, the syndication [`Feed`] (Atom, RSS, JSON Feed), the sitemaps
+//! ([`urlset`], [`sitemap_index`], [`robots_txt`]), and the read API's
+//! [`ApiRelease`] with its OpenAPI description. Pure: no IO, no clock; the web layer hands it what to show.
 //!
 //! In the reading pipeline this is the last step before the web: store ->
 //! render -> web.
 
+mod api;
 mod chart;
+mod feeds;
 mod links;
 mod listing_query;
 mod markdown;
 mod pages;
 mod site;
+mod sitemap;
 
+pub use api::{ApiRelease, OPENAPI};
 pub use chart::{Bar, BarChart, ChartRow};
+pub use feeds::{
+    ATOM_TYPE, Feed, FeedEntry, JSON_FEED_TYPE, RSS_TYPE, WITHDRAWAL_NOTICE, absolute_links,
+    rfc2822, rfc3339, xml_escape,
+};
 pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
 pub use listing_query::ListingQuery;
-pub use markdown::{body_to_html, links_in, markdown_to_html};
+pub use markdown::{body_to_html, links_in, markdown_to_html, markdown_to_text};
 pub use pages::{
     ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
     HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, ReleasePage, RenderError,
-    moment, month_name,
+    issued_at, moment, month_name, site_time,
 };
 pub use site::SiteConfig;
+pub use sitemap::{
+    MAX_SITEMAP_URLS, SitemapEntry, release_sitemap_count, robots_txt, sitemap_index, urlset,
+};
 
 /// The portal's stylesheet, served by the web layer.
 pub const STYLESHEET: &str = include_str!("../static/style.css");

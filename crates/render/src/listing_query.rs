@@ -50,10 +50,9 @@ impl ListingQuery {
         }
     }
 
-    /// The address of this view: `/` with the filters as parameters in a
-    /// fixed order, so one view has one URL.
-    pub fn to_url(&self) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
+    /// Adds the filters as query parameters, in the one fixed order (the
+    /// read API's links use it too).
+    pub fn append_filters(&self, q: &mut url::form_urlencoded::Serializer<'_, String>) {
         if let Some(k) = &self.kind {
             q.append_pair("kind", k);
         }
@@ -66,6 +65,13 @@ impl ListingQuery {
                 q.append_pair("month", &m.to_string());
             }
         }
+    }
+
+    /// The address of this view: `/` with the filters as parameters in a
+    /// fixed order, so one view has one URL.
+    pub fn to_url(&self) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        self.append_filters(&mut q);
         if self.page > 1 {
             q.append_pair("page", &self.page.to_string());
         }

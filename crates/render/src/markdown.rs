@@ -28,6 +28,22 @@ pub fn body_to_html(markdown: &str, links: &LinkPolicy) -> String {
     b.clean(&unsafe_html(markdown)).to_string()
 }
 
+/// The words of a piece of Markdown as plain text, for descriptions and
+/// feed summaries: markup and raw HTML dropped, link texts kept, their
+/// targets not.
+pub fn markdown_to_text(markdown: &str) -> String {
+    use pulldown_cmark::Event;
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Every link target that the sanitized body carries, in order: exactly the
 /// addresses a reader of the release can follow.
 pub fn links_in(markdown: &str) -> Vec<String> {
@@ -103,6 +119,16 @@ fn base_sanitizer() -> ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_markup_and_link_targets() {
+        assert_eq!(
+            markdown_to_text(
+                "Hello *there* <img src=x onerror=alert(3)> [site](javascript:x)\nnext"
+            ),
+            "Hello there site next"
+        );
+    }
     use crate::SiteConfig;
 
     fn policy() -> LinkPolicy {

@@ -4,7 +4,9 @@ use jiff::tz::TimeZone;
 use pressroom_domain::{Release, Status};
 use thiserror::Error;
 
-use crate::{BarChart, LinkPolicy, ListingQuery, SiteConfig, body_to_html};
+use crate::{
+    BarChart, LinkPolicy, ListingQuery, SiteConfig, body_to_html, markdown_to_text, rfc3339,
+};
 
 /// A template failed to render; this is a bug in a template, never bad input.
 #[derive(Debug, Error)]
@@ -110,6 +112,10 @@ pub struct ListingPage<'a> {
     pub canonical: String,
     pub facets: Vec<FacetGroup>,
     pub active: Vec<ActiveFilter>,
+    /// The feeds of this view: `?kind=Readout` (or empty) after `/feed.atom`.
+    pub feed_query: String,
+    /// "Press Releases: Readout", the title feed readers show.
+    pub feed_title: String,
 }
 
 /// A year in the archive's year list.
@@ -185,6 +191,15 @@ pub struct ReleasePage<'a> {
     pub older: Option<NeighbourLink>,
     pub newer: Option<NeighbourLink>,
     pub history: Vec<HistoryEntry>,
+    /// The first paragraph shortened, for `description` and Open Graph.
+    pub description: String,
+    /// `article:published_time` (the release's date, with its time when it
+    /// has one) and `article:modified_time` (RFC 3339).
+    pub published_iso: String,
+    pub modified_iso: String,
+    /// schema.org `NewsArticle` as JSON-LD, safe inside `<script>` (every
+    /// `<` is escaped, so no text can close the element).
+    pub json_ld: String,
 }
 
 impl<'a> ReleasePage<'a> {
@@ -198,15 +213,41 @@ impl<'a> ReleasePage<'a> {
         let c = &r.content;
         let kind = c.kind.as_ref().map(ToString::to_string);
         let issuer = c.issuer.as_ref().map(ToString::to_string);
-        let date_machine = c
-            .date
-            .time()
-            .and_then(|t| {
-                let tz = TimeZone::get(&t.zone).ok()?;
-                let z = c.date.date().to_datetime(t.time).to_zoned(tz).ok()?;
-                Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
-            })
-            .unwrap_or_else(|| c.date.date().to_string());
+        let date_machine = issued_at(&c.date).unwrap_or_else(|| c.date.date().to_string());
+        let description = shorten(
+            &markdown_to_text(c.body.texts().next().unwrap_or_default()),
+            200,
+        );
+        let canonical = site.absolute(&r.path().to_string());
+        let mut article = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": c.title.to_string(),
+            "url": canonical,
+            "mainEntityOfPage": canonical,
+            // The statement's own date: an archive imported years later was
+            // still issued on it.
+            "datePublished": date_machine,
+            "dateModified": rfc3339(r.updated_at),
+            "inLanguage": c.language.to_string(),
+            "description": description,
+            "author": {
+                "@type": "Organization",
+                "name": issuer.clone().unwrap_or_else(|| site.operator.clone()),
+            },
+            "publisher": { "@type": "Organization", "name": site.operator, "url": site.absolute("/") },
+        });
+        if let Some(k) = &kind {
+            article["articleSection"] = k.clone().into();
+        }
+        if let Some(d) = &c.dateline {
+            article["dateline"] = d.to_string().into();
+        }
+        let json_ld = article
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
         let history = r
             .published_at
             .map(|at| HistoryEntry {
@@ -229,18 +270,47 @@ impl<'a> ReleasePage<'a> {
             issuer_url: issuer.as_ref().map(|i| ListingQuery::issuer(i).to_url()),
             issuer,
             dateline: c.dateline.as_ref().map(ToString::to_string),
-            date_machine,
+            date_machine: date_machine.clone(),
             date_long: c.date.long_form(),
             time: c.date.time_form(),
             attribution: c.attribution.as_ref().map(ToString::to_string),
             body_html: body_to_html(&c.body.to_markdown(), &LinkPolicy::new(site)),
-            canonical: site.absolute(&r.path().to_string()),
+            canonical,
             withdrawn: r.status == Status::Withdrawn,
             older: older.map(NeighbourLink::from),
             newer: newer.map(NeighbourLink::from),
             history,
+            description,
+            published_iso: date_machine,
+            modified_iso: rfc3339(r.updated_at),
+            json_ld,
         }
     }
+}
+
+/// When a release with a time of day was issued, in RFC 3339 with the
+/// offset of its own zone; `None` for a release dated by day only.
+pub fn issued_at(date: &pressroom_domain::ReleaseDate) -> Option<String> {
+    let t = date.time()?;
+    let tz = TimeZone::get(&t.zone).ok()?;
+    let z = date.date().to_datetime(t.time).to_zoned(tz).ok()?;
+    Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+}
+
+/// An instant in RFC 3339 with the numeric offset of the site's zone.
+pub fn site_time(site: &SiteConfig, at: Timestamp) -> String {
+    let tz = TimeZone::get(&site.time_zone).unwrap_or(TimeZone::UTC);
+    at.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// At most `max` characters of `text`, cut at a word with an ellipsis.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
 /// An instant as a reader of this site reads it: in the site's time zone,
@@ -294,6 +364,12 @@ to_html!(ListingPage, ArchivePage, ReleasePage, ExitPage, ErrorPage);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+    }
 
     #[test]
     fn months_are_named_and_nonsense_is_kept_as_a_number() {

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use pressroom_domain::{Clock, Release, ReleasePath};
+use pressroom_domain::{Clock, Release, ReleaseId, ReleasePath};
 
 use crate::{
     Facet, FacetCount, ListPage, ListQuery, Neighbours, PageRequest, ReleaseFilter, Store,
@@ -20,6 +20,12 @@ pub struct PublicView {
 impl PublicView {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         Self { store, clock }
+    }
+
+    /// The instant this view reads at: what a public response is as of
+    /// (its `Last-Modified` when nothing more precise is known).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
     }
 
     fn visibility(&self) -> Visibility {
@@ -57,6 +63,24 @@ impl PublicView {
     /// The public releases of the same kind around a release.
     pub async fn neighbours(&self, release: &Release) -> StoreResult<Neighbours> {
         self.store.neighbours(release, self.visibility()).await
+    }
+
+    /// The public releases after `after` in id order, walking up to `limit`
+    /// stored releases (so a page may hold fewer, even none, before the
+    /// end); returns them with where to continue, `None` at the end. For
+    /// reads of everything (sitemaps) without the cost of deep offsets.
+    pub async fn walk(
+        &self,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<(Vec<Release>, Option<ReleaseId>)> {
+        let batch = self.store.batch_after(after, limit).await?;
+        let next = batch.last().map(|r| r.id);
+        let visibility = self.visibility();
+        Ok((
+            batch.into_iter().filter(|r| visibility.admits(r)).collect(),
+            next,
+        ))
     }
 
     /// Public releases, newest first, whose body contains `needle`.

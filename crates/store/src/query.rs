@@ -12,6 +12,19 @@ pub enum Visibility {
     Everything,
 }
 
+impl Visibility {
+    /// Whether a release may be seen: the rule the backends apply in their
+    /// queries, for reads that walk the store in id order.
+    pub fn admits(&self, r: &pressroom_domain::Release) -> bool {
+        match self {
+            Visibility::Everything => true,
+            Visibility::PublicAt(now) => {
+                r.status.is_public() && r.published_at.is_some_and(|at| at <= *now)
+            }
+        }
+    }
+}
+
 /// Filters a listing; every part is optional and they combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReleaseFilter {

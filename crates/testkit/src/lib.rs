@@ -175,6 +175,37 @@ impl TestApp {
         self.get(&pressroom_render::exit_notice_href(target)).await
     }
 
+    /// A feed: `format` is `atom`, `rss` or `json`; `query` the listing's
+    /// filters (`?kind=Readout`) or empty.
+    pub async fn get_feed(&self, format: &str, query: &str) -> reqwest::Response {
+        self.get(&format!("/feed.{format}{query}")).await
+    }
+
+    /// A read-API address (`/api/releases?kind=Readout`), parsed as JSON,
+    /// with its status and content type.
+    pub async fn get_api(&self, path: &str) -> (reqwest::StatusCode, String, serde_json::Value) {
+        let res = self.get(path).await;
+        let status = res.status();
+        let ctype = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = res.text().await.expect("body");
+        let json = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"));
+        (status, ctype, json)
+    }
+
+    /// `/sitemap.xml`, or with `Some(n)` the file `/sitemaps/{n}.xml`.
+    pub async fn get_sitemap(&self, file: Option<&str>) -> reqwest::Response {
+        match file {
+            Some(n) => self.get(&format!("/sitemaps/{n}.xml")).await,
+            None => self.get("/sitemap.xml").await,
+        }
+    }
+
     /// A page's HTML with the random port replaced, for snapshots.
     pub async fn get_html_snapshot(&self, path: &str) -> String {
         let body = self.get(path).await.text().await.expect("body");

@@ -5,7 +5,7 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::public;
+use crate::handlers::{api, public};
 use crate::{AppState, middleware};
 
 pub fn router(state: AppState) -> Router {
@@ -17,6 +17,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/archive", get(public::archive::index))
         .route("/archive/{year}", get(public::archive::year))
+        .route("/feed.atom", get(public::feeds::atom))
+        .route("/feed.rss", get(public::feeds::rss))
+        .route("/feed.json", get(public::feeds::json))
+        .route("/sitemap.xml", get(public::sitemaps::index))
+        .route("/sitemaps/{file}", get(public::sitemaps::file))
+        .route("/robots.txt", get(public::sitemaps::robots))
+        .route("/api/releases", get(api::releases::list))
+        .route("/api/releases/by-url", get(api::releases::by_url))
+        .route(
+            "/api/releases/{year}/{month}/{day}/{slug}",
+            get(api::releases::show),
+        )
+        .route("/api/openapi.json", get(api::openapi::document))
         .route("/leaving", get(public::exit::show))
         .route("/static/style.css", get(public::assets::stylesheet))
         .route("/static/print.css", get(public::assets::print_stylesheet))
@@ -28,6 +41,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::security_headers())
         .layer(CompressionLayer::new())
+        // Outside compression, so that each encoding has its own ETag.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::http_caching,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,1 +1,2 @@
+pub(crate) mod api;
 pub(crate) mod public;

@@ -1,11 +1,15 @@
 //! The public site over real HTTP: one server per test on a random loopback
 //! port, its own database, the seed releases imported as the CLI does.
 
+mod api;
 mod archive;
+mod caching;
 mod exit;
+mod feeds;
 mod listing;
 mod release;
 mod safety;
+mod sitemaps;
 mod snapshots;
 
 /// The five distinct seed releases, as a reader must see them.

@@ -188,3 +188,47 @@ async fn a_withdrawn_release_stays_readable_with_a_notice() {
             .contains("This release has been withdrawn.")
     );
 }
+
+#[tokio::test]
+async fn a_release_page_describes_itself_to_crawlers_as_a_news_article() {
+    let app = spawn_app().await;
+    app.import_seeds().await;
+    let seed = &crate::SEEDS[0];
+
+    let (_, page) = app.get_page(seed.path).await;
+
+    let scripts = page.texts("script[type=\"application/ld+json\"]");
+    assert_eq!(scripts.len(), 1);
+    let ld: serde_json::Value = serde_json::from_str(&scripts[0]).expect("JSON-LD parses");
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], seed.title);
+    assert_eq!(ld["url"], format!("{}{}", app.address, seed.path));
+    assert_eq!(ld["datePublished"], seed.date_iso);
+    assert_eq!(ld["dateModified"], "2026-06-01T12:00:00Z");
+    assert_eq!(ld["author"]["name"], "Office of the Spokesperson");
+    assert_eq!(ld["articleSection"], seed.kind);
+    let og = |p: &str| page.attrs(&format!("meta[property=\"{p}\"]"), "content");
+    assert_eq!(og("og:type"), ["article"]);
+    assert_eq!(og("og:title"), [seed.title]);
+    assert_eq!(og("og:url"), [format!("{}{}", app.address, seed.path)]);
+    assert!(og("og:description")[0].starts_with(seed.first_words));
+    assert_eq!(og("article:section"), [seed.kind]);
+}
+
+#[tokio::test]
+async fn markup_in_a_title_cannot_close_the_json_ld_script() {
+    let app = spawn_app().await;
+    app.store_release(
+        content("Beware </script><script>alert(1)</script>", 2021, 5, 4),
+        Status::Published,
+    )
+    .await;
+    let (_, page) = app.get_page("/").await;
+    let href = page.attrs(".release-item-title a", "href");
+    let (_, page) = app.get_page(&href[0]).await;
+    assert_eq!(page.texts("script").len(), 1, "only the JSON-LD script");
+    let ld: serde_json::Value =
+        serde_json::from_str(&page.texts("script")[0]).expect("JSON-LD parses");
+    assert_eq!(ld["headline"], "Beware </script><script>alert(1)</script>");
+}

@@ -41,19 +41,7 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListingQuery, AppError> {
             "kind" => q.kind = Some(value.to_owned()),
             "issuer" => q.issuer = Some(value.to_owned()),
             "year" => q.year = Some(parse_year(value)?),
-            "month" => {
-                q.month = Some(
-                    value
-                        .parse::<i8>()
-                        .ok()
-                        .filter(|m| (1..=12).contains(m))
-                        .ok_or_else(|| {
-                            AppError::BadRequest(format!(
-                                "The month {value:?} is not valid: use a number from 1 to 12."
-                            ))
-                        })?,
-                )
-            }
+            "month" => q.month = Some(parse_month(value)?),
             "page" => q.page = page_number(value)?,
             // Unknown parameters (tracking tags and the like) are ignored.
             _ => {}
@@ -65,6 +53,19 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListingQuery, AppError> {
         ));
     }
     Ok(q)
+}
+
+/// A month number, 1 to 12.
+pub(crate) fn parse_month(value: &str) -> Result<i8, AppError> {
+    value
+        .parse::<i8>()
+        .ok()
+        .filter(|m| (1..=12).contains(m))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "The month {value:?} is not valid: use a number from 1 to 12."
+            ))
+        })
 }
 
 /// A four-digit year from 1900 on, as release dates are.
@@ -90,7 +91,7 @@ fn page_number(s: &str) -> Result<u32, AppError> {
     })
 }
 
-fn store_filter(q: &ListingQuery) -> ReleaseFilter {
+pub(crate) fn store_filter(q: &ListingQuery) -> ReleaseFilter {
     ReleaseFilter {
         kind: q.kind.clone(),
         issuer: q.issuer.clone(),
@@ -263,8 +264,24 @@ pub(crate) async fn index(
         pagination: Pagination::new(q.page, page_count, |n| q.with_page(n).to_url()),
         facets,
         active,
+        feed_query: feed_query(&q),
+        feed_title: feed_title(&site, &q),
     };
     Ok(Html(view.to_html()?))
+}
+
+/// The query string the feeds of this view take (`?kind=Readout`, or empty
+/// for all releases): the listing's filters without its page.
+pub(crate) fn feed_query(q: &ListingQuery) -> String {
+    q.with_page(1).to_url().trim_start_matches('/').to_owned()
+}
+
+/// What a feed reader calls the feed of this view.
+pub(crate) fn feed_title(site: &SiteConfig, q: &ListingQuery) -> String {
+    match q.summary() {
+        Some(s) => format!("{}: {s}", site.name),
+        None => site.name.clone(),
+    }
 }
 
 /// The month number of a `YYYY-MM` facet value.

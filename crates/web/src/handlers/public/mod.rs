@@ -3,8 +3,10 @@
 pub(crate) mod archive;
 pub(crate) mod assets;
 pub(crate) mod exit;
+pub(crate) mod feeds;
 pub(crate) mod listing;
 pub(crate) mod release;
+pub(crate) mod sitemaps;
 
 use crate::AppError;
 

@@ -1,12 +1,13 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use pressroom_domain::ReleasePath;
 use pressroom_render::{ReleasePage, SiteConfig};
 use pressroom_store::PublicView;
 
 use crate::AppError;
+use crate::middleware::LastModified;
 
 /// One release at `/releases/YYYY/MM/DD/slug`, with the releases of the same
 /// kind before and after it. A malformed address and an unpublished release
@@ -15,7 +16,7 @@ pub(crate) async fn show(
     State(public): State<PublicView>,
     State(site): State<Arc<SiteConfig>>,
     Path((year, month, day, slug)): Path<(String, String, String, String)>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let path =
         ReleasePath::from_segments(&year, &month, &day, &slug).map_err(|_| AppError::NotFound)?;
     let release = public.release(&path).await?.ok_or(AppError::NotFound)?;
@@ -26,5 +27,14 @@ pub(crate) async fn show(
         around.older.as_ref(),
         around.newer.as_ref(),
     );
-    Ok(Html(page.to_html()?))
+    // The page shows the neighbours' titles too: a new neighbour is a change.
+    let changed = [Some(&release), around.older.as_ref(), around.newer.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|r| r.updated_at)
+        .max()
+        .unwrap_or(release.updated_at);
+    let mut res = Html(page.to_html()?).into_response();
+    res.extensions_mut().insert(LastModified(changed));
+    Ok(res)
 }

@@ -1,0 +1,344 @@
+//! Syndication feeds of a listing: [`Feed`] holds what every format needs,
+//! and prints itself as Atom 1.0 ([`Feed::to_atom`]), RSS 2.0
+//! ([`Feed::to_rss`]) and JSON Feed 1.1 ([`Feed::to_json`]). The XML is
+//! written by hand: the formats are small, and every text goes through
+//! [`xml_escape`], so a title with `<` or `&` cannot break a reader.
+
+use jiff::Timestamp;
+use pressroom_domain::{Release, Status};
+use serde_json::json;
+
+use crate::{LinkPolicy, SiteConfig, body_to_html, markdown_to_text};
+
+/// The media types of the three feed formats.
+pub const ATOM_TYPE: &str = "application/atom+xml; charset=utf-8";
+pub const RSS_TYPE: &str = "application/rss+xml; charset=utf-8";
+pub const JSON_FEED_TYPE: &str = "application/feed+json; charset=utf-8";
+
+/// Said at the top of a withdrawn release's entry, so that a subscriber who
+/// already read it learns that it no longer stands.
+pub const WITHDRAWAL_NOTICE: &str =
+    "This release has been withdrawn. It is kept on the site for the record.";
+
+/// One release as a feed entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry {
+    /// The permalink: stable for the life of the release, so it is also the
+    /// entry's id.
+    pub url: String,
+    pub title: String,
+    /// When the release went public (its publication time).
+    pub published: Timestamp,
+    /// When its public record last changed: a correction or a withdrawal
+    /// moves this, so readers see the entry again.
+    pub updated: Timestamp,
+    /// The first paragraph, as plain text.
+    pub summary: String,
+    /// The sanitized body, with every link absolute (feed readers have no
+    /// base URL), led by the withdrawal notice when withdrawn.
+    pub content_html: String,
+    /// The issuer, or the site's operator when the release names none.
+    pub author: String,
+    pub kind: Option<String>,
+    pub withdrawn: bool,
+    pub language: String,
+}
+
+impl FeedEntry {
+    pub fn new(site: &SiteConfig, r: &Release) -> Self {
+        let c = &r.content;
+        let withdrawn = r.status == Status::Withdrawn;
+        let body = absolute_links(
+            &body_to_html(&c.body.to_markdown(), &LinkPolicy::new(site)),
+            site,
+        );
+        let content_html = if withdrawn {
+            format!("<p><strong>{WITHDRAWAL_NOTICE}</strong></p>\n{body}")
+        } else {
+            body
+        };
+        let first = markdown_to_text(c.body.texts().next().unwrap_or_default());
+        Self {
+            url: site.absolute(&r.path().to_string()),
+            title: if withdrawn {
+                format!("Withdrawn: {}", c.title)
+            } else {
+                c.title.to_string()
+            },
+            published: r.published_at.unwrap_or(r.created_at),
+            updated: r.updated_at,
+            summary: if withdrawn {
+                format!("{WITHDRAWAL_NOTICE} {first}")
+            } else {
+                first
+            },
+            content_html,
+            author: c
+                .issuer
+                .as_ref()
+                .map_or_else(|| site.operator.clone(), ToString::to_string),
+            kind: c.kind.as_ref().map(ToString::to_string),
+            withdrawn,
+            language: c.language.to_string(),
+        }
+    }
+}
+
+/// A feed of one listing view (all releases, or one filter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feed {
+    /// "Press Releases" or "Press Releases: Readout".
+    pub title: String,
+    pub description: String,
+    /// The listing page this feed follows, absolute.
+    pub html_url: String,
+    /// The feed's own address per format, absolute.
+    pub atom_url: String,
+    pub rss_url: String,
+    pub json_url: String,
+    pub entries: Vec<FeedEntry>,
+}
+
+impl Feed {
+    /// The feed `title`d of `releases` (newest first), for the listing at
+    /// `listing_path` (`/?kind=Readout`).
+    pub fn new(site: &SiteConfig, listing_path: &str, title: String, releases: &[Release]) -> Self {
+        let query = listing_path.strip_prefix('/').unwrap_or(listing_path);
+        Self {
+            description: format!("The latest official statements of {}.", site.operator),
+            title,
+            html_url: site.absolute(listing_path),
+            atom_url: site.absolute(&format!("/feed.atom{query}")),
+            rss_url: site.absolute(&format!("/feed.rss{query}")),
+            json_url: site.absolute(&format!("/feed.json{query}")),
+            entries: releases.iter().map(|r| FeedEntry::new(site, r)).collect(),
+        }
+    }
+
+    /// The latest change among the entries; an empty feed says the Unix
+    /// epoch, which is stable (a feed must not change when nothing did).
+    pub fn updated(&self) -> Timestamp {
+        self.entries
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    /// Atom 1.0 (RFC 4287).
+    pub fn to_atom(&self) -> String {
+        let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+        push_el(&mut x, 1, "title", &self.title);
+        push_el(&mut x, 1, "subtitle", &self.description);
+        push_el(&mut x, 1, "id", &self.atom_url);
+        x.push_str(&format!(
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+            xml_escape(&self.atom_url)
+        ));
+        x.push_str(&format!(
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&self.html_url)
+        ));
+        push_el(&mut x, 1, "updated", &rfc3339(self.updated()));
+        for e in &self.entries {
+            x.push_str("  <entry>\n");
+            push_el(&mut x, 2, "id", &e.url);
+            push_el(&mut x, 2, "title", &e.title);
+            x.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                xml_escape(&e.url)
+            ));
+            push_el(&mut x, 2, "published", &rfc3339(e.published));
+            push_el(&mut x, 2, "updated", &rfc3339(e.updated));
+            x.push_str("    <author>\n");
+            push_el(&mut x, 3, "name", &e.author);
+            x.push_str("    </author>\n");
+            if let Some(k) = &e.kind {
+                x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(k)));
+            }
+            push_el(&mut x, 2, "summary", &e.summary);
+            x.push_str(&format!(
+                "    <content type=\"html\" xml:lang=\"{}\">{}</content>\n",
+                xml_escape(&e.language),
+                xml_escape(&e.content_html)
+            ));
+            x.push_str("  </entry>\n");
+        }
+        x.push_str("</feed>\n");
+        x
+    }
+
+    /// RSS 2.0, with `atom:link rel="self"` as the RSS Advisory Board
+    /// recommends.
+    pub fn to_rss(&self) -> String {
+        let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        x.push_str(
+            "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
+             xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n",
+        );
+        push_el(&mut x, 1, "title", &self.title);
+        push_el(&mut x, 1, "link", &self.html_url);
+        push_el(&mut x, 1, "description", &self.description);
+        x.push_str(&format!(
+            "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"{}\"/>\n",
+            xml_escape(&self.rss_url)
+        ));
+        push_el(&mut x, 1, "lastBuildDate", &rfc2822(self.updated()));
+        for e in &self.entries {
+            x.push_str("  <item>\n");
+            push_el(&mut x, 2, "title", &e.title);
+            push_el(&mut x, 2, "link", &e.url);
+            x.push_str(&format!(
+                "    <guid isPermaLink=\"true\">{}</guid>\n",
+                xml_escape(&e.url)
+            ));
+            push_el(&mut x, 2, "pubDate", &rfc2822(e.published));
+            // RSS has no updated date; Dublin Core's is what readers know.
+            push_el(&mut x, 2, "dc:date", &rfc3339(e.updated));
+            push_el(&mut x, 2, "dc:creator", &e.author);
+            if let Some(k) = &e.kind {
+                push_el(&mut x, 2, "category", k);
+            }
+            push_el(&mut x, 2, "description", &e.content_html);
+            x.push_str("  </item>\n");
+        }
+        x.push_str("</channel>\n</rss>\n");
+        x
+    }
+
+    /// JSON Feed 1.1.
+    pub fn to_json(&self) -> String {
+        let items: Vec<_> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let mut item = json!({
+                    "id": e.url,
+                    "url": e.url,
+                    "title": e.title,
+                    "summary": e.summary,
+                    "content_html": e.content_html,
+                    "date_published": rfc3339(e.published),
+                    "date_modified": rfc3339(e.updated),
+                    "authors": [{ "name": e.author }],
+                    "tags": e.kind.iter().collect::<Vec<_>>(),
+                    "language": e.language,
+                });
+                if e.withdrawn {
+                    item["_pressroom"] = json!({ "withdrawn": true });
+                }
+                item
+            })
+            .collect();
+        let feed = json!({
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.title,
+            "description": self.description,
+            "home_page_url": self.html_url,
+            "feed_url": self.json_url,
+            "items": items,
+        });
+        let mut s = serde_json::to_string_pretty(&feed).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// Escapes text for XML content and attribute values, and drops the control
+/// characters XML 1.0 cannot carry at all.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn push_el(x: &mut String, depth: usize, name: &str, text: &str) {
+    x.push_str(&"  ".repeat(depth));
+    x.push_str(&format!("<{name}>{}</{name}>\n", xml_escape(text)));
+}
+
+/// `2026-06-01T12:00:00Z`
+pub fn rfc3339(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `Mon, 01 Jun 2026 12:00:00 +0000`, as RSS wants.
+pub fn rfc2822(t: Timestamp) -> String {
+    t.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
+}
+
+/// Site-relative links (`href="/..."`, the exit notice's among them) made
+/// absolute, for readers that show the HTML away from the site.
+pub fn absolute_links(html: &str, site: &SiteConfig) -> String {
+    html.replace(
+        "href=\"/",
+        &format!("href=\"{}/", site.base_url.trim_end_matches('/')),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_control_characters_cannot_break_the_xml() {
+        assert_eq!(
+            xml_escape("A & B <c> \"d\" 'e'\u{1}"),
+            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
+        );
+    }
+
+    #[test]
+    fn times_print_in_the_forms_each_format_wants() {
+        let t: Timestamp = "2026-06-01T12:00:00Z".parse().expect("ts");
+        assert_eq!(rfc3339(t), "2026-06-01T12:00:00Z");
+        assert_eq!(rfc2822(t), "Mon, 01 Jun 2026 12:00:00 +0000");
+    }
+
+    #[test]
+    fn relative_links_become_absolute_and_outside_ones_stay() {
+        let site = SiteConfig {
+            base_url: "https://press.example/".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            absolute_links(
+                "<a href=\"/leaving?to=x\">a</a><a href=\"https://o.example/\">b</a>",
+                &site
+            ),
+            "<a href=\"https://press.example/leaving?to=x\">a</a><a href=\"https://o.example/\">b</a>"
+        );
+    }
+
+    #[test]
+    fn an_empty_feed_is_still_a_whole_document_of_each_format() {
+        let site = SiteConfig::default();
+        let feed = Feed::new(
+            &site,
+            "/?kind=Readout",
+            "Press Releases: Readout".into(),
+            &[],
+        );
+        assert_eq!(
+            feed.atom_url,
+            "http://127.0.0.1:8080/feed.atom?kind=Readout"
+        );
+        assert!(feed.to_atom().ends_with("</feed>\n"));
+        assert!(feed.to_rss().ends_with("</rss>\n"));
+        let json: serde_json::Value = serde_json::from_str(&feed.to_json()).expect("json");
+        assert_eq!(json["title"], "Press Releases: Readout");
+        assert_eq!(json["items"].as_array().map(Vec::len), Some(0));
+    }
+}

@@ -1,0 +1,6 @@
+//! The read API: public releases as JSON, through `PublicView` only, like
+//! every public surface. Errors become RFC 9457 problem details in the
+//! error middleware, from the same `AppError` the pages use.
+
+pub(crate) mod openapi;
+pub(crate) mod releases;

@@ -1,0 +1,67 @@
+//! The feeds of the listing, in three formats, for the same filters as the
+//! listing (`/feed.atom?kind=Readout`).
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use pressroom_render::{ATOM_TYPE, Feed, JSON_FEED_TYPE, RSS_TYPE, SiteConfig};
+use pressroom_store::{PageRequest, PublicView};
+
+use super::listing::{feed_title, parse_query, store_filter};
+use crate::AppError;
+use crate::middleware::LastModified;
+
+/// Entries per feed: the newest releases of the view. Readers poll often,
+/// so a feed is a window, not an archive.
+pub(crate) const FEED_ENTRIES: u32 = 50;
+
+async fn feed(public: &PublicView, site: &SiteConfig, raw: Option<&str>) -> Result<Feed, AppError> {
+    let q = parse_query(raw)?;
+    let page = public
+        .list(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
+        .await?;
+    Ok(Feed::new(
+        site,
+        &q.with_page(1).to_url(),
+        feed_title(site, &q),
+        &page.items,
+    ))
+}
+
+fn respond(feed: &Feed, content_type: &'static str, body: String) -> Response {
+    let mut res = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    res.extensions_mut().insert(LastModified(feed.updated()));
+    res
+}
+
+/// Atom 1.0.
+pub(crate) async fn atom(
+    State(public): State<PublicView>,
+    State(site): State<Arc<SiteConfig>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let f = feed(&public, &site, raw.as_deref()).await?;
+    Ok(respond(&f, ATOM_TYPE, f.to_atom()))
+}
+
+/// RSS 2.0.
+pub(crate) async fn rss(
+    State(public): State<PublicView>,
+    State(site): State<Arc<SiteConfig>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let f = feed(&public, &site, raw.as_deref()).await?;
+    Ok(respond(&f, RSS_TYPE, f.to_rss()))
+}
+
+/// JSON Feed 1.1.
+pub(crate) async fn json(
+    State(public): State<PublicView>,
+    State(site): State<Arc<SiteConfig>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let f = feed(&public, &site, raw.as_deref()).await?;
+    Ok(respond(&f, JSON_FEED_TYPE, f.to_json()))
+}
