@@ -123,6 +123,11 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
     }
     let key = key(&request);
     if let Some(page) = cache.get(&key) {
+        // The validators were set when the page was rendered; a client that
+        // already holds these bytes gets a 304 from the cache too.
+        if etag_matches(&request, &page) {
+            return not_modified(page);
+        }
         return respond(page, "hit");
     }
     let generation = cache.inner.generation.load(Ordering::SeqCst);
@@ -149,6 +154,35 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
     };
     cache.put(key, page.clone(), generation);
     respond(page, "miss")
+}
+
+/// Whether `If-None-Match` names the cached page's ETag (weak comparison,
+/// as RFC 9110 asks for this header).
+fn etag_matches(request: &Request, page: &Page) -> bool {
+    let Some(etag) = page.headers.get(header::ETAG).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == "*" || bare(t) == bare(etag))
+}
+
+/// A 304 with the cached page's headers but no body.
+fn not_modified(page: Page) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NOT_MODIFIED;
+    let mut headers = page.headers;
+    headers.remove(header::CONTENT_LENGTH);
+    *response.headers_mut() = headers;
+    response
+        .headers_mut()
+        .insert("x-cache", HeaderValue::from_static("hit"));
+    response
 }
 
 fn respond(page: Page, outcome: &'static str) -> Response {
@@ -197,6 +231,47 @@ mod tests {
             .await
             .expect("body");
         (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_cached_page_answers_a_matching_if_none_match_with_304() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let router = cache.wrap(
+            Router::new().route("/", get(|| async { ([(header::ETAG, "\"abc\"")], "page") })),
+        );
+        let request = |etag: Option<&str>| {
+            let mut b = Request::get("/");
+            if let Some(e) = etag {
+                b = b.header(header::IF_NONE_MATCH, e);
+            }
+            b.body(Body::empty()).expect("request")
+        };
+        let first = router
+            .clone()
+            .oneshot(request(None))
+            .await
+            .expect("response");
+        assert_eq!(first.status(), StatusCode::OK);
+
+        let same = router
+            .clone()
+            .oneshot(request(Some("W/\"x\", \"abc\"")))
+            .await
+            .expect("response");
+        let other = router
+            .clone()
+            .oneshot(request(Some("\"zzz\"")))
+            .await
+            .expect("response");
+
+        assert_eq!(same.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(same.headers()["etag"], "\"abc\"");
+        assert_eq!(same.headers()["x-cache"], "hit");
+        let empty = axum::body::to_bytes(same.into_body(), 1024)
+            .await
+            .expect("body");
+        assert!(empty.is_empty());
+        assert_eq!(other.status(), StatusCode::OK);
     }
 
     #[tokio::test]
