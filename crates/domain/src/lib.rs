@@ -1,6 +1,7 @@
 //! The statement model of pressroom: [`Release`] and the newtypes it is built
 //! from ([`Title`], [`Kind`], [`Issuer`], [`Dateline`], [`ReleaseDate`],
-//! [`Attribution`], [`Body`], [`Language`], [`Slug`]), its [`Status`], and the
+//! [`Attribution`], [`Body`], [`Language`], [`Slug`]), its [`Status`], the
+//! [`Role`]s of the press office, and the
 //! [`Clock`] that every time-dependent decision takes `now` from.
 //!
 //! Both pipelines start here: the archive parses legacy text into these types,
@@ -18,6 +19,7 @@ mod kind;
 mod language;
 mod release;
 mod release_date;
+mod role;
 mod slug;
 mod status;
 mod text;
@@ -34,6 +36,7 @@ pub use language::Language;
 pub use release::{Release, ReleaseContent, ReleaseId, ReleasePath};
 pub use release_date::ReleaseDate;
 pub use release_date::ZonedTime;
+pub use role::Role;
 pub use slug::Slug;
 pub use status::Status;
 pub use title::Title;
