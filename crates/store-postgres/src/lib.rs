@@ -24,15 +24,15 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListQuery, Neighbours,
-    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
-    Visibility,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListPosition,
+    ListQuery, Neighbours, PathEntry, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
+    Store, StoreError, StoreResult, Visibility,
 };
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
 use tokio::sync::watch;
 
-use rows::{PG_RELEASE_COLUMNS, release_from_row};
+use rows::{PG_RELEASE_COLUMNS, path_from_row, release_from_row};
 
 /// The NOTIFY channel on which every commit that records changes wakes the
 /// nodes.
@@ -694,6 +694,65 @@ impl Store for PgStore {
             .await
             .map_err(|e| self.error(e))?;
         rows.iter().map(release_from_row).collect()
+    }
+
+    async fn list_after(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        let mut q =
+            QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
+        push_conditions(&mut q, visibility, filter);
+        if let Some(pos) = after {
+            // A row value walks the (release_date, id) index from the
+            // position instead of re-reading every earlier row.
+            q.push(" AND (release_date, id) < (")
+                .push_bind(pos.date.to_string())
+                .push("::date, ")
+                .push_bind(pos.id.0)
+                .push(")");
+        }
+        q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter().map(release_from_row).collect()
+    }
+
+    async fn paths_after(
+        &self,
+        visibility: Visibility,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PathEntry>> {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "SELECT id, slug, release_date::text AS release_date, updated_at FROM releases",
+        );
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        q.push(" AND id > ")
+            .push_bind(after.map_or(0, |id| id.0))
+            .push(" ORDER BY id LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(PathEntry {
+                    id: ReleaseId(r.try_get("id").map_err(|e| self.error(e))?),
+                    path: path_from_row(r)?,
+                    updated_at: from_micros(r.try_get("updated_at").map_err(|e| self.error(e))?)?,
+                })
+            })
+            .collect()
     }
 
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>> {

@@ -19,16 +19,16 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath};
 use pressroom_store::row::{RELEASE_COLUMNS, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListQuery, Neighbours,
-    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
-    Visibility,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListPosition,
+    ListQuery, Neighbours, PathEntry, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
+    Store, StoreError, StoreResult, Visibility,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use rows::{backend, release_from_row, to_micros};
+use rows::{backend, path_from_row, release_from_row, to_micros};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
 /// limit of bound parameters per statement.
@@ -454,6 +454,55 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         rows.iter().map(release_from_row).collect()
+    }
+
+    async fn list_after(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {RELEASE_COLUMNS} FROM releases"));
+        push_conditions(&mut q, visibility, filter);
+        if let Some(pos) = after {
+            // A row value walks the (release_date, id) index from the
+            // position instead of re-reading every earlier row.
+            q.push(" AND (release_date, id) < (")
+                .push_bind(pos.date.to_string())
+                .push(", ")
+                .push_bind(pos.id.0)
+                .push(")");
+        }
+        q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(release_from_row).collect()
+    }
+
+    async fn paths_after(
+        &self,
+        visibility: Visibility,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PathEntry>> {
+        let mut q =
+            QueryBuilder::<Sqlite>::new("SELECT id, slug, release_date, updated_at FROM releases");
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        q.push(" AND id > ")
+            .push_bind(after.map_or(0, |id| id.0))
+            .push(" ORDER BY id LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PathEntry {
+                    id: ReleaseId(r.try_get("id").map_err(backend)?),
+                    path: path_from_row(r)?,
+                    updated_at: from_micros(r.try_get("updated_at").map_err(backend)?)?,
+                })
+            })
+            .collect()
     }
 
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>> {

@@ -26,8 +26,8 @@ pub use error::{StoreError, StoreResult};
 pub use feed::{Change, ChangeFeed, Lease};
 pub use public::PublicView;
 pub use query::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, PageRequest,
-    ReleaseFilter, Source, Visibility,
+    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListPosition, ListQuery, Neighbours,
+    PageRequest, PathEntry, ReleaseFilter, Source, Visibility,
 };
 
 /// A durable home for releases. Implementations must commit each call that
@@ -90,6 +90,26 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Releases in id order after `after`, for export and reindexing; walks
     /// a million rows without the cost of deep offsets.
     async fn batch_after(&self, after: Option<ReleaseId>, limit: u32) -> StoreResult<Vec<Release>>;
+
+    /// Up to `limit` releases in the listing's order (newest day first, then
+    /// highest id) strictly after `after`, under a filter; no count. The
+    /// keyset read behind the API's cursor.
+    async fn list_after(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>>;
+
+    /// Up to `limit` visible releases' paths in id order after `after`,
+    /// without their content: the cheap walk behind sitemaps.
+    async fn paths_after(
+        &self,
+        visibility: Visibility,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PathEntry>>;
 
     /// Where a release was imported from.
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>>;

@@ -193,3 +193,32 @@ mod tests {
         assert_eq!(ReleaseFilter::default().date_range(), None);
     }
 }
+
+/// Where a newest-first walk of a listing stands: the last release it gave,
+/// by day and id (the listing's order). Reading after a position instead of
+/// at an offset costs the same on the last page as on the first, and a
+/// release published meanwhile shifts nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPosition {
+    pub date: jiff::civil::Date,
+    pub id: ReleaseId,
+}
+
+impl ListPosition {
+    /// The position just after `release` in the listing's order.
+    pub fn after(release: &pressroom_domain::Release) -> Self {
+        Self {
+            date: release.content.date.date(),
+            id: release.id,
+        }
+    }
+}
+
+/// A release's public address and when it last changed, without its content:
+/// what a sitemap needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathEntry {
+    pub id: ReleaseId,
+    pub path: ReleasePath,
+    pub updated_at: Timestamp,
+}
