@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use pressroom_domain::{ReleasePath, Status};
+use pressroom_domain::{Release, ReleasePath, Status};
 use pressroom_search::{SearchIndex, SearchRequest, SearchResults, Sort};
 use pressroom_store::PublicView;
 use serde::Deserialize;
@@ -34,12 +34,21 @@ impl PublicSearch {
     /// Runs the search, or answers "nothing asked" (no search ran) for an
     /// empty query without filters: the bare form needs no work.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResults, AppError> {
+        Ok(self.search_with_releases(request).await?.0)
+    }
+
+    /// [`PublicSearch::search`] with the public release of each hit kept,
+    /// in the same order (what the search feeds are made of).
+    pub async fn search_with_releases(
+        &self,
+        request: SearchRequest,
+    ) -> Result<(SearchResults, Vec<Release>), AppError> {
         let nothing_asked = request.q.trim().is_empty()
             && request.kind.is_none()
             && request.issuer.is_none()
             && request.year.is_none();
         if nothing_asked {
-            return Ok(SearchResults::default());
+            return Ok((SearchResults::default(), Vec::new()));
         }
         let index = self.index.clone();
         let now = self.view.now();
@@ -47,31 +56,35 @@ impl PublicSearch {
             .await
             .map_err(|e| AppError::Internal(format!("search task failed: {e}")))??;
         let mut kept = Vec::with_capacity(results.hits.len());
+        let mut releases = Vec::with_capacity(results.hits.len());
         for hit in std::mem::take(&mut results.hits) {
-            if self.is_public(&hit.path, hit.id).await? {
+            if let Some(release) = self.public_release(&hit.path, hit.id).await? {
                 kept.push(hit);
+                releases.push(release);
             } else {
                 tracing::warn!(path = %hit.path, "search index is stale: dropped a hit that is not public");
                 results.total = results.total.saturating_sub(1);
             }
         }
         results.hits = kept;
-        Ok(results)
+        Ok((results, releases))
     }
 
-    async fn is_public(&self, path: &str, id: i64) -> Result<bool, AppError> {
+    /// The release a hit names, if the gate says it is public now and still
+    /// published (a withdrawn release keeps its page but leaves search).
+    async fn public_release(&self, path: &str, id: i64) -> Result<Option<Release>, AppError> {
         let segments: Vec<&str> = path.trim_start_matches("/releases/").split('/').collect();
         let [y, m, d, slug] = segments.as_slice() else {
-            return Ok(false);
+            return Ok(None);
         };
         let Ok(path) = ReleasePath::from_segments(y, m, d, slug) else {
-            return Ok(false);
+            return Ok(None);
         };
         Ok(self
             .view
             .release(&path)
             .await?
-            .is_some_and(|r| r.id.0 == id && r.status == Status::Published))
+            .filter(|r| r.id.0 == id && r.status == Status::Published))
     }
 }
 
@@ -96,8 +109,31 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 }
 
 impl SearchParams {
+    /// The parameters of a raw query string (the feeds read it raw, since
+    /// they also serve the listing's filters). Unknown keys are ignored.
+    pub(crate) fn from_raw(raw: Option<&str>) -> Self {
+        let mut p = Self::default();
+        for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let slot = match key.as_ref() {
+                "q" => &mut p.q,
+                "kind" => &mut p.kind,
+                "issuer" => &mut p.issuer,
+                "year" => &mut p.year,
+                "sort" => &mut p.sort,
+                "page" => &mut p.page,
+                "per_page" => &mut p.per_page,
+                _ => continue,
+            };
+            *slot = Some(value.into_owned());
+        }
+        p
+    }
+
     pub(crate) fn to_request(&self) -> Result<SearchRequest, AppError> {
-        let year = match non_empty(&self.year) {
+        // Numbers and the order must be well formed when given at all (an
+        // empty `year=` is refused, as the OpenAPI document says); the
+        // texts may be empty, which means "any".
+        let year = match self.year.as_deref().map(str::trim) {
             None => None,
             Some(y) => Some(
                 y.parse::<i16>()
@@ -110,9 +146,9 @@ impl SearchParams {
                     })?,
             ),
         };
-        let sort = match non_empty(&self.sort) {
+        let sort = match self.sort.as_deref().map(str::trim) {
             None => Sort::Relevance,
-            Some(s) => Sort::parse(&s).ok_or_else(|| {
+            Some(s) => Sort::parse(s).ok_or_else(|| {
                 AppError::BadRequest(format!(
                     "The sort {s:?} is not valid: use relevance, newest or oldest."
                 ))
@@ -129,13 +165,25 @@ impl SearchParams {
         .unwrap_or(PER_PAGE);
         Ok(SearchRequest {
             q: self.q.clone().unwrap_or_default(),
-            kind: non_empty(&self.kind),
-            issuer: non_empty(&self.issuer),
+            kind: facet_value("kind", &self.kind)?,
+            issuer: facet_value("issuer", &self.issuer)?,
             year,
             sort,
             page,
             per_page,
         })
+    }
+}
+
+/// Longest kind or issuer accepted as a filter (the read API's limit).
+const MAX_FACET_CHARS: usize = 200;
+
+fn facet_value(name: &str, v: &Option<String>) -> Result<Option<String>, AppError> {
+    match non_empty(v) {
+        Some(s) if s.chars().count() > MAX_FACET_CHARS => Err(AppError::BadRequest(format!(
+            "The {name} filter is too long: at most {MAX_FACET_CHARS} characters."
+        ))),
+        other => Ok(other),
     }
 }
 
@@ -146,7 +194,7 @@ fn whole_number(
     max: u32,
 ) -> Result<Option<u32>, AppError> {
     match raw.map(str::trim) {
-        None | Some("") => Ok(None),
+        None => Ok(None),
         Some(s) => s
             .parse::<u32>()
             .ok()
@@ -192,6 +240,18 @@ pub(crate) fn search_url(base: &str, req: &SearchRequest, page: u32) -> String {
     } else {
         format!("{base}?{qs}")
     }
+}
+
+/// The query string (`?q=...`) that names a search's feeds and page: the
+/// query and filters, not the page or the order (a feed is always newest
+/// first).
+pub(crate) fn feed_query(req: &SearchRequest) -> String {
+    let base = SearchRequest {
+        sort: Sort::Relevance,
+        per_page: PER_PAGE,
+        ..req.clone()
+    };
+    search_url("", &base, 1)
 }
 
 #[cfg(test)]

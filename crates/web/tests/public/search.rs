@@ -367,3 +367,99 @@ async fn a_hit_the_store_no_longer_shows_is_dropped_at_the_gate() {
     assert!(hits.is_empty(), "{hits:?}");
     assert_eq!(api["hits"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn a_search_has_feeds_in_every_format_announced_on_its_page() {
+    let app = seeded().await;
+    let now = app.clock.now();
+    app.store_release_at(
+        content("Hizballah Withdrawn Statement", 2018, 12, 21),
+        Status::Withdrawn,
+        now,
+    )
+    .await;
+    app.store_release_at(
+        content("Hizballah Future Statement", 2018, 12, 22),
+        Status::Published,
+        now + SignedDuration::from_hours(24),
+    )
+    .await;
+
+    let (_, page) = app
+        .get_search(&[("q", "Hizballah"), ("sort", "oldest"), ("page", "1")])
+        .await;
+    let atom = app.get_feed("atom", "?q=Hizballah").await;
+    let atom_type = atom.headers()["content-type"].clone();
+    let atom = atom.text().await.expect("body");
+    let rss = app
+        .get_feed("rss", "?q=Hizballah")
+        .await
+        .text()
+        .await
+        .expect("body");
+    let json: serde_json::Value = app
+        .get_feed("json", "?q=Hizballah")
+        .await
+        .json()
+        .await
+        .expect("JSON Feed");
+    let none = app
+        .get_feed("atom", "?q=zzzqqq")
+        .await
+        .text()
+        .await
+        .expect("body");
+
+    assert_eq!(
+        page.attrs("link[rel=alternate]", "href"),
+        [
+            "/feed.atom?q=Hizballah",
+            "/feed.rss?q=Hizballah",
+            "/feed.json?q=Hizballah"
+        ],
+        "the search's feeds, not the site's, whatever the page's order"
+    );
+    assert_eq!(atom_type, "application/atom+xml; charset=utf-8");
+    let lecg = format!("{}{}", app.address, SEEDS[LECG].path);
+    for (name, body) in [("atom", &atom), ("rss", &rss)] {
+        assert!(body.contains(&lecg), "{name}: {body}");
+        assert!(!body.contains("Withdrawn Statement"), "{name}");
+        assert!(!body.contains("Future Statement"), "{name}");
+        assert!(body.contains("search for Hizballah"), "{name}");
+    }
+    assert_eq!(json["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(json["items"][0]["url"], lecg.as_str());
+    assert_eq!(
+        json["feed_url"],
+        format!("{}/feed.json?q=Hizballah", app.address)
+    );
+    assert_eq!(
+        json["home_page_url"],
+        format!("{}/search?q=Hizballah", app.address)
+    );
+    assert!(!none.contains("<entry>"), "{none}");
+}
+
+#[tokio::test]
+async fn the_search_page_html_is_as_reviewed() {
+    let app = seeded().await;
+    let html = app.get_html_snapshot("/search?q=Pompeo&kind=Readout").await;
+    insta::assert_snapshot!("search", html);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_search_endpoint() {
+    let app = spawn_app().await;
+    let (status, _, doc) = app.get_api("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let op = &doc["paths"]["/api/search"]["get"];
+    let names: Vec<&str> = op["parameters"]
+        .as_array()
+        .map(|ps| ps.iter().filter_map(|p| p["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        names,
+        ["q", "kind", "issuer", "year", "sort", "page", "per_page"]
+    );
+    assert!(doc["components"]["schemas"]["SearchResults"].is_object());
+}

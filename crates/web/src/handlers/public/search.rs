@@ -10,7 +10,7 @@ use pressroom_render::{
 use pressroom_search::{FacetValue, SearchRequest, SearchResults, Sort};
 
 use crate::AppError;
-use crate::search::{PublicSearch, SearchParams, search_url};
+use crate::search::{PublicSearch, SearchParams, feed_query, search_url};
 
 /// `/search`: the form, its help, and the results with facets, snippets,
 /// sorting, pagination and "did you mean". Any query text gives a page;
@@ -150,18 +150,7 @@ fn view<'a>(site: &'a SiteConfig, req: &SearchRequest, results: SearchResults) -
         canonical: site.absolute(&url_for(req.page)),
         feed_query: results
             .searched
-            .then(|| feed_query(req))
+            .then(|| feed_query(req).trim_start_matches('?').to_owned())
             .filter(|q| !q.is_empty()),
     }
-}
-
-/// The query string of the feeds that follow this search: the query and
-/// filters, not the page or order (a feed is always newest first).
-fn feed_query(req: &SearchRequest) -> String {
-    let feed = SearchRequest {
-        sort: Sort::Relevance,
-        per_page: crate::search::PER_PAGE,
-        ..req.clone()
-    };
-    search_url("", &feed, 1).trim_start_matches('?').to_owned()
 }
