@@ -30,6 +30,8 @@ pub fn router(state: AppState) -> Router {
             get(api::releases::show),
         )
         .route("/api/openapi.json", get(api::openapi::document))
+        .route("/search", get(public::search::show))
+        .route("/api/search", get(api::search::search))
         .route("/leaving", get(public::exit::show))
         .route("/static/style.css", get(public::assets::stylesheet))
         .route("/static/print.css", get(public::assets::print_stylesheet))

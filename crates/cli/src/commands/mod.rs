@@ -1,5 +1,7 @@
 pub mod bench;
+pub mod bench_search;
 pub mod copy;
 pub mod export;
 pub mod import;
+pub mod reindex;
 pub mod serve;

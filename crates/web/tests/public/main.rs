@@ -9,6 +9,7 @@ mod feeds;
 mod listing;
 mod release;
 mod safety;
+mod search;
 mod sitemaps;
 mod snapshots;
 
