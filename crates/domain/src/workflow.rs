@@ -99,7 +99,7 @@ impl Action {
     }
 
     /// The statuses this action applies to when clearance is not skipped.
-    fn from_statuses(self) -> &'static [Status] {
+    fn applies_to(self) -> &'static [Status] {
         use Status::*;
         match self {
             Action::Edit | Action::Submit => &[Draft],
@@ -201,8 +201,8 @@ pub fn transition(
 ) -> Result<Status, Refusal> {
     let skipping = action.can_skip_clearance()
         && matches!(from, Status::Draft | Status::InClearance)
-        && !action.from_statuses().contains(&from);
-    if !action.from_statuses().contains(&from) && !skipping {
+        && !action.applies_to().contains(&from);
+    if !action.applies_to().contains(&from) && !skipping {
         return Err(Refusal::WrongStatus {
             action,
             status: from,
