@@ -14,6 +14,7 @@
 
 mod rows;
 pub mod scratch;
+mod workflow;
 
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -25,8 +26,9 @@ use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
     Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListPosition,
-    ListQuery, Neighbours, PathEntry, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
-    Store, StoreError, StoreResult, Visibility,
+    ListQuery, Neighbours, NewDraft, NewPreviewLink, PathEntry, PreviewAccess, PreviewLink,
+    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
+    Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
@@ -238,6 +240,14 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
+/// Listings (and their counts, filters and neighbours) leave out withdrawn
+/// releases, whose pages stay reachable at their address with the notice.
+fn push_listed(q: &mut QueryBuilder<'_, Postgres>, visibility: Visibility) {
+    if let Visibility::PublicAt(_) = visibility {
+        q.push(" AND status <> 'withdrawn'");
+    }
+}
+
 /// Whether an error means the server is out of reach rather than that the
 /// statement failed: IO errors, pool timeouts, and the SQLSTATEs of
 /// connection failures and of a server shutting down or starting up.
@@ -262,8 +272,13 @@ fn push_conditions(
 ) {
     q.push(" WHERE TRUE");
     if let Visibility::PublicAt(now) = visibility {
-        q.push(" AND status IN ('published', 'withdrawn') AND published_at <= ")
-            .push_bind(now.as_microsecond());
+        // Scheduled and embargoed releases are public from their time on,
+        // before the scheduler marks them published: the lift is exact.
+        q.push(
+            " AND status IN ('published', 'withdrawn', 'scheduled', 'embargoed') \
+             AND published_at <= ",
+        )
+        .push_bind(now.as_microsecond());
     }
     if let Some(kind) = &filter.kind {
         q.push(" AND kind = ").push_bind(kind.clone());
@@ -386,6 +401,8 @@ impl PgStore {
         .map_err(|e| self.write_error(e))
     }
 
+    /// The one place a `revisions` row is written: imports, restores and
+    /// every workflow revision (publish, correct, withdraw).
     async fn insert_revision(
         &self,
         tx: &mut Transaction<'_, Postgres>,
@@ -551,6 +568,7 @@ impl Store for PgStore {
     async fn list(&self, query: &ListQuery) -> StoreResult<ListPage> {
         let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM releases");
         push_conditions(&mut count, query.visibility, &query.filter);
+        push_listed(&mut count, query.visibility);
         let total: i64 = count
             .build_query_scalar()
             .fetch_one(&self.pool)
@@ -559,6 +577,7 @@ impl Store for PgStore {
         let mut q =
             QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
         push_conditions(&mut q, query.visibility, &query.filter);
+        push_listed(&mut q, query.visibility);
         q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
             .push_bind(i64::from(query.page.per_page))
             .push(" OFFSET ")
@@ -594,6 +613,7 @@ impl Store for PgStore {
             "SELECT {expr} AS v, COUNT(*) AS n FROM releases"
         ));
         push_conditions(&mut q, visibility, filter);
+        push_listed(&mut q, visibility);
         q.push(format!(
             " AND {expr} IS NOT NULL GROUP BY v ORDER BY {order}"
         ));
@@ -626,6 +646,7 @@ impl Store for PgStore {
             let mut q =
                 QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
             push_conditions(&mut q, visibility, &ReleaseFilter::default());
+            push_listed(&mut q, visibility);
             match &kind {
                 Some(k) => q.push(" AND kind = ").push_bind(k.clone()),
                 None => q.push(" AND kind IS NULL"),
@@ -706,6 +727,7 @@ impl Store for PgStore {
         let mut q =
             QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
         push_conditions(&mut q, visibility, filter);
+        push_listed(&mut q, visibility);
         if let Some(pos) = after {
             // A row value walks the (release_date, id) index from the
             // position instead of re-reading every earlier row.
@@ -932,6 +954,71 @@ impl Store for PgStore {
             token,
             until,
         }))
+    }
+
+    async fn create_draft(&self, draft: NewDraft, now: Timestamp) -> StoreResult<Release> {
+        self.wf_create_draft(draft, now).await
+    }
+
+    async fn apply(
+        &self,
+        id: ReleaseId,
+        write: WorkflowWrite,
+        now: Timestamp,
+    ) -> StoreResult<Release> {
+        self.wf_apply(id, write, now).await
+    }
+
+    async fn author(&self, id: ReleaseId) -> StoreResult<Option<i64>> {
+        self.wf_author(id).await
+    }
+
+    async fn revisions(&self, id: ReleaseId) -> StoreResult<Vec<RevisionDump>> {
+        self.wf_revisions(id).await
+    }
+
+    async fn workflow_events(&self, id: ReleaseId) -> StoreResult<Vec<WorkflowEvent>> {
+        self.wf_events(id).await
+    }
+
+    async fn due(&self, at: Timestamp, limit: u32) -> StoreResult<Vec<Release>> {
+        self.wf_due(at, limit).await
+    }
+
+    async fn next_due(&self) -> StoreResult<Option<Timestamp>> {
+        self.wf_next_due().await
+    }
+
+    async fn workflow_settings(&self) -> StoreResult<WorkflowSettings> {
+        self.wf_settings().await
+    }
+
+    async fn set_workflow_settings(
+        &self,
+        settings: WorkflowSettings,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.wf_set_settings(settings, now).await
+    }
+
+    async fn create_preview_link(
+        &self,
+        link: NewPreviewLink,
+        now: Timestamp,
+    ) -> StoreResult<PreviewLink> {
+        self.wf_create_preview_link(link, now).await
+    }
+
+    async fn open_preview(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(PreviewLink, Release)>> {
+        self.wf_open_preview(token_hash, now).await
+    }
+
+    async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>> {
+        self.wf_preview_accesses(id).await
     }
 
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {

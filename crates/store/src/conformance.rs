@@ -44,6 +44,13 @@ macro_rules! store_conformance_tests {
             a_lease_has_one_holder_until_it_expires_or_is_released,
             contending_holders_never_share_a_lease,
             a_dump_restores_every_release_with_its_history_and_sources,
+            a_draft_goes_through_clearance_to_publication_with_one_public_revision,
+            a_transition_from_a_status_the_release_has_left_writes_nothing,
+            concurrent_publications_of_one_release_succeed_exactly_once,
+            an_embargoed_release_is_public_from_its_lift_time_exactly,
+            a_correction_adds_a_revision_and_a_withdrawal_leaves_listings_but_not_the_address,
+            workflow_settings_default_to_clearance_and_keep_what_an_admin_sets,
+            a_preview_link_opens_only_its_embargoed_release_until_it_expires_logging_each_access,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -56,6 +63,9 @@ macro_rules! store_conformance_tests {
         )*
     };
 }
+
+mod workflow;
+pub use workflow::*;
 
 fn now() -> Timestamp {
     Timestamp::from_second(1_700_000_000).expect("valid timestamp")

@@ -4,8 +4,10 @@ use pressroom_domain::{ReleaseContent, ReleaseId, ReleasePath, Status};
 /// Which releases a read may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {
-    /// What the public may see at this instant: published or withdrawn, with
-    /// a publication time not after it. Only [`crate::PublicView`] builds it
+    /// What the public may see at this instant: published or withdrawn, or
+    /// scheduled or embargoed (public from their time, whether or not the
+    /// scheduler has marked them published yet), with a publication time
+    /// not after it. Listings leave withdrawn releases out. Only [`crate::PublicView`] builds it
     /// for public surfaces.
     PublicAt(Timestamp),
     /// Everything, whatever its status (newsroom, export).
@@ -19,7 +21,7 @@ impl Visibility {
         match self {
             Visibility::Everything => true,
             Visibility::PublicAt(now) => {
-                r.status.is_public() && r.published_at.is_some_and(|at| at <= *now)
+                r.status.is_public_when_due() && r.published_at.is_some_and(|at| at <= *now)
             }
         }
     }
