@@ -259,7 +259,7 @@ pub async fn an_embargoed_release_is_public_from_its_lift_time_exactly(store: Ar
             .expect("text")
             .is_empty()
     );
-    assert!(before.walk(None, 100).await.expect("walk").0.is_empty());
+    assert!(before.paths_after(None, 100).await.expect("paths").is_empty());
     assert!(
         store
             .due(lift - SignedDuration::from_micros(1), 10)
@@ -275,7 +275,7 @@ pub async fn an_embargoed_release_is_public_from_its_lift_time_exactly(store: Ar
         at.containing_text("Body of", 10).await.expect("text").len(),
         1
     );
-    assert_eq!(at.walk(None, 100).await.expect("walk").0.len(), 1);
+    assert_eq!(at.paths_after(None, 100).await.expect("paths").len(), 1);
     let due: Vec<_> = store
         .due(lift, 10)
         .await
