@@ -16,7 +16,7 @@ mod state;
 
 pub use cache::PageCache;
 pub use error::AppError;
-pub use router::router;
+pub use router::{public_paths, public_routes, router};
 pub use state::AppState;
 
 /// Serves the app on a bound listener until `shutdown` completes, then

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use pressroom_domain::{Clock, SystemClock};
-use pressroom_store::{ChangeFeed, PublicView};
+use pressroom_store::{ChangeFeed, PublicView, Store};
 use pressroom_web::{AppState, PageCache};
 
 use crate::{config, db};
@@ -66,19 +66,32 @@ pub async fn run(
     };
 
     let state = AppState {
-        public: PublicView::new(store.clone(), clock),
+        public: PublicView::new(store.clone(), clock.clone()),
         site: Arc::new(site),
     };
-    let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds));
+    let cache =
+        PageCache::new(Duration::from_secs(args.page_cache_seconds)).with_clock(clock.clone());
+    cache.set_next_lift(
+        store
+            .next_due()
+            .await
+            .context("cannot read the publication timetable")?,
+    );
     let feed = ChangeFeed::from_now(store.clone())
         .await
         .context("cannot read the change feed")?;
-    let follower = tokio::spawn(follow_changes(feed, cache.clone()));
+    let follower = tokio::spawn(follow_changes(feed, cache.clone(), store.clone()));
+    let scheduler = tokio::spawn(crate::scheduler::run(
+        store.clone(),
+        clock.clone(),
+        crate::scheduler::holder_name(),
+    ));
     let app = cache.wrap(pressroom_web::router(state));
     tracing::info!(backend = store.backend(), "listening on http://{addr}");
     println!("pressroom is serving on http://{addr}");
     let served = pressroom_web::serve(listener, app, shutdown_signal()).await;
     follower.abort();
+    scheduler.abort();
     served.context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
@@ -88,12 +101,18 @@ pub async fn run(
 /// any node. While the database is unreachable the cache keeps serving;
 /// once it is back the feed catches up from its cursor, so no change made
 /// meanwhile is missed.
-async fn follow_changes(mut feed: ChangeFeed, cache: PageCache) {
+async fn follow_changes(mut feed: ChangeFeed, cache: PageCache, store: Arc<dyn Store>) {
     let mut failing = false;
     loop {
         match feed.next().await {
             Ok(changes) => {
                 cache.invalidate();
+                // A change may have scheduled, re-timed or published a
+                // release: pages must not outlive the next lift.
+                match store.next_due().await {
+                    Ok(next) => cache.set_next_lift(next),
+                    Err(e) => tracing::warn!(error = %e, "cannot read the publication timetable"),
+                }
                 if failing {
                     tracing::info!("the change feed is back");
                     failing = false;

@@ -4,6 +4,7 @@
 mod api;
 mod archive;
 mod caching;
+mod embargo;
 mod exit;
 mod feeds;
 mod listing;

@@ -20,7 +20,7 @@ pub(crate) const FEED_ENTRIES: u32 = 50;
 async fn feed(public: &PublicView, site: &SiteConfig, raw: Option<&str>) -> Result<Feed, AppError> {
     let q = parse_query(raw)?;
     let page = public
-        .list(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
+        .feed_entries(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
         .await?;
     Ok(Feed::new(
         site,
