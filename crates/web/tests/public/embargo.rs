@@ -87,7 +87,7 @@ impl Portal {
     }
 }
 
-fn embargoed_content() -> ReleaseContent {
+pub fn embargoed_content() -> ReleaseContent {
     ReleaseContent {
         title: Title::parse(TITLE).expect("title"),
         kind: Some(Kind::PressStatement),
