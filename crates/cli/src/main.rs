@@ -6,6 +6,7 @@
 mod commands;
 mod config;
 mod db;
+mod scheduler;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -32,9 +32,9 @@ pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
 pub use listing_query::ListingQuery;
 pub use markdown::{body_to_html, links_in, markdown_to_html, markdown_to_text};
 pub use pages::{
-    ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
-    HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, ReleasePage, RenderError,
-    issued_at, moment, month_name, site_time,
+    ActiveFilter, ArchivePage, ArchiveYear, DiffLine, ErrorPage, ExitPage, FacetGroup, FacetOption,
+    HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, PublicRevision, ReleasePage,
+    RenderError, WithdrawalNotice, issued_at, moment, month_name, revision_diff, site_time,
 };
 pub use search::{
     SearchFacetGroup, SearchFacetLink, SearchHitView, SearchPage, SnippetPiece, SortLink,

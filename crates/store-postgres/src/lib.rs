@@ -240,10 +240,11 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
-/// Listings (and their counts, filters and neighbours) leave out withdrawn
-/// releases, whose pages stay reachable at their address with the notice.
+/// [`Visibility::ListedAt`]: listings (and their counts, filters and
+/// neighbours) leave out withdrawn releases, whose pages stay reachable at
+/// their address with the notice.
 fn push_listed(q: &mut QueryBuilder<'_, Postgres>, visibility: Visibility) {
-    if let Visibility::PublicAt(_) = visibility {
+    if let Visibility::ListedAt(_) = visibility {
         q.push(" AND status <> 'withdrawn'");
     }
 }
@@ -271,7 +272,7 @@ fn push_conditions(
     filter: &ReleaseFilter,
 ) {
     q.push(" WHERE TRUE");
-    if let Visibility::PublicAt(now) = visibility {
+    if let Visibility::PublicAt(now) | Visibility::ListedAt(now) = visibility {
         // Scheduled and embargoed releases are public from their time on,
         // before the scheduler marks them published: the lift is exact.
         q.push(

@@ -120,10 +120,11 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
-/// Listings (and their counts, filters and neighbours) leave out withdrawn
-/// releases, whose pages stay reachable at their address with the notice.
+/// [`Visibility::ListedAt`]: listings (and their counts, filters and
+/// neighbours) leave out withdrawn releases, whose pages stay reachable at
+/// their address with the notice.
 fn push_listed(q: &mut QueryBuilder<'_, Sqlite>, visibility: Visibility) {
-    if let Visibility::PublicAt(_) = visibility {
+    if let Visibility::ListedAt(_) = visibility {
         q.push(" AND status <> 'withdrawn'");
     }
 }
@@ -135,7 +136,7 @@ fn push_conditions(
     filter: &ReleaseFilter,
 ) {
     q.push(" WHERE 1=1");
-    if let Visibility::PublicAt(now) = visibility {
+    if let Visibility::PublicAt(now) | Visibility::ListedAt(now) = visibility {
         // The unary + keeps the planner off the `releases_public` index
         // for row reads: it would pick it for this range and then sort
         // every public row instead of walking the date or kind index.
@@ -367,7 +368,9 @@ impl Store for SqliteStore {
         // a sort, then reads every wide row to check visibility; the
         // covering index of public columns is many times faster.
         let from = match visibility {
-            Visibility::PublicAt(_) => "releases INDEXED BY releases_public",
+            Visibility::PublicAt(_) | Visibility::ListedAt(_) => {
+                "releases INDEXED BY releases_public"
+            }
             Visibility::Everything => "releases",
         };
         let mut q =

@@ -32,8 +32,28 @@ impl PublicView {
         Visibility::PublicAt(self.clock.now())
     }
 
-    /// A page of public releases, newest first.
+    fn listed(&self) -> Visibility {
+        Visibility::ListedAt(self.clock.now())
+    }
+
+    /// A page of listed releases (public, not withdrawn), newest first.
     pub async fn list(&self, filter: ReleaseFilter, page: PageRequest) -> StoreResult<ListPage> {
+        self.store
+            .list(&ListQuery {
+                visibility: self.listed(),
+                filter,
+                page,
+            })
+            .await
+    }
+
+    /// A page of every public release, withdrawn ones included, newest
+    /// first: what feeds carry, so that subscribers hear of a withdrawal.
+    pub async fn feed_entries(
+        &self,
+        filter: ReleaseFilter,
+        page: PageRequest,
+    ) -> StoreResult<ListPage> {
         self.store
             .list(&ListQuery {
                 visibility: self.visibility(),
@@ -41,6 +61,15 @@ impl PublicView {
                 page,
             })
             .await
+    }
+
+    /// The public revisions of a release this view can see (oldest first),
+    /// for its history and "Updated" date; empty for any other release.
+    pub async fn revisions(&self, release: &Release) -> StoreResult<Vec<crate::RevisionDump>> {
+        if !self.visibility().admits(release) {
+            return Ok(Vec::new());
+        }
+        self.store.revisions(release.id).await
     }
 
     /// A public release by its path; `None` for anything not public, exactly
@@ -55,14 +84,12 @@ impl PublicView {
         facet: Facet,
         filter: &ReleaseFilter,
     ) -> StoreResult<Vec<FacetCount>> {
-        self.store
-            .facet_counts(facet, filter, self.visibility())
-            .await
+        self.store.facet_counts(facet, filter, self.listed()).await
     }
 
     /// The public releases of the same kind around a release.
     pub async fn neighbours(&self, release: &Release) -> StoreResult<Neighbours> {
-        self.store.neighbours(release, self.visibility()).await
+        self.store.neighbours(release, self.listed()).await
     }
 
     /// Up to `limit` public releases in the listing's order after `after`

@@ -7,9 +7,13 @@ pub enum Visibility {
     /// What the public may see at this instant: published or withdrawn, or
     /// scheduled or embargoed (public from their time, whether or not the
     /// scheduler has marked them published yet), with a publication time
-    /// not after it. Listings leave withdrawn releases out. Only [`crate::PublicView`] builds it
+    /// not after it. Only [`crate::PublicView`] builds it
     /// for public surfaces.
     PublicAt(Timestamp),
+    /// What public listings show at this instant: as [`Visibility::PublicAt`]
+    /// without withdrawn releases, whose pages stay at their address but
+    /// leave listings, filters and neighbours.
+    ListedAt(Timestamp),
     /// Everything, whatever its status (newsroom, export).
     Everything,
 }
@@ -22,6 +26,10 @@ impl Visibility {
             Visibility::Everything => true,
             Visibility::PublicAt(now) => {
                 r.status.is_public_when_due() && r.published_at.is_some_and(|at| at <= *now)
+            }
+            Visibility::ListedAt(now) => {
+                r.status != pressroom_domain::Status::Withdrawn
+                    && Visibility::PublicAt(*now).admits(r)
             }
         }
     }

@@ -18,7 +18,7 @@ mod state;
 
 pub use cache::PageCache;
 pub use error::AppError;
-pub use router::router;
+pub use router::{public_paths, public_routes, router};
 pub use search::PublicSearch;
 pub use state::AppState;
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use pressroom_domain::{Clock, SystemClock};
 use pressroom_newsroom::{IndexStart, IndexSync};
-use pressroom_store::PublicView;
+use pressroom_store::{PublicView, Store};
 use pressroom_web::{AppState, PageCache};
 
 use crate::{config, db};
@@ -74,17 +74,30 @@ pub async fn run(
     let sync = start_index(store.clone(), index.clone()).await?;
 
     let state = AppState {
-        public: PublicView::new(store.clone(), clock),
+        public: PublicView::new(store.clone(), clock.clone()),
         site: Arc::new(site),
         search: index,
     };
-    let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds));
-    let follower = tokio::spawn(follow_changes(sync, cache.clone()));
+    let cache =
+        PageCache::new(Duration::from_secs(args.page_cache_seconds)).with_clock(clock.clone());
+    cache.set_next_lift(
+        store
+            .next_due()
+            .await
+            .context("cannot read the publication timetable")?,
+    );
+    let follower = tokio::spawn(follow_changes(sync, cache.clone(), store.clone()));
+    let scheduler = tokio::spawn(crate::scheduler::run(
+        store.clone(),
+        clock.clone(),
+        crate::scheduler::holder_name(),
+    ));
     let app = cache.wrap(pressroom_web::router(state));
     tracing::info!(backend = store.backend(), "listening on http://{addr}");
     println!("pressroom is serving on http://{addr}");
     let served = pressroom_web::serve(listener, app, shutdown_signal()).await;
     follower.abort();
+    scheduler.abort();
     served.context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
@@ -94,7 +107,7 @@ pub async fn run(
 /// catches up from the change-feed position its last commit recorded, or
 /// is rebuilt from the store when empty, of another database or far behind.
 async fn start_index(
-    store: Arc<dyn pressroom_store::Store>,
+    store: Arc<dyn Store>,
     index: Arc<pressroom_search::SearchIndex>,
 ) -> anyhow::Result<IndexSync> {
     let (sync, how) = IndexSync::start(store, index.clone())
@@ -120,12 +133,18 @@ async fn start_index(
 /// rendered after the drop already searches the new index. While the
 /// database is unreachable the cache keeps serving; once it is back the
 /// feed catches up from its cursor, so no change made meanwhile is missed.
-async fn follow_changes(mut sync: IndexSync, cache: PageCache) {
+async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn Store>) {
     let mut failing = false;
     loop {
         match sync.next().await {
             Ok(changes) => {
                 cache.invalidate();
+                // A change may have scheduled, re-timed or published a
+                // release: pages must not outlive the next lift.
+                match store.next_due().await {
+                    Ok(next) => cache.set_next_lift(next),
+                    Err(e) => tracing::warn!(error = %e, "cannot read the publication timetable"),
+                }
                 if failing {
                     tracing::info!("the change feed is back");
                     failing = false;

@@ -6,6 +6,7 @@ mod errors;
 mod formats;
 mod import_export;
 mod postgres;
+mod scheduling;
 mod search;
 mod serve;
 

@@ -259,7 +259,13 @@ pub async fn an_embargoed_release_is_public_from_its_lift_time_exactly(store: Ar
             .expect("text")
             .is_empty()
     );
-    assert!(before.paths_after(None, 100).await.expect("paths").is_empty());
+    assert!(
+        before
+            .paths_after(None, 100)
+            .await
+            .expect("paths")
+            .is_empty()
+    );
     assert!(
         store
             .due(lift - SignedDuration::from_micros(1), 10)

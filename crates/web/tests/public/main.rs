@@ -4,6 +4,8 @@
 mod api;
 mod archive;
 mod caching;
+mod corrections;
+mod embargo;
 mod exit;
 mod feeds;
 mod listing;

@@ -32,7 +32,7 @@ async fn feed(
     }
     let q = parse_query(raw)?;
     let page = public
-        .list(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
+        .feed_entries(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
         .await?;
     Ok(Feed::new(
         site,
