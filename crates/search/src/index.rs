@@ -178,16 +178,7 @@ impl SearchIndex {
         clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
         clauses.extend(must_not.into_iter().map(|q| (Occur::MustNot, q)));
         // The visibility gate inside the index: nothing published after now.
-        clauses.push((
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                Bound::Unbounded,
-                Bound::Included(Term::from_field_i64(
-                    self.fields.published_at,
-                    now.as_microsecond(),
-                )),
-            )),
-        ));
+        clauses.push((Occur::Must, Box::new(self.published_by(now))));
         let query = BooleanQuery::new(clauses);
 
         let searcher = self.reader.searcher();
@@ -256,7 +247,7 @@ impl SearchIndex {
         year.sort_by(|a, b| b.value.cmp(&a.value));
 
         let suggestion = if text_query_count > 0 {
-            self.suggest(&searcher, &req.q, &parsed)?
+            self.suggest(&searcher, &req.q, &parsed, now)?
         } else {
             None
         };
@@ -392,11 +383,44 @@ impl SearchIndex {
 
     /// "Did you mean": each plain word that matches nothing is replaced by
     /// the closest word of the index (by edit distance, then frequency).
+    /// Releases public at `now`: the index also holds scheduled and
+    /// embargoed releases before their time.
+    fn published_by(&self, now: Timestamp) -> RangeQuery {
+        RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Included(Term::from_field_i64(
+                self.fields.published_at,
+                now.as_microsecond(),
+            )),
+        )
+    }
+
+    /// How many releases public at `now` hold `term`. Suggestions count
+    /// through the gate, never the raw term dictionary, so that no word of
+    /// an embargoed release (nor of a withdrawn one) shows through a "did
+    /// you mean".
+    fn public_docs(
+        &self,
+        searcher: &Searcher,
+        term: Term,
+        now: Timestamp,
+    ) -> Result<usize, SearchError> {
+        let q = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(self.published_by(now))),
+        ]);
+        Ok(searcher.search(&q, &Count)?)
+    }
+
     fn suggest(
         &self,
         searcher: &Searcher,
         q: &str,
         parsed: &ParsedQuery,
+        now: Timestamp,
     ) -> Result<Option<Suggestion>, SearchError> {
         let mut suggested = q.to_owned();
         let mut corrected = Vec::new();
@@ -409,8 +433,15 @@ impl SearchIndex {
             if stem.chars().count() < 3 || stem.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            let known = searcher.doc_freq(&Term::from_field_text(self.fields.title, stem))?
-                + searcher.doc_freq(&Term::from_field_text(self.fields.body, stem))?;
+            let known = self.public_docs(
+                searcher,
+                Term::from_field_text(self.fields.title, stem),
+                now,
+            )? + self.public_docs(
+                searcher,
+                Term::from_field_text(self.fields.body, stem),
+                now,
+            )?;
             if known > 0 {
                 continue;
             }
@@ -418,7 +449,7 @@ impl SearchIndex {
             let [(_, surface)] = surface.as_slice() else {
                 continue;
             };
-            if let Some(better) = self.closest_word(searcher, surface)? {
+            if let Some(better) = self.closest_word(searcher, surface, now)? {
                 suggested = suggested.replacen(word.as_str(), &better, 1);
                 corrected.push(better);
             }
@@ -431,7 +462,12 @@ impl SearchIndex {
 
     /// The indexed word nearest to `word` that starts with the same letter
     /// (misspellings rarely change the first letter, and it bounds the scan).
-    fn closest_word(&self, searcher: &Searcher, word: &str) -> Result<Option<String>, SearchError> {
+    fn closest_word(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        now: Timestamp,
+    ) -> Result<Option<String>, SearchError> {
         let len = word.chars().count();
         let max = if len <= 4 { 1 } else { 2 };
         let Some(first) = word.chars().next() else {
@@ -465,15 +501,22 @@ impl SearchIndex {
                 e.1 += u64::from(stream.value().doc_freq);
             }
         }
-        Ok(found
-            .into_iter()
-            .min_by(|a, b| {
-                a.1.0
-                    .cmp(&b.1.0)
-                    .then(b.1.1.cmp(&a.1.1))
-                    .then(a.0.cmp(&b.0))
-            })
-            .map(|(w, _)| w))
+        let mut ranked: Vec<_> = found.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            a.1.0
+                .cmp(&b.1.0)
+                .then(b.1.1.cmp(&a.1.1))
+                .then(a.0.cmp(&b.0))
+        });
+        // The dictionary's counts include releases not yet (or no longer)
+        // public: the first candidate that public releases hold wins.
+        for (candidate, _) in ranked {
+            let term = Term::from_field_text(self.fields.words, &candidate);
+            if self.public_docs(searcher, term, now)? > 0 {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -118,11 +118,14 @@ impl Fields {
     }
 
     /// The document for a release, or `None` if it must not be searchable:
-    /// only published releases with a publication time are indexed. A
-    /// withdrawn release keeps its page but leaves search.
+    /// published releases, and scheduled or embargoed ones, with their
+    /// publication time. Every query filters on that time, so a timed
+    /// release is found from its lift instant exactly as the public gate
+    /// shows it, without waiting for the scheduler's write. A withdrawn
+    /// release keeps its page but leaves search; a draft is never indexed.
     pub(crate) fn document(&self, r: &Release) -> Option<TantivyDocument> {
         let published_at = r.published_at?;
-        if r.status != Status::Published {
+        if r.status != Status::Published && !r.status.is_timed() {
             return None;
         }
         let c = &r.content;

@@ -70,8 +70,9 @@ impl PublicSearch {
         Ok((results, releases))
     }
 
-    /// The release a hit names, if the gate says it is public now and still
-    /// published (a withdrawn release keeps its page but leaves search).
+    /// The release a hit names, if the gate says it is public now and it is
+    /// not withdrawn (a withdrawn release keeps its page but leaves search).
+    /// A scheduled or embargoed release passes from its time, as everywhere.
     async fn public_release(&self, path: &str, id: i64) -> Result<Option<Release>, AppError> {
         let segments: Vec<&str> = path.trim_start_matches("/releases/").split('/').collect();
         let [y, m, d, slug] = segments.as_slice() else {
@@ -84,7 +85,7 @@ impl PublicSearch {
             .view
             .release(&path)
             .await?
-            .filter(|r| r.id.0 == id && r.status == Status::Published))
+            .filter(|r| r.id.0 == id && r.status != Status::Withdrawn))
     }
 }
 

@@ -55,3 +55,45 @@ proptest! {
         prop_assert!(r.is_ok(), "{q:?}: {r:?}");
     }
 }
+
+#[test]
+fn an_embargoed_release_is_found_from_its_lift_and_its_words_never_show_through_a_suggestion() {
+    let lift = now() + jiff::SignedDuration::from_hours(2);
+    let mut embargoed = release(
+        3,
+        "Zephyrine Surplus",
+        "Press Statement",
+        "2018-12-20",
+        "Taxes on bread will be abolished.",
+    );
+    embargoed.status = pressroom_domain::Status::Embargoed;
+    embargoed.published_at = Some(lift);
+    let mut index_releases = vec![embargoed];
+    index_releases.extend(
+        ["Visa Reciprocity With Oman", "Hizballah Financing"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| release(i as i64 + 1, t, "Readout", "2018-12-19", "Public text.")),
+    );
+    let index = index_of(&index_releases);
+
+    for q in [
+        "zephyrine",
+        "zephyrin",
+        "zepyrine surplus",
+        "abolishd bread",
+    ] {
+        let r = index.search(&ask(q), now()).expect("search");
+        assert_eq!(r.total, 0, "{q}");
+        assert!(r.suggestion.is_none(), "{q} suggests {:?}", r.suggestion);
+        assert!(r.facets.kind.is_empty(), "{q}: no facet counts it");
+    }
+    let r = index.search(&ask("zephyrine"), lift).expect("search");
+    assert_eq!(r.total, 1, "found at the lift instant");
+    let r = index.search(&ask("zephyrin"), lift).expect("search");
+    assert_eq!(
+        r.suggestion.map(|s| s.q).as_deref(),
+        Some("zephyrine"),
+        "once public its words may be suggested"
+    );
+}

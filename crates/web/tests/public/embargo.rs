@@ -16,8 +16,10 @@ use jiff::{SignedDuration, Timestamp};
 use pressroom_domain::{
     Actor, Body, Clock, FixedClock, Issuer, Kind, ReleaseContent, ReleaseDate, Role, Title,
 };
+use pressroom_newsroom::IndexSync;
 use pressroom_newsroom::workflow as wf;
 use pressroom_render::SiteConfig;
+use pressroom_search::SearchIndex;
 use pressroom_store::{PublicView, Store};
 use pressroom_store_sqlite::SqliteStore;
 use pressroom_web::{AppState, PageCache};
@@ -36,6 +38,7 @@ struct Portal {
     store: Arc<dyn Store>,
     clock: Arc<FixedClock>,
     cache: PageCache,
+    index_sync: IndexSync,
     _dir: tempfile::TempDir,
 }
 
@@ -54,9 +57,16 @@ async fn portal() -> Portal {
         base_url: address.clone(),
         ..SiteConfig::default()
     });
+    let search = Arc::new(
+        SearchIndex::open_or_create(&dir.path().join("e.db.index")).expect("search index"),
+    );
+    let (index_sync, _) = IndexSync::start(store.clone(), search.clone())
+        .await
+        .expect("search index follows the store");
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site,
+        search,
     };
     let cache = PageCache::new(std::time::Duration::from_secs(3600)).with_clock(clock.clone());
     let app = cache.wrap(pressroom_web::router(state));
@@ -70,6 +80,7 @@ async fn portal() -> Portal {
         store,
         clock,
         cache,
+        index_sync,
         _dir: dir,
     }
 }
@@ -124,6 +135,8 @@ fn addresses(slug: &str, full_url: &str) -> Vec<String> {
         "?kind=Press+Statement".to_owned(),
         "?year=2026&month=6".to_owned(),
         "?issuer=Office+of+the+Spokesperson&per_page=100".to_owned(),
+        "?q=zephyrine+surplus".to_owned(),
+        "?q=%22bread+will+be+abolished%22&sort=date".to_owned(),
     ];
     let mut out = Vec::new();
     for pattern in pressroom_web::public_paths() {
@@ -176,7 +189,7 @@ fn leaks(body: &str) -> Option<&'static str> {
 
 #[tokio::test]
 async fn an_embargoed_release_is_on_no_public_route_before_its_lift_and_on_every_one_from_it() {
-    let p = portal().await;
+    let mut p = portal().await;
     let clock: &dyn Clock = p.clock.as_ref();
     for (name, text) in pressroom_testkit::seed_files() {
         pressroom_newsroom::import_text(p.store.as_ref(), clock, &name, &text)
@@ -208,6 +221,7 @@ async fn an_embargoed_release_is_on_no_public_route_before_its_lift_and_on_every
         .await
         .expect("embargo");
     // What `pressroom serve` does after every change.
+    p.index_sync.catch_up().await.expect("index follows");
     p.cache.invalidate();
     p.cache.set_next_lift(s.next_due().await.expect("next due"));
 
