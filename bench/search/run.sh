@@ -24,7 +24,7 @@ command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk"
 cargo build --release --locked -p pressroom-cli
 bin=target/release/pressroom
 
-echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count"
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ! -f "$work/bench.db" ]; then
   echo "== loading $count synthetic releases into the store"
   /usr/bin/time -f "load: %e s, max RSS %M KB" "$bin" --database "$db" bench load --count "$count"
@@ -78,3 +78,4 @@ run filtered_facets "/search?q=%22human+rights%22&kind=Readout&year=2018" \
   "/search?q=humanitarian&kind=Statement&year=2012"
 run api_single_word "/api/search?q=polio" "/api/search?q=sanctions" "/api/search?q=Ukraine"
 echo "server resident memory while serving (after the runs): $(rss)"
+echo "== load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
