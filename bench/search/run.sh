@@ -21,8 +21,8 @@ mkdir -p "$work"
 db="sqlite://$work/bench.db"
 
 command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked -p pressroom-cli
-bin=target/release/pressroom
+[ -n "${BIN:-}" ] || cargo build --release --locked -p pressroom-cli
+bin=${BIN:-target/release/pressroom}
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ! -f "$work/bench.db" ]; then
