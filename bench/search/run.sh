@@ -42,7 +42,7 @@ echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
 echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
 
 echo "== over HTTP on loopback (wrk, 1 thread, 4 connections, $duration each)"
-PRESSROOM_LOG=warn "$bin" --database "$db" serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+PRESSROOM_LOG=warn "$bin" --database "$db" serve --page-cache-seconds 0 --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
