@@ -21,10 +21,10 @@ mkdir -p "$work"
 db="sqlite://$work/bench.db"
 
 command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked -p pressroom-cli
-bin=target/release/pressroom
+[ -n "${BIN:-}" ] || cargo build --release --locked -p pressroom-cli
+bin=${BIN:-target/release/pressroom}
 
-echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count"
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ! -f "$work/bench.db" ]; then
   echo "== loading $count synthetic releases into the store"
   /usr/bin/time -f "load: %e s, max RSS %M KB" "$bin" --database "$db" bench load --count "$count"
@@ -42,7 +42,7 @@ echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
 echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
 
 echo "== over HTTP on loopback (wrk, 1 thread, 4 connections, $duration each)"
-PRESSROOM_LOG=warn "$bin" --database "$db" serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+PRESSROOM_LOG=warn "$bin" --database "$db" serve --page-cache-seconds 0 --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -78,3 +78,4 @@ run filtered_facets "/search?q=%22human+rights%22&kind=Readout&year=2018" \
   "/search?q=humanitarian&kind=Statement&year=2012"
 run api_single_word "/api/search?q=polio" "/api/search?q=sanctions" "/api/search?q=Ukraine"
 echo "server resident memory while serving (after the runs): $(rss)"
+echo "== load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,6 +1,6 @@
 // What a person sees, checked in Debian's headless Chromium: for every page
 // type of the public site (home, filtered listing, release, archive, exit
-// notice, 404) it
+// notice, search with results and empty, 404) it
 //   - saves screenshots at 375 px and 1280 px wide (screenshots/, gitignored),
 //   - runs axe-core at both widths: 0 violations at WCAG 2.2 AA allowed,
 //   - runs the Nu Html Checker (vnu-jar): 0 errors allowed,
@@ -98,6 +98,8 @@ async function main() {
       { name: "archive", path: "/archive/2026", status: 200 },
       { name: "archive-years", path: "/archive", status: 200 },
       { name: "exit-notice", path: exit, status: 200 },
+      { name: "search", path: "/search?q=Norvia+minister", status: 200 },
+      { name: "search-empty", path: "/search", status: 200 },
       { name: "not-found", path: "/no/such/page", status: 404 },
     ];
     // The real site, CSP and all, for what a reader sees.

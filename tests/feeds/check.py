@@ -35,6 +35,7 @@ SEED_TITLES = {
     "Secretary Pompeo's Meeting With Norwegian Foreign Minister Ine Soreide",
 }
 READOUTS = {t for t in SEED_TITLES if t.startswith("Secretary Pompeo's Meeting")}
+OMAN = {t for t in SEED_TITLES if "Omani" in t}
 
 failures = []
 
@@ -135,6 +136,18 @@ def check_json_feed_spec(url, base, feed, want_titles):
         check("<script" not in item.get("content_html", ""), f"{url}: script in content")
 
 
+def check_search_autodiscovery(base):
+    """The search page names its own feeds, which answer."""
+    url = f"{base}/search?q=Pompeo&sort=newest"
+    print(f"== {url}")
+    status, _, raw = fetch(url)
+    check(status == 200, f"{url}: status {status}")
+    body = raw.decode("utf-8")
+    for fmt in ("atom", "rss", "json"):
+        href = f'href="/feed.{fmt}?q=Pompeo"'
+        check(href in body, f"{url}: no autodiscovery link {href}")
+
+
 def check_sitemap(base, schema_dir, workdir):
     url = f"{base}/sitemap.xml"
     print(f"== {url}")
@@ -208,6 +221,10 @@ def main():
                 check_feed(base, fmt, "", SEED_TITLES, media)
                 check_feed(base, fmt, "?kind=Readout", READOUTS, media)
                 check_feed(base, fmt, "?issuer=Office+of+the+Spokesperson", SEED_TITLES, media)
+                # The feed of a search: its newest matches, filters kept.
+                check_feed(base, fmt, "?q=Pompeo&kind=Readout", READOUTS, media)
+                check_feed(base, fmt, "?q=%22visa+reciprocity%22", OMAN, media)
+            check_search_autodiscovery(base)
             check_sitemap(base, schema_dir, workdir)
             check_api(base, workdir)
         finally:

@@ -45,9 +45,18 @@ pub fn index_dir(database: &str, explicit: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Opens (creating if needed) the search index in `dir`.
+/// Opens (creating if needed) the search index in `dir`. An index of
+/// another layout (written by an older build) is derived state: it is
+/// emptied, and rebuilt by `serve` or `reindex`.
 pub fn open_index(dir: &Path) -> anyhow::Result<Arc<SearchIndex>> {
-    let index = SearchIndex::open_or_create(dir).context("cannot open the search index")?;
+    let index = match SearchIndex::open_or_create(dir) {
+        Err(pressroom_search::SearchError::SchemaMismatch { .. }) => {
+            tracing::warn!(index = %dir.display(), "the search index has another layout: starting it anew");
+            SearchIndex::recreate(dir)
+        }
+        other => other,
+    }
+    .context("cannot open the search index")?;
     Ok(Arc::new(index))
 }
 

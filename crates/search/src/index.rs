@@ -4,7 +4,7 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, TantivyDocument, Value};
@@ -15,6 +15,7 @@ use tantivy::{
 };
 
 use crate::SearchError;
+use crate::facets::FacetTally;
 use crate::query::{Clause, Notice, ParsedQuery, parse};
 use crate::results::{
     FacetValue, Facets, Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion,
@@ -75,6 +76,23 @@ impl SearchIndex {
                 .map_err(|e| open_err(&e))?
         };
         Self::from_index(index).map_err(|e| open_err(&e))
+    }
+
+    /// Empties `dir` of an index of another layout (a schema an older build
+    /// wrote) and creates a new, empty one. Only tantivy's own files are
+    /// removed: anything else in the folder stays.
+    pub fn recreate(dir: &Path) -> Result<Self, SearchError> {
+        const EXTENSIONS: [&str; 7] = ["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
+        const NAMES: [&str; 2] = ["meta.json", ".managed.json"];
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if path.is_file() && (NAMES.contains(&name) || EXTENSIONS.contains(&ext)) {
+                std::fs::remove_file(&path)?;
+            }
+        }
+        Self::open_or_create(dir)
     }
 
     /// An index in memory, for tests and one-off runs.
@@ -177,45 +195,43 @@ impl SearchIndex {
         clauses.extend(must.into_iter().map(|q| (Occur::Must, q)));
         clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
         clauses.extend(must_not.into_iter().map(|q| (Occur::MustNot, q)));
+        let searcher = self.reader.searcher();
         // The visibility gate inside the index: nothing published after now.
-        clauses.push((Occur::Must, Box::new(self.published_by(now))));
+        // Only a clause when some segment holds such a release (the column's
+        // maximum says so at no cost), which is rare: a clause matching
+        // nearly everything would cost a scan of the column per query.
+        if holds_later_than(&searcher, now.as_microsecond()) {
+            clauses.push((Occur::Must, Box::new(self.published_by(now))));
+        }
         let query = BooleanQuery::new(clauses);
 
-        let searcher = self.reader.searcher();
         let per_page = req.per_page.clamp(1, SearchRequest::MAX_PER_PAGE) as usize;
         let page = req.page.clamp(1, SearchRequest::MAX_PAGE) as usize;
         let top = TopDocs::with_limit(per_page).and_offset((page - 1) * per_page);
-        let mut facet_collector = FacetCollector::for_field("facets");
-        for root in ["/kind", "/issuer", "/year"] {
-            facet_collector.add_facet(Facet::from(root));
-        }
-        let (docs, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, _) = match req.sort
-        {
-            Sort::Relevance => {
-                let (top, total, facets) =
-                    searcher.search(&query, &(top, Count, facet_collector))?;
-                (
-                    top.into_iter().map(|(s, a)| (Some(s), a)).collect(),
-                    total,
-                    facets,
-                )
-            }
+        // Two passes: the page alone, so that ranking by relevance may skip
+        // documents that cannot reach it (block-max WAND); then the count
+        // and the facets of every match without scoring anything.
+        let docs: Vec<(Option<f32>, DocAddress)> = match req.sort {
+            Sort::Relevance => searcher
+                .search(&query, &top)?
+                .into_iter()
+                .map(|(s, a)| (Some(s), a))
+                .collect(),
             Sort::Newest | Sort::Oldest => {
                 let order = if req.sort == Sort::Newest {
                     Order::Desc
                 } else {
                     Order::Asc
                 };
-                let top = top.order_by_fast_field::<i64>(DATE_FIELD, order);
-                let (top, total, facets) =
-                    searcher.search(&query, &(top, Count, facet_collector))?;
-                (
-                    top.into_iter().map(|(_, a)| (None, a)).collect(),
-                    total,
-                    facets,
-                )
+                searcher
+                    .search(&query, &top.order_by_fast_field::<i64>(DATE_FIELD, order))?
+                    .into_iter()
+                    .map(|(_, a)| (None, a))
+                    .collect()
             }
         };
+        let tally = searcher.search(&query, &FacetTally)?;
+        let total = tally.total;
 
         let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
@@ -227,23 +243,25 @@ impl SearchIndex {
             }
         }
 
-        let facet_values = |root: &str| -> Vec<FacetValue> {
-            facet_counts
-                .get(root)
-                .filter_map(|(facet, count)| {
-                    Some(FacetValue {
-                        value: facet.to_path().last()?.to_string(),
-                        count,
-                    })
-                })
-                .collect()
+        let values = |counts: HashMap<String, u64>| -> Vec<FacetValue> {
+            let mut v: Vec<FacetValue> = counts
+                .into_iter()
+                .map(|(value, count)| FacetValue { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            v
         };
-        let mut kind = facet_values("/kind");
-        kind.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        let mut issuer = facet_values("/issuer");
-        issuer.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        let kind = values(tally.kind);
+        let mut issuer = values(tally.issuer);
         issuer.truncate(TOP_ISSUERS);
-        let mut year = facet_values("/year");
+        let mut year: Vec<FacetValue> = tally
+            .year
+            .into_iter()
+            .map(|(y, count)| FacetValue {
+                value: y.to_string(),
+                count,
+            })
+            .collect();
         year.sort_by(|a, b| b.value.cmp(&a.value));
 
         let suggestion = if text_query_count > 0 {
@@ -252,7 +270,7 @@ impl SearchIndex {
             None
         };
         Ok(SearchResults {
-            total: total as u64,
+            total,
             hits,
             facets: Facets { kind, issuer, year },
             suggestion,
@@ -597,6 +615,18 @@ fn clause_text(c: &Clause) -> &str {
     match c {
         Clause::Word(t) | Clause::Phrase(t) | Clause::Kind(t) | Clause::Issuer(t) => t,
     }
+}
+
+/// Whether any segment may hold a release published after `now_us` (a
+/// deleted document's value may linger in its column, which only costs the
+/// gate clause).
+fn holds_later_than(searcher: &Searcher, now_us: i64) -> bool {
+    searcher.segment_readers().iter().any(|segment| {
+        segment
+            .fast_fields()
+            .i64("published_at")
+            .map_or(true, |column| column.max_value() > now_us)
+    })
 }
 
 /// Splits a snippet into plain and marked parts; ranges are byte ranges of

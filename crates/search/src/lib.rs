@@ -11,6 +11,7 @@
 //! rebuilds it from the store at any time. Depends on the domain only.
 
 mod error;
+mod facets;
 mod index;
 pub mod query;
 mod results;

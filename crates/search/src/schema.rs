@@ -65,9 +65,14 @@ pub(crate) struct Fields {
     /// When it became public, in UTC microseconds.
     pub published_at: Field,
     pub words: Field,
+    pub kind_key: Field,
+    pub issuer_key: Field,
 }
 
 pub(crate) const DATE_FIELD: &str = "date";
+/// Kind and issuer as written, in fast columns: what facets are counted by.
+pub(crate) const KIND_KEY: &str = "kind_key";
+pub(crate) const ISSUER_KEY: &str = "issuer_key";
 
 impl Fields {
     pub(crate) fn schema() -> (Schema, Fields) {
@@ -100,6 +105,8 @@ impl Fields {
                         .set_index_option(IndexRecordOption::Basic),
                 ),
             ),
+            kind_key: b.add_text_field(KIND_KEY, TextOptions::default().set_fast(None)),
+            issuer_key: b.add_text_field(ISSUER_KEY, TextOptions::default().set_fast(None)),
         };
         (b.build(), fields)
     }
@@ -138,10 +145,12 @@ impl Fields {
         let mut words = format!("{}\n{}", c.title, body);
         if let Some(kind) = &c.kind {
             doc.add_text(self.kind, kind.as_str());
+            doc.add_text(self.kind_key, kind.as_str());
             doc.add_facet(self.facets, Facet::from_path(["kind", kind.as_str()]));
         }
         if let Some(issuer) = &c.issuer {
             doc.add_text(self.issuer, issuer.as_str());
+            doc.add_text(self.issuer_key, issuer.as_str());
             doc.add_facet(self.facets, Facet::from_path(["issuer", issuer.as_str()]));
             words.push('\n');
             words.push_str(issuer.as_str());
