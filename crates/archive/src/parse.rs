@@ -181,9 +181,20 @@ fn build(
     if let Some(r) = h.repeated_title {
         report.add(line_no(r), ReportKind::RepeatedTitle, lines[r].text.clone());
     }
-    let (title_raw, repairs) = clean_title(&title_text(lines, &h.title));
+    let (mut title_raw, repairs) = clean_title(&title_text(lines, &h.title));
     for (kind, detail) in repairs {
         report.add(title_line, kind, detail);
+    }
+    if let Some(IssuerLines::By(i, _)) = &h.issuer
+        && is_reprint_byline(&lines[*i].text)
+        && let Some((region, rest)) = region_prefix(&title_raw)
+    {
+        report.add(
+            title_line,
+            ReportKind::SectionPrefix,
+            format!("removed the reprint's region label {region:?}"),
+        );
+        title_raw = rest.to_owned();
     }
     let title = Title::parse(&title_raw).map_err(|e| Problem::from(e).at(title_line))?;
 
@@ -277,6 +288,30 @@ fn body_of(paras: &[Para], title: &str, title_line: u32) -> Result<Body, LinePro
     Body::new(parsed).map_err(|e| Problem::from(e).at(title_line))
 }
 
+/// "document By Office of the Spokesperson": the byline of a news
+/// aggregator's reprint (allAfrica), whose headlines always open with the
+/// country or region the story is filed under.
+fn is_reprint_byline(line: &str) -> bool {
+    strip_emphasis(line)
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("document"))
+}
+
+/// The "East Africa: " of "East Africa: Travel of ...": one to three
+/// capitalized words before a colon, and a headline after it.
+fn region_prefix(title: &str) -> Option<(&str, &str)> {
+    let (region, rest) = title.split_once(": ")?;
+    let words: Vec<&str> = region.split_whitespace().collect();
+    let place_word = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    };
+    let rest = rest.trim();
+    ((1..=3).contains(&words.len()) && words.iter().all(place_word) && !rest.is_empty())
+        .then_some((region, rest))
+}
+
 /// Remarks pages of the 2009-2017 archive print no kind line; their titles
 /// begin with the kind ("Remarks With Russian Foreign Minister ...").
 fn kind_from_title(title: &str) -> Option<Kind> {
@@ -345,6 +380,26 @@ mod tests {
         assert_eq!(c.title.as_str(), "Title Here");
         assert_eq!(c.issuer.as_ref().unwrap().as_str(), "Secretary of State");
         assert_eq!(c.issuer.as_ref().unwrap().issuer_type(), IssuerType::Person);
+    }
+
+    #[test]
+    fn a_reprints_region_label_is_removed_from_its_title() {
+        let text = "East Africa: Travel of Special Envoy to Egypt\n\n3 May 2021\n\
+            United States Department of State (Washington, DC)\n\
+            document By Office of the Spokesperson\n\nThe Envoy will travel.\n";
+        let f = parse_text("a.txt", text).unwrap();
+        let c = &f.releases[0].content;
+        assert_eq!(c.title.as_str(), "Travel of Special Envoy to Egypt");
+        assert!(f.report.iter().any(|e| e.kind == ReportKind::SectionPrefix));
+
+        // Without the reprint's byline a colon is the title's own.
+        let text = "Venezuela: Statement on Elections\n\nPress Statement\n\
+            Office of the Spokesperson\nMarch 1, 2022\n\nWe note.\n";
+        let f = parse_text("a.txt", text).unwrap();
+        assert_eq!(
+            f.releases[0].content.title.as_str(),
+            "Venezuela: Statement on Elections"
+        );
     }
 
     #[test]

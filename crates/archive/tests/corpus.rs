@@ -78,13 +78,9 @@ const UNREADABLE: [&str; 5] = [
     "045", // no date at all
 ];
 
-/// Known deviations: allAfrica's region prefix "East Africa: " cannot be told
-/// from a title's own colon.
-fn known(id: &str) -> BTreeSet<&'static str> {
-    match id {
-        "039" => BTreeSet::from(["title"]),
-        _ => BTreeSet::new(),
-    }
+/// Known deviations, each with its reason. None today.
+fn known(_id: &str) -> BTreeSet<&'static str> {
+    BTreeSet::new()
 }
 
 #[test]

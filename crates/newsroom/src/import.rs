@@ -248,8 +248,11 @@ impl ImportRun {
         self.report
     }
 
-    /// Stores every file's releases, one transaction per file, and returns
-    /// the report. A file the store refuses is a failure of that file only.
+    /// Stores every file's releases and returns the report. Files are
+    /// committed in groups ([`FILES_PER_COMMIT`], [`RELEASES_PER_COMMIT`]),
+    /// each file all or nothing inside its group: a file the store refuses is
+    /// a failure of that file only, and a file counts as imported once its
+    /// group's commit is durable.
     pub async fn store(
         mut self,
         store: &dyn Store,
@@ -258,28 +261,54 @@ impl ImportRun {
     ) -> ImportReport {
         let batches = self.plan();
         let total = batches.len() as u64;
-        let (mut new, mut old, mut releases) = (0u64, 0u64, 0u64);
+        let (mut new, mut old, mut releases, mut done) = (0u64, 0u64, 0u64, 0u64);
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (i, (source, records)) in batches.into_iter().enumerate() {
-            let count = records.len() as u64;
-            let fingerprints: Vec<String> = records.iter().map(|r| r.fingerprint.clone()).collect();
-            match store_file(store, clock, &source, records).await {
-                Ok(outcomes) => {
-                    self.report.files.imported += 1;
-                    for (outcome, fp) in outcomes.iter().zip(fingerprints) {
-                        let first_in_run = seen.insert(fp);
-                        match outcome {
-                            ImportOutcome::Inserted { .. } => new += 1,
-                            ImportOutcome::Duplicate { .. } if first_in_run => old += 1,
-                            ImportOutcome::Duplicate { .. } => {}
+        for group in commit_groups(batches) {
+            let sources: Vec<String> = group.iter().map(|(s, _)| s.clone()).collect();
+            let fingerprints: Vec<Vec<String>> = group
+                .iter()
+                .map(|(_, records)| records.iter().map(|r| r.fingerprint.clone()).collect())
+                .collect();
+            let count: u64 = group.iter().map(|(_, r)| r.len() as u64).sum();
+            let files = group.into_iter().map(|(_, records)| records).collect();
+            match store.import_files(files, clock.now()).await {
+                Ok(results) => {
+                    for ((source, result), fps) in sources.iter().zip(results).zip(fingerprints) {
+                        match result {
+                            Ok(outcomes) => {
+                                self.report.files.imported += 1;
+                                for (outcome, fp) in outcomes.iter().zip(fps) {
+                                    let first_in_run = seen.insert(fp);
+                                    match outcome {
+                                        ImportOutcome::Inserted { .. } => new += 1,
+                                        ImportOutcome::Duplicate { .. } if first_in_run => old += 1,
+                                        ImportOutcome::Duplicate { .. } => {}
+                                    }
+                                }
+                            }
+                            Err(error) => {
+                                let e = ImportError::Store {
+                                    source: source.clone(),
+                                    error,
+                                };
+                                self.fail(source, None, e.to_string());
+                            }
                         }
                     }
                 }
-                Err(e) => self.fail(&source, None, e.to_string()),
+                // The commit itself failed: none of the group is stored.
+                Err(error) => {
+                    for source in &sources {
+                        let reason =
+                            format!("{source}: could not store its releases: {error}");
+                        self.fail(source, None, reason);
+                    }
+                }
             }
             releases += count;
+            done += sources.len() as u64;
             progress(Progress {
-                done: i as u64 + 1,
+                done,
                 total,
                 releases,
             });
@@ -374,6 +403,33 @@ impl ImportRun {
             })
             .collect()
     }
+}
+
+/// At most this many files share one commit: a failed commit fails them all.
+const FILES_PER_COMMIT: usize = 1_000;
+/// A group is closed once it holds this many releases, so that a commit's
+/// write-ahead log stays a few tens of megabytes.
+const RELEASES_PER_COMMIT: usize = 20_000;
+
+/// Splits files, in order, into the groups committed together.
+fn commit_groups(
+    batches: Vec<(String, Vec<ImportRecord>)>,
+) -> Vec<Vec<(String, Vec<ImportRecord>)>> {
+    let mut groups = Vec::new();
+    let mut group: Vec<(String, Vec<ImportRecord>)> = Vec::new();
+    let mut releases = 0;
+    for batch in batches {
+        releases += batch.1.len();
+        group.push(batch);
+        if group.len() >= FILES_PER_COMMIT || releases >= RELEASES_PER_COMMIT {
+            groups.push(std::mem::take(&mut group));
+            releases = 0;
+        }
+    }
+    if !group.is_empty() {
+        groups.push(group);
+    }
+    groups
 }
 
 fn reason_of(kind: ReportKind) -> String {

@@ -79,14 +79,9 @@ const NOT_IMPORTABLE: [(&str, &str); 5] = [
     ("045", "no date in the text (the mirror's publication date)"),
 ];
 
-/// Fields known to be wrong, with the reason.
-fn known_wrong(id: &str) -> BTreeSet<&'static str> {
-    match id {
-        // allAfrica's region prefix "East Africa: " cannot be told from a
-        // title's own colon without a list of regions.
-        "039" => BTreeSet::from(["title"]),
-        _ => BTreeSet::new(),
-    }
+/// Fields known to be wrong, with the reason. None today.
+fn known_wrong(_id: &str) -> BTreeSet<&'static str> {
+    BTreeSet::new()
 }
 
 #[test]
