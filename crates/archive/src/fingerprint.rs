@@ -1,7 +1,8 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use pressroom_domain::ReleaseContent;
+use jiff::civil::Date;
+use pressroom_domain::{Body, ReleaseContent};
 use sha2::{Digest, Sha256};
 
 use crate::clean::normalize_words;
@@ -14,11 +15,21 @@ use crate::parse::ParsedRelease;
 /// issuer and dateline are left out because copies of one release print them
 /// differently (or not at all).
 pub fn fingerprint(content: &ReleaseContent) -> String {
-    let body: Vec<&str> = content.body.texts().collect();
+    fingerprint_parts(
+        content.title.as_str(),
+        Some(content.date.date()),
+        &content.body,
+    )
+}
+
+/// The fingerprint of a title, a date (empty when unknown) and a body.
+pub(crate) fn fingerprint_parts(title: &str, date: Option<Date>, body: &Body) -> String {
+    let body: Vec<&str> = body.texts().collect();
+    let date = date.map(|d| d.to_string()).unwrap_or_default();
     let canonical = format!(
         "{}\n{}\n{}",
-        normalize_words(content.title.as_str()),
-        content.date.date(),
+        normalize_words(title),
+        date,
         normalize_words(&body.join(" "))
     );
     let digest = Sha256::digest(canonical.as_bytes());

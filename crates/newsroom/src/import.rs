@@ -1,7 +1,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pressroom_archive::{
-    Format, ParseError, ParseOptions, ParsedFile, ReportEntry, ReportKind, parse_bytes, parse_text,
+    Format, HeldRelease, ParseError, ParseOptions, ParsedFile, ReportEntry, ReportKind,
+    parse_bytes, parse_text,
 };
 use pressroom_domain::{Clock, ReleasePath, Status};
 use pressroom_store::{ImportOutcome, ImportRecord, Source, Store, StoreError};
@@ -17,6 +18,8 @@ pub struct FileImport {
     /// Releases that were already stored (from another file or an earlier
     /// run); this file was recorded as one more source of each.
     pub duplicates: Vec<ReleasePath>,
+    /// Releases not stored because the text gives no title or no full date.
+    pub held: Vec<HeldRelease>,
     /// What the importer repaired or could not place.
     pub report: Vec<ReportEntry>,
 }
@@ -44,13 +47,15 @@ pub async fn import_text(
     source: &str,
     text: &str,
 ) -> Result<FileImport, ImportError> {
-    let parsed = parse_text(source, text)?;
+    let mut parsed = parse_text(source, text)?;
     let report = parsed.report.clone();
+    let held = std::mem::take(&mut parsed.held);
     let outcomes = store_file(store, clock, source, parsed.records(source)).await?;
     let mut result = FileImport {
         source: source.to_owned(),
         inserted: Vec::new(),
         duplicates: Vec::new(),
+        held,
         report,
     };
     for outcome in outcomes {
@@ -146,6 +151,25 @@ pub struct ImportReport {
     /// Where each release stored by this run was also found, when it was
     /// found more than once: the path of the stored release and its sources.
     pub merged: Vec<Merged>,
+    /// Releases read whole but for their title or full date, which the text
+    /// does not give: not stored (a public address needs both, and a guess
+    /// would publish what the source never said), each with its place and
+    /// reason and its fields, for an editor to complete and import.
+    pub held: Vec<Held>,
+}
+
+/// A release held for a title or a date; copies in several files are one
+/// entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held {
+    pub file: String,
+    pub line: u32,
+    pub reason: String,
+    /// The other places a copy was found, as "file:line".
+    pub also_in: Vec<String>,
+    /// Its fields under `pressroom export`'s keys, `null` where the text
+    /// says nothing; `date_without_year` keeps a date printed without one.
+    pub release: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -164,6 +188,9 @@ pub struct ReleaseCounts {
     pub found: u64,
     /// Distinct releases among them.
     pub distinct: u64,
+    /// Distinct releases held for a title or a date (see
+    /// [`ImportReport::held`]); not counted in `found` or `distinct`.
+    pub held: u64,
     /// Copies merged into another copy of the same release in this run.
     pub duplicates_merged: u64,
     /// Distinct releases that were new to the store (`None` in a dry run,
@@ -299,8 +326,7 @@ impl ImportRun {
                 // The commit itself failed: none of the group is stored.
                 Err(error) => {
                     for source in &sources {
-                        let reason =
-                            format!("{source}: could not store its releases: {error}");
+                        let reason = format!("{source}: could not store its releases: {error}");
                         self.fail(source, None, reason);
                     }
                 }
@@ -344,6 +370,41 @@ impl ImportRun {
                     .push(format!("{source}:{}", release.line));
             }
         }
+        // Held copies of one release are one entry, showing the copy with
+        // the most fields.
+        let mut held_at: HashMap<&str, (usize, u8)> = HashMap::new();
+        for (source, parsed) in &files {
+            for h in &parsed.held {
+                let place = format!("{source}:{}", h.line);
+                match held_at.get_mut(h.fingerprint.as_str()) {
+                    Some((i, best)) => {
+                        let entry = &mut report.held[*i];
+                        if h.cleanliness() > *best {
+                            *best = h.cleanliness();
+                            let kept = format!("{}:{}", entry.file, entry.line);
+                            entry.also_in.push(kept);
+                            entry.file = source.clone();
+                            entry.line = h.line;
+                            entry.reason = h.reason.clone();
+                            entry.release = h.record();
+                        } else {
+                            entry.also_in.push(place);
+                        }
+                    }
+                    None => {
+                        held_at.insert(&h.fingerprint, (report.held.len(), h.cleanliness()));
+                        report.held.push(Held {
+                            file: source.clone(),
+                            line: h.line,
+                            reason: h.reason.clone(),
+                            also_in: Vec::new(),
+                            release: h.record(),
+                        });
+                    }
+                }
+            }
+        }
+        report.releases.held += held_at.len() as u64;
         let found: usize = files.iter().map(|(_, p)| p.releases.len()).sum();
         report.releases.found += found as u64;
         report.releases.distinct += best.len() as u64;

@@ -9,6 +9,6 @@
 mod import;
 
 pub use import::{
-    FileCounts, FileFailure, FileImport, Fragment, ImportError, ImportReport, ImportRun, Merged,
-    Progress, ReleaseCounts, import_text,
+    FileCounts, FileFailure, FileImport, Fragment, Held, ImportError, ImportReport, ImportRun,
+    Merged, Progress, ReleaseCounts, import_text,
 };

@@ -156,10 +156,12 @@ pub async fn reimporting_a_release_stores_it_once_and_records_both_sources(store
     assert_eq!(page.total, 1);
 }
 
-pub async fn files_imported_together_are_each_stored_as_if_imported_alone(
-    store: Arc<dyn Store>,
-) {
-    let before = import(&store, vec![record(content("Earlier", 2020, 5, 1), "e", "old")]).await;
+pub async fn files_imported_together_are_each_stored_as_if_imported_alone(store: Arc<dyn Store>) {
+    let before = import(
+        &store,
+        vec![record(content("Earlier", 2020, 5, 1), "e", "old")],
+    )
+    .await;
     let files = vec![
         vec![
             record(content("Readout", 2021, 3, 4), "r1", "a.txt"),
@@ -173,7 +175,10 @@ pub async fn files_imported_together_are_each_stored_as_if_imported_alone(
             record(content("Readout", 2021, 3, 4), "r1", "b.txt"),
         ],
     ];
-    let results = store.import_files(files, now()).await.expect("import files");
+    let results = store
+        .import_files(files, now())
+        .await
+        .expect("import files");
     let [a, empty, b] = results.as_slice() else {
         panic!("one result per file: {results:?}");
     };
