@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use pressroom_domain::{Body, ReleaseContent};
 use sha2::{Digest, Sha256};
 
-use crate::clean::normalize_words;
+use crate::clean::{normalize_words, push_normalized_words};
 use crate::parse::ParsedRelease;
 
 /// Identifies a release whatever its formatting: the hex SHA-256 of its
@@ -24,14 +24,19 @@ pub fn fingerprint(content: &ReleaseContent) -> String {
 
 /// The fingerprint of a title, a date (empty when unknown) and a body.
 pub(crate) fn fingerprint_parts(title: &str, date: Option<Date>, body: &Body) -> String {
-    let body: Vec<&str> = body.texts().collect();
-    let date = date.map(|d| d.to_string()).unwrap_or_default();
-    let canonical = format!(
-        "{}\n{}\n{}",
-        normalize_words(title),
-        date,
-        normalize_words(&body.join(" "))
-    );
+    let mut canonical = normalize_words(title);
+    canonical.push('\n');
+    if let Some(d) = date {
+        let _ = write!(canonical, "{d}");
+    }
+    canonical.push('\n');
+    // Paragraph by paragraph into one buffer: the same words, joined by one
+    // space, as normalizing the whole body at once.
+    let mut words = String::new();
+    for p in body.texts() {
+        push_normalized_words(p, &mut words);
+    }
+    canonical.push_str(&words);
     let digest = Sha256::digest(canonical.as_bytes());
     let mut hex = String::with_capacity(64);
     for b in digest {
