@@ -531,6 +531,27 @@ mod tests {
     }
 
     #[test]
+    fn a_release_without_a_year_is_held_once_with_every_place_it_was_found() {
+        let held = "Call with the Foreign Minister\n\n3 Sep\n\nOffice of the Spokesperson\n\n\
+            They spoke today.\n";
+        let mut run = ImportRun::new(ParseOptions::default());
+        run.add_file("a.txt", format!("{A}\n{held}").as_bytes(), None);
+        run.add_file("b.txt", held.as_bytes(), None);
+        let report = run.dry_run();
+        assert_eq!(report.files.failed, 0, "{:?}", report.errors);
+        assert_eq!(report.releases.found, 1);
+        assert_eq!(report.releases.held, 1);
+        let [h] = report.held.as_slice() else {
+            panic!("one held release: {:?}", report.held);
+        };
+        assert_eq!((h.file.as_str(), h.line), ("a.txt", 10));
+        assert_eq!(h.also_in, ["b.txt:1"]);
+        assert!(h.reason.contains("\"3 Sep\" has no year"), "{}", h.reason);
+        assert_eq!(h.release["date_without_year"], "3 Sep");
+        assert_eq!(h.release["issuer"], "Office of the Spokesperson");
+    }
+
+    #[test]
     fn failures_are_counted_and_named() {
         let mut run = ImportRun::new(ParseOptions::default());
         run.add_file("empty.txt", b"", None);
