@@ -61,7 +61,12 @@ pub(crate) fn find_headers(lines: &[Line], order: DateOrder) -> Result<Vec<Heade
     let mut i = 0;
     while i < lines.len() {
         let date = parse_date_line_in(&lines[i].text, order).or_else(|| {
-            is_date_without_year(&lines[i].text)
+            // A day and month without a year is a header line only standing
+            // alone between blank lines: "... from\nJuly 28." is a
+            // hard-wrapped sentence of a body.
+            let alone =
+                i > 0 && lines[i - 1].is_blank() && lines.get(i + 1).is_none_or(Line::is_blank);
+            (alone && is_date_without_year(&lines[i].text))
                 .then(|| DateLine::NoYear(strip_emphasis(&lines[i].text).to_owned()))
         });
         let header = match date {

@@ -117,6 +117,26 @@ fn a_date_without_a_year_holds_the_release_and_keeps_the_date_as_printed() {
 }
 
 #[test]
+fn a_day_and_month_ending_a_hard_wrapped_sentence_is_body_text() {
+    let text = GOOD.replace(
+        "Today, the Departments acted.",
+        "Today, the Departments acted.\n\nThe Secretary will travel to Paris from\nJuly 28.\n\n\
+         The talks will continue.",
+    );
+    let f = parse_text("a.txt", &text).unwrap();
+    assert!(f.held.is_empty(), "{:?}", f.held);
+    let texts: Vec<&str> = f.releases[0].content.body.texts().collect();
+    assert_eq!(
+        texts,
+        [
+            "Today, the Departments acted.",
+            "The Secretary will travel to Paris from July 28.",
+            "The talks will continue."
+        ]
+    );
+}
+
+#[test]
 fn a_headline_over_an_attribution_is_a_release_held_for_its_date() {
     // After a dated release: not read as more of its body.
     let text = format!(

@@ -276,7 +276,7 @@ impl ImportRun {
     }
 
     /// Stores every file's releases and returns the report. Files are
-    /// committed in groups ([`FILES_PER_COMMIT`], [`RELEASES_PER_COMMIT`]),
+    /// committed in groups (up to 1,000 files or 20,000 releases a commit),
     /// each file all or nothing inside its group: a file the store refuses is
     /// a failure of that file only, and a file counts as imported once its
     /// group's commit is durable.
