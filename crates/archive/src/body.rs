@@ -120,10 +120,7 @@ pub(crate) fn is_boilerplate(s: &str) -> bool {
         .find(|&i| s.is_char_boundary(i))
         .unwrap_or(0);
     let lower = s[..end].to_lowercase();
-    let banner = lower.split('(').skip(1).any(|rest| {
-        rest.split_once(')')
-            .is_some_and(|(inside, _)| inside.ends_with(".news") && !inside.contains(' '))
-    });
+    let banner = is_banner_opening(&lower);
     const OPENINGS: [&str; 6] = [
         "you are subscribed to ",
         "to unsubscribe",
@@ -133,6 +130,25 @@ pub(crate) fn is_boilerplate(s: &str) -> bool {
         "sign up for e-mail updates",
     ];
     banner || OPENINGS.iter().any(|o| lower.starts_with(o)) || is_footer_line(s)
+}
+
+/// A mirror's banner at the start of a paragraph: "Washington, DC
+/// (STL.News) ...", given the paragraph's opening in lower case.
+fn is_banner_opening(lower: &str) -> bool {
+    lower.split('(').skip(1).any(|rest| {
+        rest.split_once(')')
+            .is_some_and(|(inside, _)| inside.ends_with(".news") && !inside.contains(' '))
+    })
+}
+
+/// Whether a line opens with a mirror's banner (see [`is_boilerplate`]).
+pub(crate) fn is_mirror_banner(s: &str) -> bool {
+    let s = strip_emphasis(s);
+    let end = (0..=s.len().min(120))
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0);
+    is_banner_opening(&s[..end].to_lowercase())
 }
 
 /// Removes boilerplate and joins broken paragraphs, reporting each repair.

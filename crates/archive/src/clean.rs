@@ -134,7 +134,32 @@ pub(crate) fn strip_emphasis(s: &str) -> &str {
 /// punctuation, quotes or markup.
 pub(crate) fn normalize_words(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
+    push_normalized_words(s, &mut out);
+    out
+}
+
+/// [`normalize_words`] appended to `out`, one space after what it holds.
+pub(crate) fn push_normalized_words(s: &str, out: &mut String) {
+    let mut pending_space = !out.is_empty();
+    if s.is_ascii() {
+        // Byte by byte: most of an archive, several times faster than
+        // decoding characters.
+        let mut bytes = std::mem::take(out).into_bytes();
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && !bytes.is_empty() {
+                    bytes.push(b' ');
+                }
+                pending_space = false;
+                bytes.push(b.to_ascii_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        // Only ASCII was added to valid UTF-8.
+        *out = String::from_utf8(bytes).unwrap_or_default();
+        return;
+    }
     for c in s.chars() {
         // ASCII first: almost all of an archive, and far cheaper than the
         // Unicode case tables.
@@ -157,7 +182,6 @@ pub(crate) fn normalize_words(s: &str) -> String {
             pending_space = true;
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,12 @@ use crate::clean::strip_emphasis;
 pub(crate) enum DateLine {
     Valid(ReleaseDate),
     Invalid(String),
+    /// A day and month without a year ("3 Sep"), as printed: the release is
+    /// held for a date rather than given a guessed year.
+    NoYear(String),
+    /// No date at all: a header found by other signs (a headline over an
+    /// attribution line or a mirror's banner).
+    Missing,
 }
 
 const MONTHS: [&str; 12] = [
@@ -203,6 +209,7 @@ mod tests {
         match parse_date_line(s)? {
             DateLine::Valid(d) => Some(d.to_string()),
             DateLine::Invalid(why) => Some(format!("invalid: {why}")),
+            other => panic!("a whole date or none: {other:?}"),
         }
     }
 
@@ -245,6 +252,7 @@ mod tests {
         let read = |s: &str, o| match parse_date_line_in(s, o) {
             Some(DateLine::Valid(d)) => Some(d.to_string()),
             Some(DateLine::Invalid(why)) => Some(format!("invalid: {why}")),
+            Some(other) => panic!("a whole date or none: {other:?}"),
             None => None,
         };
         assert_eq!(

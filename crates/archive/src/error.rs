@@ -31,9 +31,6 @@ pub(crate) enum Problem {
     /// Nothing in the text has the shape of a release header.
     #[error("no release found: expected a title line followed by a kind, an issuer and a date")]
     NoRelease,
-    /// A header (kind, issuer, date) with no title line above it.
-    #[error("release header has no title line above it")]
-    NoTitle,
     /// A header whose kind and issuer lines are not followed by a date.
     #[error(
         "release header has no date line: expected a date such as \"December 19, 2018\" after {0:?}"

@@ -1,10 +1,11 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use pressroom_domain::ReleaseContent;
+use jiff::civil::Date;
+use pressroom_domain::{Body, ReleaseContent};
 use sha2::{Digest, Sha256};
 
-use crate::clean::normalize_words;
+use crate::clean::{normalize_words, push_normalized_words};
 use crate::parse::ParsedRelease;
 
 /// Identifies a release whatever its formatting: the hex SHA-256 of its
@@ -14,13 +15,28 @@ use crate::parse::ParsedRelease;
 /// issuer and dateline are left out because copies of one release print them
 /// differently (or not at all).
 pub fn fingerprint(content: &ReleaseContent) -> String {
-    let body: Vec<&str> = content.body.texts().collect();
-    let canonical = format!(
-        "{}\n{}\n{}",
-        normalize_words(content.title.as_str()),
-        content.date.date(),
-        normalize_words(&body.join(" "))
-    );
+    fingerprint_parts(
+        content.title.as_str(),
+        Some(content.date.date()),
+        &content.body,
+    )
+}
+
+/// The fingerprint of a title, a date (empty when unknown) and a body.
+pub(crate) fn fingerprint_parts(title: &str, date: Option<Date>, body: &Body) -> String {
+    let mut canonical = normalize_words(title);
+    canonical.push('\n');
+    if let Some(d) = date {
+        let _ = write!(canonical, "{d}");
+    }
+    canonical.push('\n');
+    // Paragraph by paragraph into one buffer: the same words, joined by one
+    // space, as normalizing the whole body at once.
+    let mut words = String::new();
+    for p in body.texts() {
+        push_normalized_words(p, &mut words);
+    }
+    canonical.push_str(&words);
     let digest = Sha256::digest(canonical.as_bytes());
     let mut hex = String::with_capacity(64);
     for b in digest {

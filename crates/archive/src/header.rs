@@ -5,10 +5,10 @@
 
 use pressroom_domain::{Attribution, Issuer, IssuerType, Kind};
 
-use crate::body::is_footer_line;
+use crate::body::{is_footer_line, is_mirror_banner};
 use crate::clean::{Line, normalize_words, strip_emphasis};
-use crate::date::{DateLine, DateOrder, parse_date_line, parse_date_line_in};
-use crate::error::{LineProblem, Problem};
+use crate::date::{DateLine, DateOrder, is_date_without_year, parse_date_line, parse_date_line_in};
+use crate::error::LineProblem;
 use crate::report::ReportKind;
 
 /// Where one release's header lines are, as indexes into the file's lines.
@@ -18,7 +18,8 @@ pub(crate) struct Header {
     /// repeated copy of the title above it).
     pub(crate) region_start: usize,
     pub(crate) repeated_title: Option<usize>,
-    /// One to three lines: a title may be hard-wrapped.
+    /// One to three lines: a title may be hard-wrapped. Empty when the page
+    /// prints none.
     pub(crate) title: Vec<usize>,
     pub(crate) kind: Option<usize>,
     pub(crate) issuer: Option<IssuerLines>,
@@ -59,9 +60,20 @@ pub(crate) fn find_headers(lines: &[Line], order: DateOrder) -> Result<Vec<Heade
     let mut floor = 0;
     let mut i = 0;
     while i < lines.len() {
-        if let Some(date) = parse_date_line_in(&lines[i].text, order)
-            && let Some(h) = read_header(lines, floor, i, date)?
-        {
+        let date = parse_date_line_in(&lines[i].text, order).or_else(|| {
+            // A day and month without a year is a header line only standing
+            // alone between blank lines: "... from\nJuly 28." is a
+            // hard-wrapped sentence of a body.
+            let alone =
+                i > 0 && lines[i - 1].is_blank() && lines.get(i + 1).is_none_or(Line::is_blank);
+            (alone && is_date_without_year(&lines[i].text))
+                .then(|| DateLine::NoYear(strip_emphasis(&lines[i].text).to_owned()))
+        });
+        let header = match date {
+            Some(date) => read_header(lines, floor, i, date)?,
+            None => dateless_header(lines, floor, i),
+        };
+        if let Some(h) = header {
             floor = h.body_start;
             i = h.body_start;
             headers.push(h);
@@ -70,6 +82,44 @@ pub(crate) fn find_headers(lines: &[Line], order: DateOrder) -> Result<Vec<Heade
         i += 1;
     }
     Ok(headers)
+}
+
+/// A header that prints no date: a headline standing alone directly above
+/// an attribution line ("The following is attributable to ...") or a
+/// mirror's banner ("Washington, DC (STL.News) ... released the following
+/// statement:"), line `a`. Reprints often drop the date; without this the
+/// release would be read as the body of the one before it.
+fn dateless_header(lines: &[Line], floor: usize, a: usize) -> Option<Header> {
+    let t = strip_emphasis(&lines[a].text);
+    let attribution = Attribution::looks_like(t);
+    if t.is_empty() || !(attribution || is_mirror_banner(t)) {
+        return None;
+    }
+    let p = prev_nonblank(lines, a, floor)?;
+    let title = lines[p].text.as_str();
+    let apart = p == 0 || lines[p - 1].is_blank();
+    let headline = title_acceptable(title)
+        && !is_office(title)
+        && !is_name_comma_role(title)
+        && !is_kind_label(title)
+        && !is_place(title);
+    if !(apart && headline) {
+        return None;
+    }
+    Some(Header {
+        region_start: p,
+        repeated_title: None,
+        title: vec![p],
+        kind: None,
+        issuer: None,
+        dateline: None,
+        date_line: a,
+        date: DateLine::Missing,
+        not_kept: Vec::new(),
+        attribution: attribution.then_some(a),
+        // A banner is boilerplate of the body, removed and reported there.
+        body_start: if attribution { a + 1 } else { a },
+    })
 }
 
 /// The nearest non-blank line above `idx`, not above `floor`.
@@ -148,11 +198,10 @@ fn read_header(
                 issuer = None;
                 i
             } else if kind.is_some() || (issuer.is_some() && dateline.is_some()) {
-                let first = kind
-                    .or(issuer.as_ref().map(IssuerLines::first_line))
-                    .or(dateline)
-                    .unwrap_or(d);
-                return Err(Problem::NoTitle.at(lines[first].no));
+                // The fields of a header with nothing that can be its title
+                // (a mobile page that starts at the kind line): a release
+                // without a title, held for one rather than refused.
+                usize::MAX
             } else {
                 return Ok(None);
             }
@@ -160,15 +209,26 @@ fn read_header(
     };
 
     // A hard-wrapped title: contiguous title-like lines directly above.
-    let mut title_start = title_end;
-    while title_start > floor
-        && title_end - title_start < 2
-        && !lines[title_start - 1].is_blank()
-        && title_acceptable(text(title_start - 1))
-    {
-        title_start -= 1;
-    }
-    let title: Vec<usize> = (title_start..=title_end).collect();
+    let title: Vec<usize> = if title_end == usize::MAX {
+        Vec::new()
+    } else {
+        let mut title_start = title_end;
+        while title_start > floor
+            && title_end - title_start < 2
+            && !lines[title_start - 1].is_blank()
+            && title_acceptable(text(title_start - 1))
+        {
+            title_start -= 1;
+        }
+        (title_start..=title_end).collect()
+    };
+    let title_start = match title.first() {
+        Some(&t) => t,
+        None => kind
+            .or(issuer.as_ref().map(IssuerLines::first_line))
+            .or(dateline)
+            .unwrap_or(d),
+    };
 
     let mut after = d + 1;
     if issuer.is_none()
@@ -191,6 +251,9 @@ fn read_header(
     }
 
     let repeated_title = prev(title_start).filter(|&p| {
+        if title.is_empty() {
+            return false;
+        }
         let t = normalize_words(&clean_title(&title_text(lines, &title)).0);
         !t.is_empty() && normalize_words(&clean_title(text(p)).0) == t
     });

@@ -28,6 +28,7 @@ pub(crate) fn parse_jsonl(source: &str, text: &str) -> Result<ParsedFile, ParseE
     }
     Ok(ParsedFile {
         releases,
+        held: Vec::new(),
         report: Vec::new(),
     })
 }

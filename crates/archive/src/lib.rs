@@ -37,5 +37,7 @@ pub use input::{
     Decoded, Encoding, Format, MAX_INFLATED_BYTES, MAX_LINE_BYTES, decode, parse_bytes,
     parse_document,
 };
-pub use parse::{ParseOptions, ParsedFile, ParsedRelease, parse_text, parse_text_with};
+pub use parse::{
+    HeldRelease, ParseOptions, ParsedFile, ParsedRelease, parse_text, parse_text_with,
+};
 pub use report::{ReportEntry, ReportKind};

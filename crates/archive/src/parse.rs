@@ -1,6 +1,6 @@
 use pressroom_domain::{
     Attribution, Body, Dateline, Issuer, IssuerType, Kind, Language, Paragraph, ReleaseContent,
-    Status, Title,
+    ReleaseDate, Status, Title,
 };
 
 use crate::body::{self, Para};
@@ -19,7 +19,71 @@ use crate::report::{ReportEntry, ReportKind, Reporter};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedFile {
     pub releases: Vec<ParsedRelease>,
+    /// Releases the text does not give a title or a full date for.
+    pub held: Vec<HeldRelease>,
     pub report: Vec<ReportEntry>,
+}
+
+/// A release read whole except for what its text does not say: its title
+/// (a mobile page that starts at the kind line) or its full date ("3 Sep",
+/// no year). A public address needs both, and guessing either would publish
+/// something the source never said, so it is held for an editor with the
+/// reason, never stored and never dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldRelease {
+    /// The 1-based line where its header starts.
+    pub line: u32,
+    /// What is missing, in words an editor can act on.
+    pub reason: String,
+    pub title: Option<Title>,
+    pub date: Option<ReleaseDate>,
+    /// A date printed without its year, as printed ("3 Sep").
+    pub date_without_year: Option<String>,
+    pub kind: Option<Kind>,
+    pub issuer: Option<Issuer>,
+    pub dateline: Option<Dateline>,
+    pub attribution: Option<Attribution>,
+    pub body: Body,
+    /// Identifies copies of one held release across files, as
+    /// [`fingerprint`](crate::fingerprint()) does for releases.
+    pub fingerprint: String,
+}
+
+impl HeldRelease {
+    /// The fields as `pressroom export` writes them, `null` where the text
+    /// says nothing, plus `date_without_year`.
+    pub fn record(&self) -> serde_json::Value {
+        serde_json::json!({
+            "title": self.title.as_ref().map(Title::as_str),
+            "kind": self.kind.as_ref().map(Kind::as_str),
+            "issuer": self.issuer.as_ref().map(Issuer::as_str),
+            "issuer_type": self.issuer.as_ref().map(|i| i.issuer_type().as_str()),
+            "dateline": self.dateline.as_ref().map(Dateline::as_str),
+            "date": self.date.as_ref().map(ToString::to_string),
+            "date_without_year": self.date_without_year,
+            "attribution": self.attribution.as_ref().map(Attribution::as_str),
+            "body": self.body.texts().collect::<Vec<_>>(),
+        })
+    }
+
+    /// Orders copies like [`ParsedRelease::cleanliness`]: the most fields.
+    pub fn cleanliness(&self) -> u8 {
+        let fields = [
+            self.title.is_some(),
+            self.date.is_some(),
+            self.kind.is_some(),
+            self.issuer.is_some(),
+            self.dateline.is_some(),
+            self.attribution.is_some(),
+        ];
+        u8::try_from(fields.iter().filter(|&&f| f).count()).unwrap_or(u8::MAX)
+    }
+}
+
+/// What one header yields.
+enum Built {
+    Release(ParsedRelease),
+    Held(HeldRelease),
 }
 
 /// One release read from a file.
@@ -93,13 +157,23 @@ pub fn parse_text_with(
     options: &ParseOptions,
 ) -> Result<ParsedFile, ParseError> {
     let mut report = Reporter::new(source);
-    let releases = parse_lines(text, options, &mut report).map_err(|p| p.in_file(source))?;
+    let built = parse_lines(text, options, &mut report).map_err(|p| p.in_file(source))?;
     let mut report = report.entries;
-    let mut releases = releases;
+    let (mut releases, mut held) = (Vec::new(), Vec::new());
+    for b in built {
+        match b {
+            Built::Release(r) => releases.push(r),
+            Built::Held(h) => held.push(h),
+        }
+    }
     // Steps report in their own order; readers want the file's order.
     report.sort_by_key(|e| e.line);
     count_repairs(&mut releases, &report);
-    Ok(ParsedFile { releases, report })
+    Ok(ParsedFile {
+        releases,
+        held,
+        report,
+    })
 }
 
 /// Credits each repair to the release whose lines it concerns.
@@ -119,7 +193,7 @@ fn parse_lines(
     text: &str,
     options: &ParseOptions,
     report: &mut Reporter<'_>,
-) -> Result<Vec<ParsedRelease>, LineProblem> {
+) -> Result<Vec<Built>, LineProblem> {
     let lines = clean::lines(text, report);
     let headers = header::find_headers(&lines, options.date_order)?;
     let Some(first) = headers.first() else {
@@ -173,29 +247,50 @@ fn build(
     h: &Header,
     body_lines: &[Line],
     report: &mut Reporter<'_>,
-) -> Result<ParsedRelease, LineProblem> {
+) -> Result<Built, LineProblem> {
     let line_no = |i: usize| lines[i].no;
     let text = |i: usize| strip_emphasis(&lines[i].text);
-    let title_line = h.title.first().map_or(1, |&i| line_no(i));
+    let title_line = h
+        .title
+        .first()
+        .map_or(line_no(h.region_start), |&i| line_no(i));
 
     if let Some(r) = h.repeated_title {
         report.add(line_no(r), ReportKind::RepeatedTitle, lines[r].text.clone());
     }
-    let (title_raw, repairs) = clean_title(&title_text(lines, &h.title));
+    let (mut title_raw, repairs) = clean_title(&title_text(lines, &h.title));
     for (kind, detail) in repairs {
         report.add(title_line, kind, detail);
     }
-    let title = Title::parse(&title_raw).map_err(|e| Problem::from(e).at(title_line))?;
+    if let Some(IssuerLines::By(i, _)) = &h.issuer
+        && is_reprint_byline(&lines[*i].text)
+        && let Some((region, rest)) = region_prefix(&title_raw)
+    {
+        report.add(
+            title_line,
+            ReportKind::SectionPrefix,
+            format!("removed the reprint's region label {region:?}"),
+        );
+        title_raw = rest.to_owned();
+    }
+    let title = if h.title.is_empty() {
+        None
+    } else {
+        Some(Title::parse(&title_raw).map_err(|e| Problem::from(e).at(title_line))?)
+    };
 
     let kind = match h.kind {
         Some(k) => Some(Kind::parse(text(k)).map_err(|e| Problem::from(e).at(line_no(k)))?),
-        None => kind_from_title(title.as_str()).inspect(|k| {
-            report.add(
-                title_line,
-                ReportKind::KindFromTitle,
-                format!("no kind line; {k:?} taken from the title"),
-            );
-        }),
+        None => title
+            .as_ref()
+            .and_then(|t| kind_from_title(t.as_str()))
+            .inspect(|k| {
+                report.add(
+                    title_line,
+                    ReportKind::KindFromTitle,
+                    format!("no kind line; {k:?} taken from the title"),
+                );
+            }),
     };
 
     let issuer = h
@@ -234,8 +329,10 @@ fn build(
         );
     }
 
-    let date = match &h.date {
-        DateLine::Valid(d) => d.clone(),
+    let (date, date_without_year) = match &h.date {
+        DateLine::Valid(d) => (Some(d.clone()), None),
+        DateLine::NoYear(printed) => (None, Some(printed.clone())),
+        DateLine::Missing => (None, None),
         DateLine::Invalid(why) => {
             return Err(Problem::BadDate {
                 line: lines[h.date_line].text.clone(),
@@ -251,8 +348,37 @@ fn build(
         .transpose()?;
 
     let paras = body::repair(body::paragraphs(body_lines), report);
-    let body = body_of(&paras, title.as_str(), title_line)?;
+    let label = title.as_ref().map_or("the release", Title::as_str);
+    let body = body_of(&paras, label, title_line)?;
 
+    let (Some(title), Some(date)) = (title.clone(), date.clone()) else {
+        let reason = match (&title, &date_without_year) {
+            (None, _) => "no title: the page prints no title line above its header".to_owned(),
+            (Some(_), Some(printed)) => format!(
+                "the date {printed:?} has no year, and the importer does not guess one: \
+                 add the year"
+            ),
+            (Some(_), None) => "no date in the text: add the date".to_owned(),
+        };
+        let fingerprint = crate::fingerprint::fingerprint_parts(
+            title.as_ref().map_or("", Title::as_str),
+            date.as_ref().map(ReleaseDate::date),
+            &body,
+        );
+        return Ok(Built::Held(HeldRelease {
+            line: title_line,
+            reason,
+            title,
+            date,
+            date_without_year,
+            kind,
+            issuer,
+            dateline,
+            attribution,
+            body,
+            fingerprint,
+        }));
+    };
     let content = ReleaseContent {
         title,
         kind,
@@ -263,7 +389,9 @@ fn build(
         body,
         language: Language::default(),
     };
-    Ok(ParsedRelease::new(content, title_line, None))
+    Ok(Built::Release(ParsedRelease::new(
+        content, title_line, None,
+    )))
 }
 
 fn body_of(paras: &[Para], title: &str, title_line: u32) -> Result<Body, LineProblem> {
@@ -275,6 +403,31 @@ fn body_of(paras: &[Para], title: &str, title_line: u32) -> Result<Body, LinePro
         .map(|p| Paragraph::parse(&p.text).map_err(|e| Problem::from(e).at(p.line)))
         .collect::<Result<Vec<_>, _>>()?;
     Body::new(parsed).map_err(|e| Problem::from(e).at(title_line))
+}
+
+/// "document By Office of the Spokesperson": the byline of a news
+/// aggregator's reprint (allAfrica), whose headlines always open with the
+/// country or region the story is filed under.
+fn is_reprint_byline(line: &str) -> bool {
+    strip_emphasis(line)
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("document"))
+}
+
+/// The "East Africa: " of "East Africa: Travel of ...": one to three
+/// capitalized words before a colon, and a headline after it.
+fn region_prefix(title: &str) -> Option<(&str, &str)> {
+    let (region, rest) = title.split_once(": ")?;
+    let words: Vec<&str> = region.split_whitespace().collect();
+    let place_word = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    };
+    let rest = rest.trim();
+    ((1..=3).contains(&words.len()) && words.iter().all(place_word) && !rest.is_empty())
+        .then_some((region, rest))
 }
 
 /// Remarks pages of the 2009-2017 archive print no kind line; their titles
@@ -345,6 +498,26 @@ mod tests {
         assert_eq!(c.title.as_str(), "Title Here");
         assert_eq!(c.issuer.as_ref().unwrap().as_str(), "Secretary of State");
         assert_eq!(c.issuer.as_ref().unwrap().issuer_type(), IssuerType::Person);
+    }
+
+    #[test]
+    fn a_reprints_region_label_is_removed_from_its_title() {
+        let text = "East Africa: Travel of Special Envoy to Egypt\n\n3 May 2021\n\
+            United States Department of State (Washington, DC)\n\
+            document By Office of the Spokesperson\n\nThe Envoy will travel.\n";
+        let f = parse_text("a.txt", text).unwrap();
+        let c = &f.releases[0].content;
+        assert_eq!(c.title.as_str(), "Travel of Special Envoy to Egypt");
+        assert!(f.report.iter().any(|e| e.kind == ReportKind::SectionPrefix));
+
+        // Without the reprint's byline a colon is the title's own.
+        let text = "Venezuela: Statement on Elections\n\nPress Statement\n\
+            Office of the Spokesperson\nMarch 1, 2022\n\nWe note.\n";
+        let f = parse_text("a.txt", text).unwrap();
+        assert_eq!(
+            f.releases[0].content.title.as_str(),
+            "Venezuela: Statement on Elections"
+        );
     }
 
     #[test]

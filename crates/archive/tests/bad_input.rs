@@ -80,12 +80,89 @@ fn a_title_the_domain_rejects_is_an_error_with_the_field_text() {
 }
 
 #[test]
-fn a_header_without_a_title_is_an_error() {
+fn a_header_without_a_title_is_held_with_its_other_fields() {
     let text = "Taken Question\nOffice of the Spokesperson\nWashington, DC\nJuly 8, 2011\n\n\
         QUESTION: Does U.S. law require notification?\n";
-    let e = parse_text("a.txt", text).unwrap_err();
-    assert_eq!(e.line, 1);
-    assert_eq!(e.reason, "release header has no title line above it");
+    let f = parse_text("a.txt", text).unwrap();
+    assert!(f.releases.is_empty());
+    let [held] = f.held.as_slice() else {
+        panic!("one held release: {f:?}");
+    };
+    assert_eq!(held.line, 1);
+    assert!(held.reason.starts_with("no title"), "{}", held.reason);
+    let r = held.record();
+    assert_eq!(r["title"], serde_json::Value::Null);
+    assert_eq!(r["kind"], "Taken Question");
+    assert_eq!(r["date"], "2011-07-08");
+    assert_eq!(
+        r["body"][0],
+        "QUESTION: Does U.S. law require notification?"
+    );
+}
+
+#[test]
+fn a_date_without_a_year_holds_the_release_and_keeps_the_date_as_printed() {
+    let text = "First Release\n\n3 Sep\n\nOffice of the Spokesperson\n\nIt was said.\n\n\
+        Second Release\n\n30 Sep\n\nAntony J. Blinken, Secretary of State\n\nWe note it.\n";
+    let f = parse_text("a.txt", text).unwrap();
+    assert!(f.releases.is_empty());
+    let lines: Vec<u32> = f.held.iter().map(|h| h.line).collect();
+    assert_eq!(lines, [1, 9]);
+    let r = f.held[1].record();
+    assert_eq!(r["title"], "Second Release");
+    assert_eq!(r["date"], serde_json::Value::Null);
+    assert_eq!(r["date_without_year"], "30 Sep");
+    assert_eq!(r["issuer"], "Antony J. Blinken, Secretary of State");
+    assert!(f.held[1].reason.contains("\"30 Sep\" has no year"));
+}
+
+#[test]
+fn a_day_and_month_ending_a_hard_wrapped_sentence_is_body_text() {
+    let text = GOOD.replace(
+        "Today, the Departments acted.",
+        "Today, the Departments acted.\n\nThe Secretary will travel to Paris from\nJuly 28.\n\n\
+         The talks will continue.",
+    );
+    let f = parse_text("a.txt", &text).unwrap();
+    assert!(f.held.is_empty(), "{:?}", f.held);
+    let texts: Vec<&str> = f.releases[0].content.body.texts().collect();
+    assert_eq!(
+        texts,
+        [
+            "Today, the Departments acted.",
+            "The Secretary will travel to Paris from July 28.",
+            "The talks will continue."
+        ]
+    );
+}
+
+#[test]
+fn a_headline_over_an_attribution_is_a_release_held_for_its_date() {
+    // After a dated release: not read as more of its body.
+    let text = format!(
+        "{GOOD}\n[Meeting with the Director General](#)\n\n\
+         The following is attributable to Spokesperson Ned Price:\n\nThey met today.\n"
+    );
+    let f = parse_text("a.txt", &text).unwrap();
+    assert_eq!(f.releases.len(), 1);
+    assert!(
+        !f.releases[0]
+            .content
+            .body
+            .texts()
+            .any(|p| p.contains("met today"))
+    );
+    let [held] = f.held.as_slice() else {
+        panic!("one held release: {f:?}");
+    };
+    assert!(held.reason.starts_with("no date"), "{}", held.reason);
+    let r = held.record();
+    assert_eq!(r["title"], "Meeting with the Director General");
+    assert_eq!(
+        r["attribution"],
+        "The following is attributable to Spokesperson Ned Price:"
+    );
+    assert_eq!(r["body"], serde_json::json!(["They met today."]));
 }
 
 #[test]

@@ -1,7 +1,7 @@
-//! The real releases of ../shared/corpus against their true fields. Files the
-//! importer cannot read (no title, no year in the date) must fail with a
-//! clear error rather than produce wrong releases; the few known deviations
-//! are listed so that any change in them shows up here.
+//! The real releases of ../shared/corpus against their true fields. Releases
+//! whose text gives no title or no full date are held with the reason, not
+//! given invented values; the few known deviations are listed so that any
+//! change in them shows up here.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -25,64 +25,71 @@ fn folded(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The fields of `r` that differ from the truth record.
-fn differences(r: &ParsedRelease, t: &Value) -> BTreeSet<&'static str> {
+/// A release's fields as the truth records name them.
+fn record(r: &ParsedRelease) -> Value {
     let c = &r.content;
-    let s = |k: &str| t[k].as_str().map(folded);
+    serde_json::json!({
+        "title": c.title.as_str(),
+        "kind": c.kind.as_ref().map(|k| k.as_str()),
+        "issuer": c.issuer.as_ref().map(|i| i.as_str()),
+        "issuer_type": c.issuer.as_ref().map(|i| i.issuer_type().as_str()),
+        "dateline": c.dateline.as_ref().map(|d| d.as_str()),
+        "date": c.date.to_string(),
+        "attribution": c.attribution.as_ref().map(|a| a.as_str()),
+        "body": c.body.texts().collect::<Vec<_>>(),
+    })
+}
+
+/// The fields of a release's record that differ from the truth record. A
+/// date the truth marks as inferred is not in the text and not scored.
+fn differences(r: &Value, t: &Value) -> BTreeSet<&'static str> {
+    let s = |v: &Value, k: &str| v[k].as_str().map(folded);
     let mut diff = BTreeSet::new();
-    if Some(c.title.as_str().to_owned()) != s("title") {
-        diff.insert("title");
+    for key in [
+        "title",
+        "kind",
+        "issuer",
+        "issuer_type",
+        "dateline",
+        "attribution",
+    ] {
+        if s(r, key) != s(t, key) {
+            diff.insert(key);
+        }
     }
-    if c.kind.as_ref().map(|k| k.as_str().to_owned()) != s("kind") {
-        diff.insert("kind");
-    }
-    if c.issuer.as_ref().map(|i| i.as_str().to_owned()) != s("issuer") {
-        diff.insert("issuer");
-    }
-    if c.issuer
-        .as_ref()
-        .map(|i| i.issuer_type().as_str().to_owned())
-        != s("issuer_type")
-    {
-        diff.insert("issuer_type");
-    }
-    if c.dateline.as_ref().map(|d| d.as_str().to_owned()) != s("dateline") {
-        diff.insert("dateline");
-    }
-    if Some(c.date.to_string()) != s("date") {
+    if t["date_inferred"] != Value::Bool(true) && s(r, "date") != s(t, "date") {
         diff.insert("date");
     }
-    if c.attribution.as_ref().map(|a| a.as_str().to_owned()) != s("attribution") {
-        diff.insert("attribution");
-    }
-    let truth_paras: Vec<String> = t["paragraphs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| folded(p.as_str().unwrap()))
-        .collect();
-    let paras: Vec<String> = c.body.texts().map(str::to_owned).collect();
-    if paras != truth_paras {
+    let paras = |v: &Value, k: &str| -> Vec<String> {
+        v[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|p| folded(p.as_str().unwrap()))
+            .collect()
+    };
+    if paras(r, "body") != paras(t, "paragraphs") {
         diff.insert("paragraphs");
     }
     diff
 }
 
-/// Releases whose source cannot give a valid release: the domain needs a
-/// title and a full date.
-const UNREADABLE: [&str; 5] = [
-    "005", // no title line (mobile-site copy starts at the kind)
-    "037", // "3 Sep": no year
-    "041", // "30 Sep": no year
-    "043", // no date at all
-    "045", // no date at all
+/// Releases held rather than stored, because the text gives no title or no
+/// full date, and what the importer must say about each.
+const HELD: [(&str, &str); 5] = [
+    ("005", "no title"),    // mobile-site copy starts at the kind line
+    ("037", "has no year"), // "3 Sep"
+    ("041", "has no year"), // "30 Sep"
+    ("043", "no date"),     // a mirror's copy: only the banner
+    ("045", "no date"),     // a mirror's copy: only the attribution
 ];
 
-/// Known deviations: allAfrica's region prefix "East Africa: " cannot be told
-/// from a title's own colon.
+/// Known deviations, each with its reason.
 fn known(id: &str) -> BTreeSet<&'static str> {
     match id {
-        "039" => BTreeSet::from(["title"]),
+        // The year is only in the page's address (/2021/09/), and the date
+        // of 043 and 045 is the mirror's publication date: none is in the
+        // text, so the importer holds these releases for their date.
+        "041" | "043" | "045" => BTreeSet::from(["date"]),
         _ => BTreeSet::new(),
     }
 }
@@ -100,16 +107,20 @@ fn raw_releases_match_their_truth() {
     for id in &ids {
         let source = format!("raw/{id}.txt");
         let parsed = parse_text(&source, &read(&source));
-        if UNREADABLE.contains(&id.as_str()) {
-            match parsed {
-                Err(e) => assert!(e.to_string().starts_with(&format!("{source}:"))),
-                Ok(f) => failures.push(format!("{id}: expected an error, got {f:?}")),
-            }
-            continue;
-        }
         let f = parsed.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(f.releases.len(), 1, "{source}");
-        let diff = differences(&f.releases[0], &truth(&format!("truth/{id}.json")));
+        let t = truth(&format!("truth/{id}.json"));
+        let diff = if let Some((_, why)) = HELD.iter().find(|(n, _)| n == id) {
+            assert!(f.releases.is_empty(), "{source}: {:?}", f.releases);
+            let [held] = f.held.as_slice() else {
+                panic!("{source}: one held release expected, got {:?}", f.held);
+            };
+            assert!(held.reason.contains(why), "{source}: {}", held.reason);
+            differences(&held.record(), &t)
+        } else {
+            assert_eq!(f.releases.len(), 1, "{source}");
+            assert!(f.held.is_empty(), "{source}: {:?}", f.held);
+            differences(&record(&f.releases[0]), &t)
+        };
         if diff != known(id) {
             failures.push(format!("{id}: {diff:?}"));
         }
@@ -135,14 +146,21 @@ fn messy_files_match_their_truth_and_duplicates_share_fingerprints() {
             .map(|p| &p["truth/".len()..p.len() - ".json".len()])
             .collect();
         let parsed = parse_text(source, &read(source));
-        if ids.iter().any(|id| UNREADABLE.contains(id)) {
-            // All or nothing: one unreadable release fails the whole file.
-            assert!(parsed.is_err(), "{source}");
-            continue;
-        }
         let f = parsed.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(f.releases.len(), parts.len(), "{source}");
-        for ((r, part), id) in f.releases.iter().zip(&parts).zip(&ids) {
+        // Releases and held releases, in the file's order.
+        let mut found: Vec<(u32, Value, String)> = f
+            .releases
+            .iter()
+            .map(|r| (r.line, record(r), r.fingerprint.clone()))
+            .chain(
+                f.held
+                    .iter()
+                    .map(|h| (h.line, h.record(), h.fingerprint.clone())),
+            )
+            .collect();
+        found.sort_by_key(|(line, _, _)| *line);
+        assert_eq!(found.len(), parts.len(), "{source}");
+        for (((_, r, fp), part), id) in found.iter().zip(&parts).zip(&ids) {
             let diff = differences(r, &truth(part));
             if diff != known(id) {
                 failures.push(format!("{source} {id}: {diff:?}"));
@@ -150,11 +168,17 @@ fn messy_files_match_their_truth_and_duplicates_share_fingerprints() {
             fingerprints
                 .entry((*id).to_owned())
                 .or_default()
-                .insert(r.fingerprint.clone());
+                .insert(fp.clone());
             // The same release parsed from raw/ gets the same fingerprint.
             let raw = format!("raw/{id}.txt");
             let from_raw = parse_text(&raw, &read(&raw)).unwrap();
-            if from_raw.releases[0].fingerprint != r.fingerprint {
+            let raw_fp = from_raw
+                .releases
+                .iter()
+                .map(|r| &r.fingerprint)
+                .chain(from_raw.held.iter().map(|h| &h.fingerprint))
+                .next();
+            if raw_fp != Some(fp) {
                 failures.push(format!("{source} {id}: fingerprint differs from {raw}"));
             }
         }

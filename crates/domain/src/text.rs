@@ -10,6 +10,25 @@ pub(crate) fn single_line(
     input: &str,
     max_chars: usize,
 ) -> Result<String, FieldError> {
+    // Most input is already in normal form (printable ASCII, single
+    // spaces, no space at either end): checked in one pass over the bytes,
+    // it is copied as it is, which importing an archive does millions of
+    // times.
+    let bytes = input.as_bytes();
+    let normal = bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
+        && bytes.iter().all(|&b| (0x20..0x7f).contains(&b))
+        && !input.contains("  ");
+    if normal {
+        if bytes.len() > max_chars {
+            return Err(FieldError::TooLong {
+                field,
+                max: max_chars,
+                actual: bytes.len(),
+            });
+        }
+        return Ok(input.to_owned());
+    }
     let mut out = String::with_capacity(input.len());
     for word in input.split_whitespace() {
         if let Some(c) = word.chars().find(|c| c.is_control()) {
@@ -111,6 +130,21 @@ mod tests {
                 actual: 6
             })
         );
+    }
+
+    #[test]
+    fn text_already_in_normal_form_is_kept_and_still_checked() {
+        assert_eq!(single_line("t", "a b.c", 5).unwrap(), "a b.c");
+        assert_eq!(
+            single_line("t", "abcdef", 5),
+            Err(FieldError::TooLong {
+                field: "t",
+                max: 5,
+                actual: 6
+            })
+        );
+        assert_eq!(single_line("t", "a  b", 5).unwrap(), "a b");
+        assert_eq!(single_line("t", "a\u{7f}b", 5).map_err(|_| ()), Err(()));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pressroom_archive::{
-    Format, ParseError, ParseOptions, ParsedFile, ReportEntry, ReportKind, parse_bytes, parse_text,
+    Format, HeldRelease, ParseError, ParseOptions, ParsedFile, ReportEntry, ReportKind,
+    parse_bytes, parse_text,
 };
 use pressroom_domain::{Clock, ReleasePath, Status};
 use pressroom_store::{ImportOutcome, ImportRecord, Source, Store, StoreError};
@@ -17,6 +18,8 @@ pub struct FileImport {
     /// Releases that were already stored (from another file or an earlier
     /// run); this file was recorded as one more source of each.
     pub duplicates: Vec<ReleasePath>,
+    /// Releases not stored because the text gives no title or no full date.
+    pub held: Vec<HeldRelease>,
     /// What the importer repaired or could not place.
     pub report: Vec<ReportEntry>,
 }
@@ -44,13 +47,15 @@ pub async fn import_text(
     source: &str,
     text: &str,
 ) -> Result<FileImport, ImportError> {
-    let parsed = parse_text(source, text)?;
+    let mut parsed = parse_text(source, text)?;
     let report = parsed.report.clone();
+    let held = std::mem::take(&mut parsed.held);
     let outcomes = store_file(store, clock, source, parsed.records(source)).await?;
     let mut result = FileImport {
         source: source.to_owned(),
         inserted: Vec::new(),
         duplicates: Vec::new(),
+        held,
         report,
     };
     for outcome in outcomes {
@@ -146,6 +151,25 @@ pub struct ImportReport {
     /// Where each release stored by this run was also found, when it was
     /// found more than once: the path of the stored release and its sources.
     pub merged: Vec<Merged>,
+    /// Releases read whole but for their title or full date, which the text
+    /// does not give: not stored (a public address needs both, and a guess
+    /// would publish what the source never said), each with its place and
+    /// reason and its fields, for an editor to complete and import.
+    pub held: Vec<Held>,
+}
+
+/// A release held for a title or a date; copies in several files are one
+/// entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held {
+    pub file: String,
+    pub line: u32,
+    pub reason: String,
+    /// The other places a copy was found, as "file:line".
+    pub also_in: Vec<String>,
+    /// Its fields under `pressroom export`'s keys, `null` where the text
+    /// says nothing; `date_without_year` keeps a date printed without one.
+    pub release: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -164,6 +188,9 @@ pub struct ReleaseCounts {
     pub found: u64,
     /// Distinct releases among them.
     pub distinct: u64,
+    /// Distinct releases held for a title or a date (see
+    /// [`ImportReport::held`]); not counted in `found` or `distinct`.
+    pub held: u64,
     /// Copies merged into another copy of the same release in this run.
     pub duplicates_merged: u64,
     /// Distinct releases that were new to the store (`None` in a dry run,
@@ -248,8 +275,11 @@ impl ImportRun {
         self.report
     }
 
-    /// Stores every file's releases, one transaction per file, and returns
-    /// the report. A file the store refuses is a failure of that file only.
+    /// Stores every file's releases and returns the report. Files are
+    /// committed in groups (up to 1,000 files or 20,000 releases a commit),
+    /// each file all or nothing inside its group: a file the store refuses is
+    /// a failure of that file only, and a file counts as imported once its
+    /// group's commit is durable.
     pub async fn store(
         mut self,
         store: &dyn Store,
@@ -258,28 +288,53 @@ impl ImportRun {
     ) -> ImportReport {
         let batches = self.plan();
         let total = batches.len() as u64;
-        let (mut new, mut old, mut releases) = (0u64, 0u64, 0u64);
+        let (mut new, mut old, mut releases, mut done) = (0u64, 0u64, 0u64, 0u64);
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (i, (source, records)) in batches.into_iter().enumerate() {
-            let count = records.len() as u64;
-            let fingerprints: Vec<String> = records.iter().map(|r| r.fingerprint.clone()).collect();
-            match store_file(store, clock, &source, records).await {
-                Ok(outcomes) => {
-                    self.report.files.imported += 1;
-                    for (outcome, fp) in outcomes.iter().zip(fingerprints) {
-                        let first_in_run = seen.insert(fp);
-                        match outcome {
-                            ImportOutcome::Inserted { .. } => new += 1,
-                            ImportOutcome::Duplicate { .. } if first_in_run => old += 1,
-                            ImportOutcome::Duplicate { .. } => {}
+        for group in commit_groups(batches) {
+            let sources: Vec<String> = group.iter().map(|(s, _)| s.clone()).collect();
+            let fingerprints: Vec<Vec<String>> = group
+                .iter()
+                .map(|(_, records)| records.iter().map(|r| r.fingerprint.clone()).collect())
+                .collect();
+            let count: u64 = group.iter().map(|(_, r)| r.len() as u64).sum();
+            let files = group.into_iter().map(|(_, records)| records).collect();
+            match store.import_files(files, clock.now()).await {
+                Ok(results) => {
+                    for ((source, result), fps) in sources.iter().zip(results).zip(fingerprints) {
+                        match result {
+                            Ok(outcomes) => {
+                                self.report.files.imported += 1;
+                                for (outcome, fp) in outcomes.iter().zip(fps) {
+                                    let first_in_run = seen.insert(fp);
+                                    match outcome {
+                                        ImportOutcome::Inserted { .. } => new += 1,
+                                        ImportOutcome::Duplicate { .. } if first_in_run => old += 1,
+                                        ImportOutcome::Duplicate { .. } => {}
+                                    }
+                                }
+                            }
+                            Err(error) => {
+                                let e = ImportError::Store {
+                                    source: source.clone(),
+                                    error,
+                                };
+                                self.fail(source, None, e.to_string());
+                            }
                         }
                     }
                 }
-                Err(e) => self.fail(&source, None, e.to_string()),
+                // The commit itself failed: none of the group is stored.
+                Err(error) => {
+                    for source in &sources {
+                        let reason = format!("{source}: could not store its releases: {error}");
+                        self.fail(source, None, reason);
+                    }
+                }
             }
             releases += count;
+            done += sources.len() as u64;
             progress(Progress {
-                done: i as u64 + 1,
+                done,
                 total,
                 releases,
             });
@@ -315,6 +370,41 @@ impl ImportRun {
                     .push(format!("{source}:{}", release.line));
             }
         }
+        // Held copies of one release are one entry, showing the copy with
+        // the most fields.
+        let mut held_at: HashMap<&str, (usize, u8)> = HashMap::new();
+        for (source, parsed) in &files {
+            for h in &parsed.held {
+                let place = format!("{source}:{}", h.line);
+                match held_at.get_mut(h.fingerprint.as_str()) {
+                    Some((i, best)) => {
+                        let entry = &mut report.held[*i];
+                        if h.cleanliness() > *best {
+                            *best = h.cleanliness();
+                            let kept = format!("{}:{}", entry.file, entry.line);
+                            entry.also_in.push(kept);
+                            entry.file = source.clone();
+                            entry.line = h.line;
+                            entry.reason = h.reason.clone();
+                            entry.release = h.record();
+                        } else {
+                            entry.also_in.push(place);
+                        }
+                    }
+                    None => {
+                        held_at.insert(&h.fingerprint, (report.held.len(), h.cleanliness()));
+                        report.held.push(Held {
+                            file: source.clone(),
+                            line: h.line,
+                            reason: h.reason.clone(),
+                            also_in: Vec::new(),
+                            release: h.record(),
+                        });
+                    }
+                }
+            }
+        }
+        report.releases.held += held_at.len() as u64;
         let found: usize = files.iter().map(|(_, p)| p.releases.len()).sum();
         report.releases.found += found as u64;
         report.releases.distinct += best.len() as u64;
@@ -376,6 +466,33 @@ impl ImportRun {
     }
 }
 
+/// At most this many files share one commit: a failed commit fails them all.
+const FILES_PER_COMMIT: usize = 1_000;
+/// A group is closed once it holds this many releases, so that a commit's
+/// write-ahead log stays a few tens of megabytes.
+const RELEASES_PER_COMMIT: usize = 20_000;
+
+/// Splits files, in order, into the groups committed together.
+fn commit_groups(
+    batches: Vec<(String, Vec<ImportRecord>)>,
+) -> Vec<Vec<(String, Vec<ImportRecord>)>> {
+    let mut groups = Vec::new();
+    let mut group: Vec<(String, Vec<ImportRecord>)> = Vec::new();
+    let mut releases = 0;
+    for batch in batches {
+        releases += batch.1.len();
+        group.push(batch);
+        if group.len() >= FILES_PER_COMMIT || releases >= RELEASES_PER_COMMIT {
+            groups.push(std::mem::take(&mut group));
+            releases = 0;
+        }
+    }
+    if !group.is_empty() {
+        groups.push(group);
+    }
+    groups
+}
+
 fn reason_of(kind: ReportKind) -> String {
     match kind {
         ReportKind::Unplaced => {
@@ -411,6 +528,27 @@ mod tests {
         assert_eq!(run.report.releases.duplicates_merged, 1);
         assert_eq!(run.report.merged[0].kept, "clean.txt:1");
         assert_eq!(run.report.merged[0].sources, ["messy.txt:1", "clean.txt:1"]);
+    }
+
+    #[test]
+    fn a_release_without_a_year_is_held_once_with_every_place_it_was_found() {
+        let held = "Call with the Foreign Minister\n\n3 Sep\n\nOffice of the Spokesperson\n\n\
+            They spoke today.\n";
+        let mut run = ImportRun::new(ParseOptions::default());
+        run.add_file("a.txt", format!("{A}\n{held}").as_bytes(), None);
+        run.add_file("b.txt", held.as_bytes(), None);
+        let report = run.dry_run();
+        assert_eq!(report.files.failed, 0, "{:?}", report.errors);
+        assert_eq!(report.releases.found, 1);
+        assert_eq!(report.releases.held, 1);
+        let [h] = report.held.as_slice() else {
+            panic!("one held release: {:?}", report.held);
+        };
+        assert_eq!((h.file.as_str(), h.line), ("a.txt", 10));
+        assert_eq!(h.also_in, ["b.txt:1"]);
+        assert!(h.reason.contains("\"3 Sep\" has no year"), "{}", h.reason);
+        assert_eq!(h.release["date_without_year"], "3 Sep");
+        assert_eq!(h.release["issuer"], "Office of the Spokesperson");
     }
 
     #[test]

@@ -15,8 +15,8 @@ mod search;
 pub mod workflow;
 
 pub use import::{
-    FileCounts, FileFailure, FileImport, Fragment, ImportError, ImportReport, ImportRun, Merged,
-    Progress, ReleaseCounts, import_text,
+    FileCounts, FileFailure, FileImport, Fragment, Held, ImportError, ImportReport, ImportRun,
+    Merged, Progress, ReleaseCounts, import_text,
 };
 pub use search::{IndexError, IndexStart, IndexSync, rebuild_index};
 pub use workflow::{WorkflowError, WorkflowResult};

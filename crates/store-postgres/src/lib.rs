@@ -78,6 +78,59 @@ impl Drop for Listener {
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl PgStore {
+    /// One file's releases and sources inside the caller's transaction.
+    async fn import_file(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        batch: Vec<ImportRecord>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ImportOutcome>> {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for record in batch {
+            let existing = sqlx::query(
+                "SELECT r.id, r.release_date::text AS release_date, r.slug FROM releases r \
+                 WHERE r.id = (SELECT s.release_id FROM release_sources s \
+                 WHERE s.fingerprint = $1 ORDER BY s.fingerprint, s.id LIMIT 1)",
+            )
+            .bind(&record.fingerprint)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(|e| self.error(e))?;
+            let outcome = match existing {
+                Some(row) => {
+                    let id: i64 = row.try_get("id").map_err(|e| self.error(e))?;
+                    let path = rows::path_from_row(&row)?;
+                    (
+                        id,
+                        ImportOutcome::Duplicate {
+                            id: ReleaseId(id),
+                            path,
+                        },
+                    )
+                }
+                None => {
+                    let (id, path) = self.insert_imported(tx, &record, now).await?;
+                    (
+                        id,
+                        ImportOutcome::Inserted {
+                            id: ReleaseId(id),
+                            path,
+                        },
+                    )
+                }
+            };
+            let source = SourceDump {
+                fingerprint: record.fingerprint,
+                path: record.source.path,
+                line: record.source.line,
+                imported_at: now,
+            };
+            self.insert_source(tx, outcome.0, &source).await?;
+            outcomes.push(outcome.1);
+        }
+        Ok(outcomes)
+    }
+
     /// Connects to a `postgres://` URL, checks that the server makes
     /// acknowledged writes durable, and applies pending migrations.
     pub async fn open(url: &str) -> StoreResult<Self> {
@@ -472,59 +525,57 @@ impl Store for PgStore {
         batch: Vec<ImportRecord>,
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>> {
+        let mut results = self.import_files(vec![batch], now).await?;
+        results
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::Backend("no result for the file".into())))
+    }
+
+    /// One transaction under the write lock, a savepoint around each file:
+    /// a file the database refuses is rolled back alone, and nothing is
+    /// reported stored before the commit.
+    async fn import_files(
+        &self,
+        files: Vec<Vec<ImportRecord>>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(WRITE_LOCK)
             .execute(&mut *tx)
             .await
             .map_err(|e| self.error(e))?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for record in batch {
-            let existing = sqlx::query(
-                "SELECT r.id, r.release_date::text AS release_date, r.slug FROM releases r \
-                 WHERE r.id = (SELECT s.release_id FROM release_sources s \
-                 WHERE s.fingerprint = $1 ORDER BY s.fingerprint, s.id LIMIT 1)",
-            )
-            .bind(&record.fingerprint)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
-            let outcome = match existing {
-                Some(row) => {
-                    let id: i64 = row.try_get("id").map_err(|e| self.error(e))?;
-                    let path = rows::path_from_row(&row)?;
-                    (
-                        id,
-                        ImportOutcome::Duplicate {
-                            id: ReleaseId(id),
-                            path,
-                        },
-                    )
-                }
-                None => {
-                    let (id, path) = self.insert_imported(&mut tx, &record, now).await?;
-                    (
-                        id,
-                        ImportOutcome::Inserted {
-                            id: ReleaseId(id),
-                            path,
-                        },
-                    )
-                }
-            };
-            let source = SourceDump {
-                fingerprint: record.fingerprint,
-                path: record.source.path,
-                line: record.source.line,
-                imported_at: now,
-            };
-            self.insert_source(&mut tx, outcome.0, &source).await?;
-            outcomes.push(outcome.1);
+        let single = files.len() == 1;
+        let mut results = Vec::with_capacity(files.len());
+        for batch in files {
+            if single {
+                // One file: the transaction is its all or nothing.
+                results.push(Ok(self.import_file(&mut tx, batch, now).await?));
+                continue;
+            }
+            sqlx::query("SAVEPOINT import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
+            let result = self.import_file(&mut tx, batch, now).await;
+            if result.is_err() {
+                sqlx::query("ROLLBACK TO SAVEPOINT import_file")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?;
+            }
+            sqlx::query("RELEASE SAVEPOINT import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
+            results.push(result);
         }
-        if outcomes
+        let inserted = results
             .iter()
-            .any(|o| matches!(o, ImportOutcome::Inserted { .. }))
-        {
+            .flatten()
+            .flatten()
+            .any(|o| matches!(o, ImportOutcome::Inserted { .. }));
+        if inserted {
             // Delivered at commit, to every node listening.
             sqlx::query("SELECT pg_notify($1, '')")
                 .bind(CHANNEL)
@@ -533,7 +584,7 @@ impl Store for PgStore {
                 .map_err(|e| self.error(e))?;
         }
         tx.commit().await.map_err(|e| self.error(e))?;
-        Ok(outcomes)
+        Ok(results)
     }
 
     async fn get(&self, id: ReleaseId) -> StoreResult<Option<Release>> {

@@ -11,6 +11,7 @@ use pressroom_domain::{ReleaseId, ReleasePath, Slug};
 use pressroom_store::{ImportOutcome, ImportRecord, StoreError, StoreResult};
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
+use crate::revisions::{NewRevision, insert_revisions};
 use crate::rows::{backend, path_from_row};
 
 /// Rows per statement: well under SQLite's limit of bound variables with
@@ -117,8 +118,19 @@ pub(crate) async fn import(
 
     for chunk in new_rows.chunks(CHUNK) {
         insert_releases(tx, chunk, now_us).await?;
-        insert_revisions(tx, chunk, now_us).await?;
     }
+    let revisions: Vec<NewRevision<'_>> = new_rows
+        .iter()
+        .map(|row| NewRevision {
+            release_id: row.id,
+            number: 1,
+            event: "import",
+            content: &row.record.content,
+            change_note: None,
+            created_at_us: now_us,
+        })
+        .collect();
+    insert_revisions(tx, &revisions).await?;
     for chunk in batch.iter().zip(&planned).collect::<Vec<_>>().chunks(CHUNK) {
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) ",
@@ -231,31 +243,6 @@ async fn insert_releases(
             .push_bind(c.language.as_str().to_owned())
             .push_bind(r.status.is_public().then_some(now_us))
             .push_bind(now_us)
-            .push_bind(now_us);
-    });
-    q.build().execute(&mut **tx).await.map_err(backend)?;
-    Ok(())
-}
-
-async fn insert_revisions(
-    tx: &mut Transaction<'_, Sqlite>,
-    rows: &[NewRow<'_>],
-    now_us: i64,
-) -> StoreResult<()> {
-    let contents = rows
-        .iter()
-        .map(|r| serde_json::to_string(&r.record.content))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(json_error)?;
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) ",
-    );
-    q.push_values(rows.iter().zip(contents), |mut b, (row, content)| {
-        b.push_bind(row.id)
-            .push_bind(1_i64)
-            .push_bind("import")
-            .push_bind(content)
-            .push_bind(None::<String>)
             .push_bind(now_us);
     });
     q.build().execute(&mut **tx).await.map_err(backend)?;

@@ -8,6 +8,7 @@
 //! the lock-upgrade failures of concurrent read-then-write transactions.
 
 mod import;
+mod revisions;
 mod rows;
 mod workflow;
 
@@ -30,6 +31,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
+use revisions::{NewRevision, insert_revisions};
 use rows::{backend, path_from_row, release_from_row, to_micros};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
@@ -64,9 +66,13 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // The writer's page cache holds the indexes an import updates at
+        // random (fingerprints, slugs per day); SQLite's default of 2 MB
+        // makes a large import wait on the disk for every insert. Memory
+        // only: durability is unchanged.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("cache_size", "-131072"))
             .await
             .map_err(|e| unavailable(describe(&e)))?;
         sqlx::migrate!("./migrations")
@@ -83,6 +89,17 @@ impl SqliteStore {
             reader,
             changed: Arc::new(tokio::sync::watch::Sender::new(0)),
         })
+    }
+
+    /// Wakes change-feed followers after a commit that added releases; a
+    /// duplicate changes no page.
+    fn signal_if_inserted(&self, outcomes: &[ImportOutcome]) {
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, ImportOutcome::Inserted { .. }))
+        {
+            self.changed.send_modify(|n| *n = n.wrapping_add(1));
+        }
     }
 
     /// The durability settings in force on the writer connection: journal
@@ -201,29 +218,25 @@ async fn insert_release(
     .map_err(write_error)
 }
 
-/// The one place a `revisions` row is written outside the bulk import: a
-/// restore and every workflow revision (publish, correct, withdraw).
+/// One revision of the workflow (publish, correct, withdraw), through the
+/// one function that writes `revisions` rows.
 async fn insert_revision(
     tx: &mut Transaction<'_, Sqlite>,
     release_id: i64,
     rev: &RevisionDump,
 ) -> StoreResult<()> {
-    let content =
-        serde_json::to_string(&rev.content).map_err(|e| StoreError::Backend(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+    insert_revisions(
+        tx,
+        &[NewRevision {
+            release_id,
+            number: rev.number,
+            event: &rev.event,
+            content: &rev.content,
+            change_note: rev.change_note.as_deref(),
+            created_at_us: to_micros(rev.created_at),
+        }],
     )
-    .bind(release_id)
-    .bind(i64::from(rev.number))
-    .bind(&rev.event)
-    .bind(content)
-    .bind(&rev.change_note)
-    .bind(to_micros(rev.created_at))
-    .execute(&mut **tx)
     .await
-    .map_err(write_error)?;
-    Ok(())
 }
 
 /// Records a source; the same file and line twice is recorded once.
@@ -257,6 +270,32 @@ fn write_error(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// One file's releases inside the caller's transaction: the releases, their
+/// first revisions and sources, and a change-feed row for each new release.
+async fn import_file(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &[ImportRecord],
+    now_us: i64,
+) -> StoreResult<Vec<ImportOutcome>> {
+    let outcomes = import::import(tx, batch, now_us).await?;
+    // Every new release enters the change feed in the same transaction.
+    let inserted: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ImportOutcome::Inserted { id, .. } => Some(id.0),
+            ImportOutcome::Duplicate { .. } => None,
+        })
+        .collect();
+    for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO changes (release_id, event, at) ");
+        q.push_values(chunk, |mut row, id| {
+            row.push_bind(*id).push_bind("import").push_bind(now_us);
+        });
+        q.build().execute(&mut **tx).await.map_err(backend)?;
+    }
+    Ok(outcomes)
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -270,30 +309,46 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<ImportOutcome>> {
         let now_us = to_micros(now);
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let outcomes = import::import(&mut tx, &batch, now_us).await?;
-        // Every new release enters the change feed in the same transaction.
-        let inserted: Vec<i64> = outcomes
-            .iter()
-            .filter_map(|o| match o {
-                ImportOutcome::Inserted { id, .. } => Some(id.0),
-                ImportOutcome::Duplicate { .. } => None,
-            })
-            .collect();
-        for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO changes (release_id, event, at) ");
-            q.push_values(chunk, |mut row, id| {
-                row.push_bind(*id).push_bind("import").push_bind(now_us);
-            });
-            q.build().execute(&mut *tx).await.map_err(backend)?;
+        let outcomes = import_file(&mut tx, &batch, now_us).await?;
+        tx.commit().await.map_err(backend)?;
+        self.signal_if_inserted(&outcomes);
+        Ok(outcomes)
+    }
+
+    /// One transaction for all the files, a savepoint around each: a file
+    /// the store refuses is rolled back to its savepoint alone, and nothing
+    /// is reported stored before the one commit has made it durable.
+    async fn import_files(
+        &self,
+        files: Vec<Vec<ImportRecord>>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+        let now_us = to_micros(now);
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut results = Vec::with_capacity(files.len());
+        for batch in &files {
+            sqlx::query("SAVEPOINT import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let result = import_file(&mut tx, batch, now_us).await;
+            if result.is_err() {
+                sqlx::query("ROLLBACK TO import_file")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+            sqlx::query("RELEASE import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            results.push(result);
         }
         tx.commit().await.map_err(backend)?;
-        if outcomes
-            .iter()
-            .any(|o| matches!(o, ImportOutcome::Inserted { .. }))
-        {
-            self.changed.send_modify(|n| *n = n.wrapping_add(1));
+        for outcomes in results.iter().flatten() {
+            self.signal_if_inserted(outcomes);
         }
-        Ok(outcomes)
+        Ok(results)
     }
 
     async fn get(&self, id: ReleaseId) -> StoreResult<Option<Release>> {
@@ -612,9 +667,19 @@ impl Store for SqliteStore {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         for dump in &batch {
             let id = insert_release(&mut tx, Some(dump.release.id.0), &dump.release).await?;
-            for rev in &dump.revisions {
-                insert_revision(&mut tx, id, rev).await?;
-            }
+            let revisions: Vec<NewRevision<'_>> = dump
+                .revisions
+                .iter()
+                .map(|rev| NewRevision {
+                    release_id: id,
+                    number: rev.number,
+                    event: &rev.event,
+                    content: &rev.content,
+                    change_note: rev.change_note.as_deref(),
+                    created_at_us: to_micros(rev.created_at),
+                })
+                .collect();
+            insert_revisions(&mut tx, &revisions).await?;
             for src in &dump.sources {
                 insert_source(&mut tx, id, src).await?;
             }

@@ -36,6 +36,7 @@ macro_rules! store_conformance_tests {
             list_after_walks_the_listing_order_by_keyset_under_filters,
             paths_after_walks_public_paths_only_in_id_order,
             a_batch_with_a_repeated_release_stores_it_once,
+            files_imported_together_are_each_stored_as_if_imported_alone,
             month_facets_count_per_month_newest_first,
             neighbours_are_the_adjacent_public_releases_of_the_same_kind,
             containing_text_finds_exact_text_in_public_bodies_only,
@@ -165,6 +166,59 @@ pub async fn reimporting_a_release_stores_it_once_and_records_both_sources(store
         .await
         .expect("list");
     assert_eq!(page.total, 1);
+}
+
+pub async fn files_imported_together_are_each_stored_as_if_imported_alone(store: Arc<dyn Store>) {
+    let before = import(
+        &store,
+        vec![record(content("Earlier", 2020, 5, 1), "e", "old")],
+    )
+    .await;
+    let files = vec![
+        vec![
+            record(content("Readout", 2021, 3, 4), "r1", "a.txt"),
+            record(content("Earlier", 2020, 5, 1), "e", "a.txt"),
+        ],
+        Vec::new(),
+        // The same title on the same day, but another release; and a copy
+        // of the first file's release.
+        vec![
+            record(content("Readout", 2021, 3, 4), "r2", "b.txt"),
+            record(content("Readout", 2021, 3, 4), "r1", "b.txt"),
+        ],
+    ];
+    let results = store
+        .import_files(files, now())
+        .await
+        .expect("import files");
+    let [a, empty, b] = results.as_slice() else {
+        panic!("one result per file: {results:?}");
+    };
+    let (a, b) = (a.as_ref().expect("a stored"), b.as_ref().expect("b stored"));
+    assert!(empty.as_ref().expect("empty file").is_empty());
+    let first = inserted_id(&a[0]);
+    let ImportOutcome::Duplicate { id: earlier, .. } = &a[1] else {
+        panic!("a release stored earlier is a duplicate: {a:?}");
+    };
+    assert_eq!(*earlier, inserted_id(&before[0]));
+    let ImportOutcome::Inserted { path: other, .. } = &b[0] else {
+        panic!("another release with the same title is new: {b:?}");
+    };
+    assert_eq!(other.to_string(), "/releases/2021/03/04/readout-2");
+    let ImportOutcome::Duplicate { id: copy, .. } = &b[1] else {
+        panic!("a copy of a release from an earlier file of the call: {b:?}");
+    };
+    assert_eq!(*copy, first);
+    let paths: Vec<_> = store
+        .sources(first)
+        .await
+        .expect("sources")
+        .into_iter()
+        .map(|s| s.path)
+        .collect();
+    assert_eq!(paths, ["a.txt", "b.txt"]);
+    let changes = store.changes_after(0, 100).await.expect("changes");
+    assert_eq!(changes.len(), 3, "one change per new release: {changes:?}");
 }
 
 pub async fn two_releases_with_one_title_on_one_day_get_distinct_paths(store: Arc<dyn Store>) {

@@ -52,6 +52,27 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>>;
 
+    /// Stores several files' releases, each file all or nothing as
+    /// [`Store::import`] does, and answers once they are all durable.
+    /// The result has one entry per file, in order: a file the store refuses
+    /// is left out whole and the others are kept. An `Err` for the whole call
+    /// means nothing of it was stored.
+    ///
+    /// Why it exists: an archive of small files would otherwise pay one
+    /// durable commit per file. The default stores file by file; a backend
+    /// may commit the files together, a savepoint around each.
+    async fn import_files(
+        &self,
+        files: Vec<Vec<ImportRecord>>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+        let mut results = Vec::with_capacity(files.len());
+        for batch in files {
+            results.push(self.import(batch, now).await);
+        }
+        Ok(results)
+    }
+
     /// One release by id, whatever its status (newsroom use only).
     async fn get(&self, id: ReleaseId) -> StoreResult<Option<Release>>;
 

@@ -210,6 +210,18 @@ fn print_report(r: &ImportReport) {
     for n in &r.notes {
         println!("note: {}:{}: {}", n.file, n.line, n.text);
     }
+    println!(
+        "held: {} (read whole, not stored: the text gives no title or no full date)",
+        r.held.len()
+    );
+    for h in &r.held {
+        let also = if h.also_in.is_empty() {
+            String::new()
+        } else {
+            format!(" (also {})", h.also_in.join(", "))
+        };
+        println!("  {}:{}: {}{also}", h.file, h.line, h.reason);
+    }
     println!("unplaced: {}", r.unplaced.len());
     for u in &r.unplaced {
         println!("  {}:{}: {}: {}", u.file, u.line, u.reason, u.text);
