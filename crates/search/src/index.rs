@@ -4,7 +4,7 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, TantivyDocument, Value};
