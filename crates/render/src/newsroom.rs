@@ -5,8 +5,8 @@
 
 use askama::Template;
 
-use crate::pages::{RenderError, render};
 use crate::SiteConfig;
+use crate::pages::{RenderError, render};
 
 /// The editor's script: warns before leaving a form with unsaved changes.
 pub const EDITOR_JS: &str = include_str!("../static/editor.js");

@@ -2,7 +2,8 @@
 //! [`spawn_app`] starts the real server on a random loopback port over its
 //! own SQLite database and returns a [`TestApp`] with a helper per endpoint;
 //! [`HtmlPage`] reads what a response shows; [`seeds_dir`] finds the seed
-//! releases.
+//! releases; `newsroom.rs` adds staff users, sign-in and CSRF-carrying
+//! forms ([`StaffUser`], [`NewsroomSession`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,6 +17,9 @@ use pressroom_store_sqlite::SqliteStore;
 use pressroom_web::AppState;
 use tokio::sync::oneshot;
 
+mod newsroom;
+pub use newsroom::{NewsroomSession, StaffUser};
+
 /// The instant test clocks start at.
 pub const TEST_NOW: &str = "2026-06-01T12:00:00Z";
 
@@ -27,6 +31,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub clock: Arc<FixedClock>,
     pub site: Arc<SiteConfig>,
+    /// The newsroom's accounts (the same SQLite database as `store`).
+    pub accounts: Arc<dyn pressroom_store::AccountStore>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
@@ -41,7 +47,9 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("open store"));
+    let sqlite = Arc::new(SqliteStore::open(&url).await.expect("open store"));
+    let store: Arc<dyn Store> = sqlite.clone();
+    let accounts: Arc<dyn pressroom_store::AccountStore> = sqlite;
     let clock = Arc::new(FixedClock::new(
         TEST_NOW.parse::<Timestamp>().expect("time"),
     ));
@@ -58,6 +66,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site: site.clone(),
+        newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts.clone(), clock.clone()),
     };
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(pressroom_web::serve(
@@ -76,6 +85,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
         store,
         clock,
         site,
+        accounts,
         shutdown: Some(tx),
         _dir: dir,
     }

@@ -3,3 +3,4 @@ pub mod copy;
 pub mod export;
 pub mod import;
 pub mod serve;
+pub mod user;

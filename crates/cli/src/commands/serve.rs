@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use pressroom_domain::{Clock, SystemClock};
 use pressroom_store::{ChangeFeed, PublicView};
-use pressroom_web::{AppState, PageCache};
+use pressroom_web::{AppState, NewsroomState, PageCache};
 
 use crate::{config, db};
 
@@ -48,7 +48,7 @@ pub async fn run(
         let dir =
             tempfile::tempdir().context("cannot create a temporary directory for the demo")?;
         let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-        let store = db::open_store(&url).await?;
+        let (store, accounts) = db::open_stores(&url).await?;
         let imported = pressroom_newsroom::import_text(
             store.as_ref(),
             clock.as_ref(),
@@ -60,14 +60,16 @@ pub async fn run(
         site.name = "Norvia Press Releases".to_owned();
         site.operator = "the Ministry of Foreign Affairs of Norvia, a fictional country".to_owned();
         tracing::info!(releases = imported.inserted.len(), "demo database ready");
-        (Some(dir), store)
+        (Some(dir), (store, accounts))
     } else {
-        (None, db::open_store(database).await?)
+        (None, db::open_stores(database).await?)
     };
+    let (store, accounts) = store;
 
     let state = AppState {
-        public: PublicView::new(store.clone(), clock),
+        public: PublicView::new(store.clone(), clock.clone()),
         site: Arc::new(site),
+        newsroom: NewsroomState::new(store.clone(), accounts, clock),
     };
     let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds));
     let feed = ChangeFeed::from_now(store.clone())
