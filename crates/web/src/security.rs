@@ -83,8 +83,14 @@ pub(crate) async fn newsroom_headers(
     next: Next,
 ) -> Response {
     let newsroom = is_newsroom_path(request.uri().path());
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
+    let unauthorized = response.status() == StatusCode::UNAUTHORIZED;
     let headers = response.headers_mut();
+    if newsroom && api && unauthorized {
+        // Set here: the problem-details page is built after the handler.
+        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
     if newsroom {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(

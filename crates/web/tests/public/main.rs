@@ -7,6 +7,7 @@ mod caching;
 mod exit;
 mod feeds;
 mod listing;
+mod newsroom;
 mod release;
 mod safety;
 mod sitemaps;

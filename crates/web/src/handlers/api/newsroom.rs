@@ -4,8 +4,8 @@
 //! session can never be ridden into the API.
 
 use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use pressroom_newsroom::Actor;
 
@@ -26,12 +26,8 @@ impl FromRequestParts<AppState> for TokenActor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let unauthorized = || {
-            let mut res = AppError::Unauthorized.into_response();
-            res.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            res
-        };
+        // `security::newsroom_headers` adds `WWW-Authenticate: Bearer`.
+        let unauthorized = || AppError::Unauthorized.into_response();
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
