@@ -1,7 +1,8 @@
 //! The statement model of pressroom: [`Release`] and the newtypes it is built
 //! from ([`Title`], [`Kind`], [`Issuer`], [`Dateline`], [`ReleaseDate`],
 //! [`Attribution`], [`Body`], [`Language`], [`Slug`]), its [`Status`], the
-//! [`Role`]s of the press office and their [`Email`] and [`PersonName`], and the
+//! [`Role`]s of the press office and their [`Email`] and [`PersonName`], the
+//! editorial state machine ([`workflow`]: [`Action`], [`workflow::transition`]), and the
 //! [`Clock`] that every time-dependent decision takes `now` from.
 //!
 //! Both pipelines start here: the archive parses legacy text into these types,
@@ -25,6 +26,7 @@ mod slug;
 mod status;
 mod text;
 mod title;
+pub mod workflow;
 
 pub use attribution::Attribution;
 pub use body::{Body, Paragraph};
@@ -42,3 +44,4 @@ pub use role::Role;
 pub use slug::Slug;
 pub use status::Status;
 pub use title::Title;
+pub use workflow::{Action, Actor, Refusal, WorkflowSettings};

@@ -148,7 +148,7 @@ fn hasher() -> Argon2<'static> {
 /// Hashes a password into a PHC string with a random 128-bit salt.
 pub fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
-    getrandom::getrandom(&mut salt).map_err(|e| AccountError::Random(e.to_string()))?;
+    getrandom::fill(&mut salt).map_err(|e| AccountError::Random(e.to_string()))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| AccountError::Hashing(e.to_string()))?;
     hasher()
         .hash_password(password.as_bytes(), &salt)
@@ -171,7 +171,7 @@ fn dummy_hash() -> &'static str {
 /// `n` random bytes from the operating system.
 fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut buf = [0u8; N];
-    getrandom::getrandom(&mut buf).map_err(|e| AccountError::Random(e.to_string()))?;
+    getrandom::fill(&mut buf).map_err(|e| AccountError::Random(e.to_string()))?;
     Ok(buf)
 }
 

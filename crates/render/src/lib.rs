@@ -3,7 +3,7 @@
 //! exit notice by a [`LinkPolicy`]), the [`SiteConfig`] every page is framed
 //! by, [`ListingQuery`] (the listing's filters as a URL), server-drawn SVG
 //! [`BarChart`]s, and the page views ([`ListingPage`], [`ArchivePage`],
-//! [`ReleasePage`], [`ExitPage`], [`ErrorPage`]) rendered by askama
+//! [`ReleasePage`], [`ExitPage`], [`ErrorPage`], [`SearchPage`]) rendered by askama
 //! templates, the syndication [`Feed`] (Atom, RSS, JSON Feed), the sitemaps
 //! ([`urlset`], [`sitemap_index`], [`robots_txt`]), the [`newsroom`]'s
 //! pages (sign-in, dashboard, users, tokens, audit log, editor), and the read API's
@@ -20,6 +20,7 @@ mod listing_query;
 mod markdown;
 pub mod newsroom;
 mod pages;
+mod search;
 mod site;
 mod sitemap;
 
@@ -36,6 +37,10 @@ pub use pages::{
     ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
     HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, ReleasePage, RenderError,
     issued_at, moment, month_name, site_time,
+};
+pub use search::{
+    SearchFacetGroup, SearchFacetLink, SearchHitView, SearchPage, SnippetPiece, SortLink,
+    SuggestionView,
 };
 pub use site::SiteConfig;
 pub use sitemap::{

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use pressroom_domain::{Clock, Release, ReleaseId, ReleasePath};
 
 use crate::{
-    Facet, FacetCount, ListPage, ListQuery, Neighbours, PageRequest, ReleaseFilter, Store,
-    StoreResult, Visibility,
+    Facet, FacetCount, ListPage, ListPosition, ListQuery, Neighbours, PageRequest, PathEntry,
+    ReleaseFilter, Store, StoreResult, Visibility,
 };
 
 /// The one gate between the store and every public surface. It can only
@@ -65,22 +65,29 @@ impl PublicView {
         self.store.neighbours(release, self.visibility()).await
     }
 
-    /// The public releases after `after` in id order, walking up to `limit`
-    /// stored releases (so a page may hold fewer, even none, before the
-    /// end); returns them with where to continue, `None` at the end. For
-    /// reads of everything (sitemaps) without the cost of deep offsets.
-    pub async fn walk(
+    /// Up to `limit` public releases in the listing's order after `after`
+    /// (keyset: the API's cursor), without counting them.
+    pub async fn list_after(
+        &self,
+        filter: ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        self.store
+            .list_after(self.visibility(), &filter, after, limit)
+            .await
+    }
+
+    /// Up to `limit` public releases' paths in id order after `after`:
+    /// sitemaps, without loading any body.
+    pub async fn paths_after(
         &self,
         after: Option<ReleaseId>,
         limit: u32,
-    ) -> StoreResult<(Vec<Release>, Option<ReleaseId>)> {
-        let batch = self.store.batch_after(after, limit).await?;
-        let next = batch.last().map(|r| r.id);
-        let visibility = self.visibility();
-        Ok((
-            batch.into_iter().filter(|r| visibility.admits(r)).collect(),
-            next,
-        ))
+    ) -> StoreResult<Vec<PathEntry>> {
+        self.store
+            .paths_after(self.visibility(), after, limit)
+            .await
     }
 
     /// Public releases, newest first, whose body contains `needle`.

@@ -30,6 +30,8 @@ pub fn router(state: AppState) -> Router {
             get(api::releases::show),
         )
         .route("/api/openapi.json", get(api::openapi::document))
+        .route("/search", get(public::search::show))
+        .route("/api/search", get(api::search::search))
         .route("/leaving", get(public::exit::show))
         // The newsroom (issue 7): accounts, sessions, tokens, audit, editor.
         .route("/newsroom", get(newsroom::dashboard::show))

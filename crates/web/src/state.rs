@@ -2,7 +2,10 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use pressroom_render::SiteConfig;
+use pressroom_search::SearchIndex;
 use pressroom_store::PublicView;
+
+use crate::search::PublicSearch;
 
 /// What the handlers share. Each handler extracts only the part it needs
 /// (`State<PublicView>`, `State<Arc<SiteConfig>>`), so a public handler's
@@ -11,6 +14,9 @@ use pressroom_store::PublicView;
 pub struct AppState {
     pub public: PublicView,
     pub site: Arc<SiteConfig>,
+    /// This node's search index; handlers reach it only through
+    /// [`PublicSearch`], which re-checks every hit at the visibility gate.
+    pub search: Arc<SearchIndex>,
     /// The newsroom's side: accounts and the store it edits through.
     pub newsroom: NewsroomState,
 }
@@ -41,6 +47,12 @@ impl NewsroomState {
 impl FromRef<AppState> for NewsroomState {
     fn from_ref(state: &AppState) -> Self {
         state.newsroom.clone()
+    }
+}
+
+impl FromRef<AppState> for PublicSearch {
+    fn from_ref(state: &AppState) -> Self {
+        PublicSearch::new(state.search.clone(), state.public.clone())
     }
 }
 

@@ -6,6 +6,7 @@ mod errors;
 mod formats;
 mod import_export;
 mod postgres;
+mod search;
 mod serve;
 
 use std::path::{Path, PathBuf};

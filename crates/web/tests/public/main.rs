@@ -10,6 +10,7 @@ mod listing;
 mod newsroom;
 mod release;
 mod safety;
+mod search;
 mod sitemaps;
 mod snapshots;
 

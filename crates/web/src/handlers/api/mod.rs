@@ -5,3 +5,4 @@
 pub(crate) mod newsroom;
 pub(crate) mod openapi;
 pub(crate) mod releases;
+pub(crate) mod search;
