@@ -44,6 +44,16 @@ pub struct Actor {
     pub email: Email,
 }
 
+impl Actor {
+    /// The same person as the editorial workflow's use-cases take them.
+    pub fn workflow(&self) -> pressroom_domain::Actor {
+        pressroom_domain::Actor {
+            user_id: self.user.0,
+            role: self.role,
+        }
+    }
+}
+
 /// What went wrong with an account operation. The messages are safe to
 /// show: a failed sign-in never says which of email, password or code was
 /// wrong.

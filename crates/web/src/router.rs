@@ -62,7 +62,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/newsroom/audit", get(newsroom::audit::index))
         .route("/newsroom/audit.jsonl", get(newsroom::audit::export))
-        .route("/newsroom/releases/new", get(newsroom::editor::new))
+        .route(
+            "/newsroom/releases/new",
+            get(newsroom::editor::new).post(newsroom::editor::create),
+        )
         .route(
             "/newsroom/releases/preview",
             post(newsroom::editor::preview),

@@ -203,8 +203,76 @@ pub(crate) async fn new(
         "/newsroom/releases/new",
         &ReleaseForm::default(),
         FieldErrors::default(),
-        Vec::new(),
+        save_buttons(),
     )?))
+}
+
+/// Editorial refusals as HTTP: a refusal or a missing right is a 403, a
+/// stale read a 409-like bad request naming what to do.
+impl From<pressroom_newsroom::workflow::WorkflowError> for AppError {
+    fn from(e: pressroom_newsroom::workflow::WorkflowError) -> Self {
+        use pressroom_newsroom::workflow::WorkflowError as W;
+        match e {
+            W::Refused(_) | W::NotAdmin(_) => AppError::Forbidden(e.to_string()),
+            W::NotFound(_) => AppError::NotFound,
+            W::Changed(_) | W::Invalid { .. } => AppError::BadRequest(e.to_string()),
+            W::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+/// `POST /newsroom/releases/new`: saves the form as a new draft of the
+/// signed-in user (the workflow's `create_draft`), or shows the editor with
+/// messages beside the wrong fields.
+pub(crate) async fn create(
+    State(site): State<Arc<SiteConfig>>,
+    State(newsroom): State<NewsroomState>,
+    me: SignedIn,
+    Form(form): Form<ReleaseForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&form.csrf)?;
+    let content = match form.parse() {
+        Ok(content) => content,
+        Err(errors) => {
+            let html = editor_page(
+                &site,
+                &me,
+                "New release",
+                "/newsroom/releases/new",
+                &form,
+                errors,
+                save_buttons(),
+            )?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
+        }
+    };
+    let release = pressroom_newsroom::workflow::create_draft(
+        newsroom.store.as_ref(),
+        newsroom.clock.as_ref(),
+        me.actor.workflow(),
+        content,
+    )
+    .await?;
+    newsroom
+        .accounts
+        .audit(
+            Some(&me.actor),
+            "",
+            "release.create_draft",
+            &format!("release {}", release.id),
+            &me.address,
+        )
+        .await?;
+    Ok(axum::response::Redirect::to("/newsroom").into_response())
+}
+
+/// The editor's save button.
+fn save_buttons() -> Vec<pressroom_render::newsroom::EditorButton> {
+    vec![pressroom_render::newsroom::EditorButton {
+        value: "save".to_owned(),
+        label: "Save draft".to_owned(),
+        formaction: None,
+    }]
 }
 
 /// `POST /newsroom/releases/preview`: the public page's template over the
@@ -239,7 +307,7 @@ pub(crate) async fn preview(
                 "/newsroom/releases/new",
                 &form,
                 errors,
-                Vec::new(),
+                save_buttons(),
             )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
         }
