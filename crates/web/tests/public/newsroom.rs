@@ -728,15 +728,29 @@ async fn saving_the_editor_makes_a_draft_of_the_writer_through_the_workflow() {
     let app = spawn_app().await;
     let writer = staff(&app, Role::Writer).await;
     let s = app.login(&writer).await;
-    let fields = [("title", "Saved Draft"), ("kind", "Readout"), ("issuer", "Office of the Spokesperson"), ("date", "2026-05-30"), ("body", "Text.")];
+    let fields = [
+        ("title", "Saved Draft"),
+        ("kind", "Readout"),
+        ("issuer", "Office of the Spokesperson"),
+        ("date", "2026-05-30"),
+        ("body", "Text."),
+    ];
     let res = app.post_form(&s, "/newsroom/releases/new", &fields).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let all = app.store.batch_after(None, 100).await.expect("releases");
-    let draft = all.iter().find(|r| r.content.title.as_str() == "Saved Draft").expect("stored");
+    let draft = all
+        .iter()
+        .find(|r| r.content.title.as_str() == "Saved Draft")
+        .expect("stored");
     assert_eq!(draft.status, pressroom_domain::Status::Draft);
     assert_eq!(app.get("/api/releases").await.status(), StatusCode::OK);
     let log = app.accounts.audit_after(0, 100).await.expect("audit");
-    assert!(log.iter().any(|r| r.event.action == "release.create_draft" && r.event.actor == Some(writer.id)));
-    let bad = app.post_form(&s, "/newsroom/releases/new", &[("title", "")]).await;
+    assert!(
+        log.iter()
+            .any(|r| r.event.action == "release.create_draft" && r.event.actor == Some(writer.id))
+    );
+    let bad = app
+        .post_form(&s, "/newsroom/releases/new", &[("title", "")])
+        .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
