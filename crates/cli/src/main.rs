@@ -54,6 +54,9 @@ enum Command {
     /// Copy a whole portal from one database to another (SQLite and
     /// PostgreSQL either way), then verify counts and checksums.
     Copy(commands::copy::Args),
+    /// Newsroom users: `user add --role admin EMAIL` makes the first admin.
+    #[command(subcommand)]
+    User(commands::user::Command),
     /// Tools for benchmarks: a synthetic corpus, loading it, timing search.
     #[command(subcommand)]
     Bench(commands::bench::Command),
@@ -96,6 +99,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Copy(args) => commands::copy::run(args).await,
         Command::Bench(cmd) => commands::bench::run(cmd, &cli.database, &index_dir).await,
+        Command::User(cmd) => commands::user::run(&cli.database, cmd).await,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The statement model of pressroom: [`Release`] and the newtypes it is built
 //! from ([`Title`], [`Kind`], [`Issuer`], [`Dateline`], [`ReleaseDate`],
 //! [`Attribution`], [`Body`], [`Language`], [`Slug`]), its [`Status`], the
-//! [`Role`]s of the press office, and the
+//! [`Role`]s of the press office and their [`Email`] and [`PersonName`], the
 //! editorial state machine ([`workflow`]: [`Action`], [`workflow::transition`]), and the
 //! [`Clock`] that every time-dependent decision takes `now` from.
 //!
@@ -18,6 +18,7 @@ mod error;
 mod issuer;
 mod kind;
 mod language;
+mod person;
 mod release;
 mod release_date;
 mod role;
@@ -35,6 +36,7 @@ pub use error::FieldError;
 pub use issuer::{Issuer, IssuerType};
 pub use kind::Kind;
 pub use language::Language;
+pub use person::{Email, PersonName};
 pub use release::{Release, ReleaseContent, ReleaseId, ReleasePath};
 pub use release_date::ReleaseDate;
 pub use release_date::ZonedTime;

@@ -7,13 +7,19 @@
 //! [`workflow::publish_due`]), correction and withdrawal, each a checked
 //! transition of the domain's state machine.
 //!
+//! [`accounts`] holds the newsroom's accounts ([`Accounts`]: sign-in,
+//! sessions, invitations, API tokens, the audit log) and the [`Actor`]
+//! every editorial use-case is given.
+//!
 //! Each use-case takes its `Store` and `Clock` as arguments: no globals, and
 //! time is always injected.
 
+pub mod accounts;
 mod import;
 mod search;
 pub mod workflow;
 
+pub use accounts::{AccountAction, AccountError, Accounts, Actor};
 pub use import::{
     FileCounts, FileFailure, FileImport, Fragment, Held, ImportError, ImportReport, ImportRun,
     Merged, Progress, ReleaseCounts, import_text,

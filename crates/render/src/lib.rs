@@ -5,7 +5,8 @@
 //! [`BarChart`]s, and the page views ([`ListingPage`], [`ArchivePage`],
 //! [`ReleasePage`], [`ExitPage`], [`ErrorPage`], [`SearchPage`]) rendered by askama
 //! templates, the syndication [`Feed`] (Atom, RSS, JSON Feed), the sitemaps
-//! ([`urlset`], [`sitemap_index`], [`robots_txt`]), and the read API's
+//! ([`urlset`], [`sitemap_index`], [`robots_txt`]), the [`newsroom`]'s
+//! pages (sign-in, dashboard, users, tokens, audit log, editor), and the read API's
 //! [`ApiRelease`] with its OpenAPI description. Pure: no IO, no clock; the web layer hands it what to show.
 //!
 //! In the reading pipeline this is the last step before the web: store ->
@@ -17,6 +18,7 @@ mod feeds;
 mod links;
 mod listing_query;
 mod markdown;
+pub mod newsroom;
 mod pages;
 mod search;
 mod site;

@@ -10,8 +10,10 @@
 //! [`StoreError::Unavailable`] until the pool reconnects by itself.
 //! [`PgStore::open`] refuses a server that would acknowledge writes it has
 //! not made durable (`fsync` or `synchronous_commit` off).
-//! [`scratch::ScratchDatabase`] gives tests a database of their own.
+//! [`scratch::ScratchDatabase`] gives tests a database of their own. It
+//! implements [`pressroom_store::AccountStore`] too (`accounts.rs`).
 
+mod accounts;
 mod rows;
 pub mod scratch;
 mod workflow;
@@ -286,7 +288,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn describe(e: &sqlx::Error) -> String {
+pub(crate) fn describe(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::Database(db) => db.message().to_owned(),
         other => other.to_string(),

@@ -18,6 +18,19 @@ async fn fresh() -> (Arc<dyn Store>, ScratchDatabase) {
 
 pressroom_store::store_conformance_tests!(fresh());
 
+async fn fresh_accounts() -> (Arc<dyn pressroom_store::AccountStore>, ScratchDatabase) {
+    let db = ScratchDatabase::create()
+        .await
+        .expect("PostgreSQL must be reachable (scripts/test starts it)");
+    let store = PgStore::open(db.url()).await.expect("open postgres store");
+    (Arc::new(store), db)
+}
+
+mod accounts {
+    use super::*;
+    pressroom_store::account_conformance_tests!(fresh_accounts());
+}
+
 #[tokio::test]
 async fn the_test_server_makes_acknowledged_writes_durable() {
     let db = ScratchDatabase::create().await.expect("scratch database");

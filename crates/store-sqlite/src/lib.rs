@@ -6,7 +6,9 @@
 //! Writes go through a single-connection pool, reads through a pool of
 //! several: SQLite allows one writer at a time, and a dedicated writer avoids
 //! the lock-upgrade failures of concurrent read-then-write transactions.
+//! It implements [`pressroom_store::AccountStore`] too (`accounts.rs`).
 
+mod accounts;
 mod import;
 mod revisions;
 mod rows;
@@ -261,7 +263,7 @@ async fn insert_source(
 }
 
 /// A unique value already taken is a conflict the caller can name.
-fn write_error(e: sqlx::Error) -> StoreError {
+pub(crate) fn write_error(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Conflict(db.message().to_owned())

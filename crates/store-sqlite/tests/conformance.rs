@@ -15,6 +15,18 @@ async fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
 
 pressroom_store::store_conformance_tests!(fresh());
 
+async fn fresh_accounts() -> (Arc<dyn pressroom_store::AccountStore>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = SqliteStore::open(&url).await.expect("open sqlite store");
+    (Arc::new(store), dir)
+}
+
+mod accounts {
+    use super::*;
+    pressroom_store::account_conformance_tests!(fresh_accounts());
+}
+
 #[tokio::test]
 async fn opening_a_database_in_a_missing_directory_names_the_url() {
     let err = SqliteStore::open("sqlite:///nonexistent-dir/sub/x.db")

@@ -1,12 +1,15 @@
 //! The storage boundary of pressroom: the [`Store`] trait that every backend
 //! (SQLite, PostgreSQL) implements, its query and result types, [`StoreError`],
-//! the [`PublicView`] through which every public surface reads, and the
+//! the [`PublicView`] through which every public surface reads, the
+//! newsroom's [`AccountStore`] (users, sessions, tokens, audit log), and the
 //! [`conformance`] suite that each backend runs against itself.
 //!
 //! In the pipelines: the archive importer and the newsroom write through
 //! `Store`; the web, feeds and search read published releases through
 //! `PublicView` only.
 
+pub mod account_conformance;
+pub mod accounts;
 pub mod conformance;
 mod dump;
 mod error;
@@ -22,6 +25,10 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath};
 
+pub use accounts::{
+    AccountStore, ApiToken, ApiTokenId, AuditEvent, AuditRecord, Invitation, NewUser, Session,
+    User, UserId,
+};
 pub use dump::{ReleaseDump, RevisionDump, SourceDump};
 pub use error::{StoreError, StoreResult};
 pub use feed::{Change, ChangeFeed, Lease};

@@ -2,7 +2,8 @@
 //! [`spawn_app`] starts the real server on a random loopback port over its
 //! own SQLite database and returns a [`TestApp`] with a helper per endpoint;
 //! [`HtmlPage`] reads what a response shows; [`seeds_dir`] finds the seed
-//! releases.
+//! releases; `newsroom.rs` adds staff users, sign-in and CSRF-carrying
+//! forms ([`StaffUser`], [`NewsroomSession`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,6 +18,9 @@ use pressroom_store_sqlite::SqliteStore;
 use pressroom_web::AppState;
 use tokio::sync::oneshot;
 
+mod newsroom;
+pub use newsroom::{NewsroomSession, StaffUser};
+
 /// The instant test clocks start at.
 pub const TEST_NOW: &str = "2026-06-01T12:00:00Z";
 
@@ -28,6 +32,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub clock: Arc<FixedClock>,
     pub site: Arc<SiteConfig>,
+    /// The newsroom's accounts (the same SQLite database as `store`).
+    pub accounts: Arc<dyn pressroom_store::AccountStore>,
     /// The server's search index (`test.db.index` beside the database).
     pub search: Arc<SearchIndex>,
     /// Follows the store's change feed into `search`, as `pressroom serve`
@@ -48,7 +54,9 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("open store"));
+    let sqlite = Arc::new(SqliteStore::open(&url).await.expect("open store"));
+    let store: Arc<dyn Store> = sqlite.clone();
+    let accounts: Arc<dyn pressroom_store::AccountStore> = sqlite;
     let clock = Arc::new(FixedClock::new(
         TEST_NOW.parse::<Timestamp>().expect("time"),
     ));
@@ -71,6 +79,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site: site.clone(),
+        newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts.clone(), clock.clone()),
         search: search.clone(),
     };
     let (tx, rx) = oneshot::channel::<()>();
@@ -90,6 +99,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
         store,
         clock,
         site,
+        accounts,
         search,
         index_sync: tokio::sync::Mutex::new(index_sync),
         shutdown: Some(tx),

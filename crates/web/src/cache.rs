@@ -174,7 +174,12 @@ fn key(request: &Request) -> String {
 }
 
 async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
-    if request.method() != Method::GET {
+    // Never the newsroom, nor anything a credential may personalise: one
+    // user's page must not be served to another.
+    if request.method() != Method::GET
+        || crate::security::is_newsroom_path(request.uri().path())
+        || request.headers().contains_key(header::AUTHORIZATION)
+    {
         return next.run(request).await;
     }
     let key = key(&request);
@@ -189,7 +194,13 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
     let generation = cache.inner.generation.load(Ordering::SeqCst);
     let rendered = cache.now();
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
+    if response.status() != StatusCode::OK
+        || response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store") || v.contains("private"))
+    {
         return response;
     }
     let (parts, body) = response.into_parts();

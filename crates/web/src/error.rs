@@ -16,6 +16,15 @@ pub enum AppError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// No valid credentials (API: no or a revoked bearer token).
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Signed in, but the role (or the request's origin) does not allow it.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// A newsroom use-case refused or failed.
+    #[error(transparent)]
+    Account(#[from] pressroom_newsroom::AccountError),
     /// A template failed.
     #[error(transparent)]
     Render(#[from] RenderError),
@@ -47,6 +56,42 @@ impl IntoResponse for AppError {
                     .to_owned(),
             ),
             AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, "Bad request", message),
+            AppError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "Sign-in required",
+                "This needs a valid session or API token.".to_owned(),
+            ),
+            AppError::Forbidden(message) => (StatusCode::FORBIDDEN, "Forbidden", message),
+            AppError::Account(e) => {
+                use pressroom_newsroom::AccountError as A;
+                match e {
+                    A::Forbidden => (StatusCode::FORBIDDEN, "Forbidden", e.to_string()),
+                    A::NotFound(_) | A::InvitationInvalid => {
+                        (StatusCode::NOT_FOUND, "Not found", e.to_string())
+                    }
+                    A::BadCredentials | A::Locked => {
+                        (StatusCode::UNAUTHORIZED, "Sign-in refused", e.to_string())
+                    }
+                    A::Field(_) | A::EmailTaken => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Invalid input",
+                        e.to_string(),
+                    ),
+                    A::Store(ref s) if matches!(s, StoreError::Unavailable { .. }) => {
+                        tracing::error!(error = %e, "store unavailable");
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "Service unavailable",
+                            "The site cannot reach its database just now. Please try again shortly."
+                                .to_owned(),
+                        )
+                    }
+                    A::Store(_) | A::Hashing(_) | A::Random(_) => {
+                        tracing::error!(error = %e, "newsroom error");
+                        internal()
+                    }
+                }
+            }
             AppError::Store(ref e) if matches!(e, StoreError::Unavailable { .. }) => {
                 tracing::error!(error = %e, "store unavailable");
                 (

@@ -7,6 +7,10 @@
 //! Public handlers (`handlers/public/`) extract only a
 //! [`pressroom_store::PublicView`] from the state, never the store itself:
 //! that is what keeps unpublished releases off every public surface.
+//! Newsroom handlers (`handlers/newsroom/`, `handlers/api/newsroom.rs`)
+//! extract a signed-in [`pressroom_newsroom::Actor`] and call the same
+//! use-cases as the CLI; `security.rs` refuses cross-site writes and keeps
+//! newsroom responses out of every cache.
 
 mod cache;
 mod error;
@@ -14,13 +18,14 @@ mod handlers;
 mod middleware;
 mod router;
 mod search;
+mod security;
 mod state;
 
 pub use cache::PageCache;
 pub use error::AppError;
 pub use router::{public_paths, public_routes, router};
 pub use search::PublicSearch;
-pub use state::AppState;
+pub use state::{AppState, NewsroomState};
 
 /// Serves the app on a bound listener until `shutdown` completes, then
 /// finishes the requests in flight.
@@ -29,7 +34,11 @@ pub async fn serve(
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address goes into the newsroom's audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

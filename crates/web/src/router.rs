@@ -1,12 +1,12 @@
 //! Every route of the portal, in one place.
 
 use axum::Router;
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{api, public};
-use crate::{AppState, middleware};
+use crate::handlers::{api, newsroom, public};
+use crate::{AppState, middleware, security};
 
 /// Every public route: what anyone may request without signing in. The
 /// router is built from this list, and the embargo leak test requests
@@ -54,10 +54,62 @@ pub fn router(state: AppState) -> Router {
         routes = routes.route(path, handler);
     }
     routes
+        // The newsroom (issue 7): accounts, sessions, tokens, audit, editor.
+        .route("/newsroom", get(newsroom::dashboard::show))
+        .route(
+            "/newsroom/login",
+            get(newsroom::session::form).post(newsroom::session::submit),
+        )
+        .route("/newsroom/logout", post(newsroom::session::logout))
+        .route("/newsroom/users", get(newsroom::users::index))
+        .route("/newsroom/users/invitations", post(newsroom::users::invite))
+        .route("/newsroom/users/{id}/role", post(newsroom::users::set_role))
+        .route(
+            "/newsroom/users/{id}/disable",
+            post(newsroom::users::disable),
+        )
+        .route("/newsroom/users/{id}/enable", post(newsroom::users::enable))
+        .route(
+            "/newsroom/invitations/{token}",
+            get(newsroom::invitations::show).post(newsroom::invitations::accept),
+        )
+        .route(
+            "/newsroom/tokens",
+            get(newsroom::tokens::index).post(newsroom::tokens::create),
+        )
+        .route(
+            "/newsroom/tokens/{id}/revoke",
+            post(newsroom::tokens::revoke),
+        )
+        .route("/newsroom/audit", get(newsroom::audit::index))
+        .route("/newsroom/audit.jsonl", get(newsroom::audit::export))
+        .route(
+            "/newsroom/releases/new",
+            get(newsroom::editor::new).post(newsroom::editor::create),
+        )
+        .route(
+            "/newsroom/releases/preview",
+            post(newsroom::editor::preview),
+        )
+        .route(
+            "/newsroom/static/editor.js",
+            get(newsroom::assets::editor_js),
+        )
+        .route("/api/newsroom/me", get(api::newsroom::me))
+        .route("/api/newsroom/audit", get(api::newsroom::audit))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::error_pages,
+        ))
+        // Newsroom headers outside the error pages, so errors get no-store too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::newsroom_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::cross_site_guard,
         ))
         .layer(middleware::security_headers())
         .layer(CompressionLayer::new())

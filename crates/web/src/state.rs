@@ -17,6 +17,37 @@ pub struct AppState {
     /// This node's search index; handlers reach it only through
     /// [`PublicSearch`], which re-checks every hit at the visibility gate.
     pub search: Arc<SearchIndex>,
+    /// The newsroom's side: accounts and the store it edits through.
+    pub newsroom: NewsroomState,
+}
+
+/// What newsroom handlers share. Public handlers cannot extract it by
+/// accident: it is a different type from `PublicView`.
+#[derive(Debug, Clone)]
+pub struct NewsroomState {
+    pub accounts: pressroom_newsroom::Accounts,
+    pub store: Arc<dyn pressroom_store::Store>,
+    pub clock: Arc<dyn pressroom_domain::Clock>,
+}
+
+impl NewsroomState {
+    pub fn new(
+        store: Arc<dyn pressroom_store::Store>,
+        accounts: Arc<dyn pressroom_store::AccountStore>,
+        clock: Arc<dyn pressroom_domain::Clock>,
+    ) -> Self {
+        Self {
+            accounts: pressroom_newsroom::Accounts::new(accounts, clock.clone()),
+            store,
+            clock,
+        }
+    }
+}
+
+impl FromRef<AppState> for NewsroomState {
+    fn from_ref(state: &AppState) -> Self {
+        state.newsroom.clone()
+    }
 }
 
 impl FromRef<AppState> for PublicSearch {

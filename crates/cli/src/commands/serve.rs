@@ -8,7 +8,7 @@ use anyhow::Context;
 use pressroom_domain::{Clock, SystemClock};
 use pressroom_newsroom::{IndexStart, IndexSync};
 use pressroom_store::{PublicView, Store};
-use pressroom_web::{AppState, PageCache};
+use pressroom_web::{AppState, NewsroomState, PageCache};
 
 use crate::{config, db};
 
@@ -50,7 +50,7 @@ pub async fn run(
         let dir =
             tempfile::tempdir().context("cannot create a temporary directory for the demo")?;
         let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-        let store = db::open_store(&url).await?;
+        let (store, accounts) = db::open_stores(&url).await?;
         let imported = pressroom_newsroom::import_text(
             store.as_ref(),
             clock.as_ref(),
@@ -63,20 +63,22 @@ pub async fn run(
         site.operator = "the Ministry of Foreign Affairs of Norvia, a fictional country".to_owned();
         tracing::info!(releases = imported.inserted.len(), "demo database ready");
         let index = db::open_index(&dir.path().join("demo.db.index"))?;
-        (Some(dir), store, index)
+        (Some(dir), (store, accounts), index)
     } else {
         (
             None,
-            db::open_store(database).await?,
+            db::open_stores(database).await?,
             db::open_index(index_dir)?,
         )
     };
+    let (store, accounts) = store;
     let sync = start_index(store.clone(), index.clone()).await?;
 
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site: Arc::new(site),
         search: index,
+        newsroom: NewsroomState::new(store.clone(), accounts, clock.clone()),
     };
     let cache =
         PageCache::new(Duration::from_secs(args.page_cache_seconds)).with_clock(clock.clone());

@@ -45,7 +45,9 @@ struct Portal {
 async fn portal() -> Portal {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("e.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.expect("open"));
+    let sqlite = Arc::new(SqliteStore::open(&url).await.expect("open"));
+    let store: Arc<dyn Store> = sqlite.clone();
+    let accounts: Arc<dyn pressroom_store::AccountStore> = sqlite;
     let clock = Arc::new(FixedClock::new(
         pressroom_testkit::TEST_NOW.parse().expect("time"),
     ));
@@ -67,6 +69,7 @@ async fn portal() -> Portal {
         public: PublicView::new(store.clone(), clock.clone()),
         site,
         search,
+        newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts, clock.clone()),
     };
     let cache = PageCache::new(std::time::Duration::from_secs(3600)).with_clock(clock.clone());
     let app = cache.wrap(pressroom_web::router(state));

@@ -9,6 +9,7 @@ mod embargo;
 mod exit;
 mod feeds;
 mod listing;
+mod newsroom;
 mod release;
 mod safety;
 mod search;

@@ -2,6 +2,7 @@
 //! every public surface. Errors become RFC 9457 problem details in the
 //! error middleware, from the same `AppError` the pages use.
 
+pub(crate) mod newsroom;
 pub(crate) mod openapi;
 pub(crate) mod releases;
 pub(crate) mod search;
