@@ -8,6 +8,7 @@
 //! the lock-upgrade failures of concurrent read-then-write transactions.
 
 mod import;
+mod ledger;
 mod rows;
 
 use std::str::FromStr;
@@ -17,11 +18,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath};
+use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{RELEASE_COLUMNS, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListQuery, Neighbours,
-    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
-    Visibility,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, LedgerEntry, ListPage,
+    ListQuery, Neighbours, NewLeaf, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
+    Store, StoreError, StoreResult, Visibility,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -239,6 +241,26 @@ fn write_error(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// The log leaves of an import: one per new release whose status is public,
+/// in batch order. Unpublished imports stay out of the public log.
+fn import_leaves(
+    batch: &[ImportRecord],
+    outcomes: &[ImportOutcome],
+    now_us: i64,
+) -> StoreResult<Vec<NewLeaf>> {
+    let at = from_micros(now_us)?;
+    batch
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(record, outcome)| match outcome {
+            ImportOutcome::Inserted { id, path } if record.status.is_public() => Some(
+                NewLeaf::new(id.0, path, 1, LeafEvent::Import, at, &record.content, None),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -261,6 +283,9 @@ impl Store for SqliteStore {
                 ImportOutcome::Duplicate { .. } => None,
             })
             .collect();
+        // Public imports enter the transparency log in the same transaction.
+        let leaves = import_leaves(&batch, &outcomes, now_us)?;
+        ledger::append_log_leaves(&mut tx, &leaves).await?;
         for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
             let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO changes (release_id, event, at) ");
             q.push_values(chunk, |mut row, id| {
@@ -617,6 +642,26 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn ledger_size(&self) -> StoreResult<u64> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::size(&mut conn).await
+    }
+
+    async fn ledger_hashes(&self, indexes: &[u64]) -> StoreResult<pressroom_ledger::HashSource> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::hashes(&mut conn, indexes).await
+    }
+
+    async fn ledger_entry(&self, index: u64) -> StoreResult<Option<LedgerEntry>> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::entry_at(&mut conn, index).await
+    }
+
+    async fn ledger_entries_of(&self, release: ReleaseId) -> StoreResult<Vec<LedgerEntry>> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::entries_of(&mut conn, release).await
     }
 }
 
