@@ -46,6 +46,16 @@ enum Command {
     /// Copy a whole portal from one database to another (SQLite and
     /// PostgreSQL either way), then verify counts and checksums.
     Copy(commands::copy::Args),
+    /// Create the transparency log's signing key (serve also creates it at
+    /// first start).
+    Init(commands::key::KeyDir),
+    /// Manage the signing key.
+    #[command(subcommand)]
+    Key(commands::key::Command),
+    /// Check a release (its address or a saved proof) against the site's
+    /// transparency log and published keys, or check that a log was not
+    /// rewritten since last seen (--log).
+    Verify(commands::verify::Args),
     /// Tools for benchmarks: generate a synthetic corpus.
     #[command(subcommand)]
     Bench(commands::bench::Command),
@@ -84,6 +94,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Copy(args) => commands::copy::run(args).await,
         Command::Bench(cmd) => commands::bench::run(cmd),
+        Command::Init(keys) => commands::key::init(config_path, &keys),
+        Command::Key(cmd) => commands::key::run(cmd),
+        Command::Verify(args) => commands::verify::run(args).await,
     }
 }
 

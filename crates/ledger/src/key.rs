@@ -40,6 +40,21 @@ impl SiteKey {
         Self::parse(&secret)
     }
 
+    /// The key with the given Ed25519 seed: for tests that need the same
+    /// key on every run, and for importing a key made elsewhere.
+    pub fn from_seed(name: &str, seed: [u8; 32]) -> Result<Self, LedgerError> {
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+        let mut tagged = vec![0x01];
+        tagged.extend_from_slice(public.as_bytes());
+        let mut private = vec![0x01];
+        private.extend_from_slice(&seed);
+        Self::parse(&format!(
+            "PRIVATE+KEY+{name}+{:08x}+{}",
+            signed_note::key_id(name, &tagged),
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, private)
+        ))
+    }
+
     /// Reads a key from the text of a key file.
     pub fn parse(text: &str) -> Result<Self, LedgerError> {
         let secret = text.trim().to_owned();
@@ -148,6 +163,24 @@ pub fn origin_from_base_url(base_url: &str) -> Result<String, LedgerError> {
         )));
     }
     Ok(rest.to_owned())
+}
+
+/// The keys a site publishes: the one that signs now, and the retired ones
+/// that signed before a rotation, still listed so that old checkpoints and
+/// saved proofs keep verifying.
+#[derive(Debug, Clone)]
+pub struct SiteKeys {
+    pub current: SiteKey,
+    pub retired: Vec<VerifierKey>,
+}
+
+impl SiteKeys {
+    /// Every public key, the current one first.
+    pub fn published(&self) -> Vec<VerifierKey> {
+        std::iter::once(self.current.verifier().clone())
+            .chain(self.retired.iter().cloned())
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub mod tree;
 pub use bundle::{ConsistencyProof, ProofBundle, Verified, verify_bundle, verify_consistency};
 pub use checkpoint::{SignedCheckpoint, open_checkpoint, sign_checkpoint};
 pub use error::LedgerError;
-pub use key::{SiteKey, VerifierKey, origin_from_base_url};
+pub use key::{SiteKey, SiteKeys, VerifierKey, origin_from_base_url};
 pub use leaf::{Leaf, LeafEvent};
 pub use tlog_tiles::Hash;
 pub use tree::{Appender, HashSource};

@@ -20,6 +20,7 @@ mod markdown;
 mod pages;
 mod site;
 mod sitemap;
+mod verify;
 
 pub use api::{ApiRelease, OPENAPI};
 pub use chart::{Bar, BarChart, ChartRow};
@@ -39,6 +40,7 @@ pub use site::SiteConfig;
 pub use sitemap::{
     MAX_SITEMAP_URLS, SitemapEntry, release_sitemap_count, robots_txt, sitemap_index, urlset,
 };
+pub use verify::{VerifyPage, VerifyRelease};
 
 /// The portal's stylesheet, served by the web layer.
 pub const STYLESHEET: &str = include_str!("../static/style.css");

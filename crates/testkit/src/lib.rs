@@ -4,6 +4,7 @@
 //! [`HtmlPage`] reads what a response shows; [`seeds_dir`] finds the seed
 //! releases.
 
+use pressroom_ledger::SiteKeys;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -27,8 +28,25 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub clock: Arc<FixedClock>,
     pub site: Arc<SiteConfig>,
+    /// The transparency log's keys the server signs with.
+    pub keys: Arc<SiteKeys>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
+}
+
+/// The log keys of a test server: the same seed every run, named after the
+/// server's address as `pressroom serve` names its log.
+pub fn test_keys(base_url: &str) -> SiteKeys {
+    let name = pressroom_ledger::origin_from_base_url(base_url).expect("log name");
+    SiteKeys {
+        current: pressroom_ledger::SiteKey::from_seed(&name, [7; 32]).expect("test key"),
+        retired: vec![
+            pressroom_ledger::SiteKey::from_seed(&name, [6; 32])
+                .expect("retired test key")
+                .verifier()
+                .clone(),
+        ],
+    }
 }
 
 /// Starts the portal on `127.0.0.1:0` over a fresh SQLite database.
@@ -55,9 +73,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
     };
     configure(&mut site);
     let site = Arc::new(site);
+    let keys = Arc::new(test_keys(&site.base_url));
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site: site.clone(),
+        ledger: keys.clone(),
     };
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(pressroom_web::serve(
@@ -76,6 +96,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
         store,
         clock,
         site,
+        keys,
         shutdown: Some(tx),
         _dir: dir,
     }

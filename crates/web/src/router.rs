@@ -5,7 +5,7 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{api, public};
+use crate::handlers::{api, ledger, public};
 use crate::{AppState, middleware};
 
 pub fn router(state: AppState) -> Router {
@@ -30,6 +30,26 @@ pub fn router(state: AppState) -> Router {
             get(api::releases::show),
         )
         .route("/api/openapi.json", get(api::openapi::document))
+        // The transparency log (crates/ledger): checkpoint, keys, entries,
+        // proofs and the page that explains the check.
+        .route(
+            "/.well-known/pressroom/checkpoint",
+            get(ledger::log::checkpoint),
+        )
+        .route("/.well-known/pressroom/keys", get(ledger::log::keys))
+        .route(
+            "/.well-known/pressroom/log/entries/{index}",
+            get(ledger::log::entry),
+        )
+        .route(
+            "/.well-known/pressroom/log/consistency/{old}/{new}",
+            get(ledger::log::consistency),
+        )
+        .route(
+            "/releases/{year}/{month}/{day}/{slug}/proof",
+            get(ledger::proof::show),
+        )
+        .route("/verify", get(ledger::verify::page))
         .route("/leaving", get(public::exit::show))
         .route("/static/style.css", get(public::assets::stylesheet))
         .route("/static/print.css", get(public::assets::print_stylesheet))

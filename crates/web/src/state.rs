@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use pressroom_ledger::SiteKeys;
 use pressroom_render::SiteConfig;
 use pressroom_store::PublicView;
 
@@ -11,6 +12,8 @@ use pressroom_store::PublicView;
 pub struct AppState {
     pub public: PublicView,
     pub site: Arc<SiteConfig>,
+    /// The transparency log's signing key and the published keys.
+    pub ledger: Arc<SiteKeys>,
 }
 
 impl FromRef<AppState> for PublicView {
@@ -22,5 +25,11 @@ impl FromRef<AppState> for PublicView {
 impl FromRef<AppState> for Arc<SiteConfig> {
     fn from_ref(state: &AppState) -> Self {
         state.site.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<SiteKeys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.ledger.clone()
     }
 }

@@ -1,2 +1,3 @@
 pub(crate) mod api;
+pub(crate) mod ledger;
 pub(crate) mod public;
