@@ -6,6 +6,7 @@ mod archive;
 mod caching;
 mod exit;
 mod feeds;
+mod ledger;
 mod listing;
 mod release;
 mod safety;
