@@ -7,6 +7,7 @@ mod formats;
 mod import_export;
 mod postgres;
 mod serve;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
