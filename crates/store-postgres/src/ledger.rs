@@ -26,9 +26,9 @@ impl PgStore {
         if leaves.is_empty() {
             return Ok(());
         }
-        let size = self.ledger_size_in(&mut **tx).await?;
+        let size = self.ledger_size_in(tx).await?;
         let frontier = self
-            .ledger_hashes_in(&mut **tx, &tree::frontier_indexes(size))
+            .ledger_hashes_in(tx, &tree::frontier_indexes(size))
             .await?;
         let mut appender = Appender::new(size, frontier);
         let mut hash_rows = Vec::new();

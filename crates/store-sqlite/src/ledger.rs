@@ -23,8 +23,8 @@ pub(crate) async fn append_log_leaves(
     if leaves.is_empty() {
         return Ok(());
     }
-    let size = size(&mut **tx).await?;
-    let frontier = hashes(&mut **tx, &tree::frontier_indexes(size)).await?;
+    let size = size(tx).await?;
+    let frontier = hashes(tx, &tree::frontier_indexes(size)).await?;
     let mut appender = Appender::new(size, frontier);
     let mut hash_rows = Vec::new();
     let mut leaf_rows = Vec::with_capacity(leaves.len());

@@ -51,7 +51,10 @@ async fn every_release_page_links_to_a_proof_that_verifies() {
         let (status, page) = app.get_page(seed.path).await;
         assert_eq!(status, StatusCode::OK);
         let proof = format!("{}{}/proof", app.address, seed.path);
-        assert_eq!(page.attrs(".authenticity a[type]", "href"), [proof.clone()]);
+        assert_eq!(
+            page.attrs(".authenticity a[type]", "href"),
+            std::slice::from_ref(&proof)
+        );
         let bundle = app
             .client
             .get(&proof)
