@@ -1,6 +1,8 @@
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
+use pressroom_search::SearchIndex;
 use pressroom_store::Store;
 use pressroom_store_postgres::PgStore;
 use pressroom_store_sqlite::SqliteStore;
@@ -21,4 +23,55 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         "unsupported database URL {shown:?}: use sqlite://path/to/file.db or postgres://..."
     ))
     .context("cannot open the database")
+}
+
+/// Where the search index lives: `--index` (or `PRESSROOM_INDEX`) if given,
+/// else beside a SQLite database (`pressroom.db` -> `pressroom.db.index/`),
+/// else `pressroom.index/` in the working directory (each PostgreSQL node
+/// keeps its own index, in step through the change feed).
+pub fn index_dir(database: &str, explicit: Option<&Path>) -> PathBuf {
+    if let Some(dir) = explicit {
+        return dir.to_path_buf();
+    }
+    match database
+        .strip_prefix("sqlite://")
+        .or_else(|| database.strip_prefix("sqlite:"))
+    {
+        Some(file) => {
+            let file = file.split('?').next().unwrap_or(file);
+            PathBuf::from(format!("{file}.index"))
+        }
+        None => PathBuf::from("pressroom.index"),
+    }
+}
+
+/// Opens (creating if needed) the search index in `dir`.
+pub fn open_index(dir: &Path) -> anyhow::Result<Arc<SearchIndex>> {
+    let index = SearchIndex::open_or_create(dir).context("cannot open the search index")?;
+    Ok(Arc::new(index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_lives_beside_a_sqlite_database_unless_named() {
+        assert_eq!(
+            index_dir("sqlite://data/p.db", None),
+            PathBuf::from("data/p.db.index")
+        );
+        assert_eq!(
+            index_dir("sqlite:p.db?mode=rwc", None),
+            PathBuf::from("p.db.index")
+        );
+        assert_eq!(
+            index_dir("postgres://h/db", None),
+            PathBuf::from("pressroom.index")
+        );
+        assert_eq!(
+            index_dir("sqlite://p.db", Some(Path::new("/x"))),
+            PathBuf::from("/x")
+        );
+    }
 }

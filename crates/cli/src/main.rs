@@ -1,11 +1,12 @@
 //! The `pressroom` binary: one program that serves the portal and runs its
-//! maintenance commands (import, export, migrate, bench). Commands call the
+//! maintenance commands (import, export, reindex, migrate, bench). Commands call the
 //! same use-cases as the web handlers; this crate only adds arguments,
 //! configuration, files and the terminal.
 
 mod commands;
 mod config;
 mod db;
+mod scheduler;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,11 @@ struct Cli {
     )]
     database: String,
 
+    /// Search index folder; by default beside a SQLite database
+    /// (pressroom.db -> pressroom.db.index), else ./pressroom.index.
+    #[arg(long, global = true, env = "PRESSROOM_INDEX")]
+    index: Option<PathBuf>,
+
     /// Site settings file (TOML); ./pressroom.toml is read if present.
     #[arg(long, global = true, env = "PRESSROOM_CONFIG")]
     config: Option<PathBuf>,
@@ -41,6 +47,8 @@ enum Command {
     Import(commands::import::Args),
     /// Export every release, one JSON object per line.
     Export(commands::export::Args),
+    /// Rebuild the search index from the database.
+    Reindex,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Copy a whole portal from one database to another (SQLite and
@@ -56,7 +64,7 @@ enum Command {
     /// transparency log and published keys, or check that a log was not
     /// rewritten since last seen (--log).
     Verify(commands::verify::Args),
-    /// Tools for benchmarks: generate a synthetic corpus.
+    /// Tools for benchmarks: a synthetic corpus, loading it, timing search.
     #[command(subcommand)]
     Bench(commands::bench::Command),
 }
@@ -83,8 +91,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config_path = cli.config.as_deref();
+    let index_dir = db::index_dir(&cli.database, cli.index.as_deref());
     match cli.command {
-        Command::Serve(args) => commands::serve::run(&cli.database, config_path, args).await,
+        Command::Serve(args) => {
+            commands::serve::run(&cli.database, &index_dir, config_path, args).await
+        }
+        Command::Reindex => commands::reindex::run(&cli.database, &index_dir).await,
         Command::Import(args) => commands::import::run(&cli.database, args).await,
         Command::Export(args) => commands::export::run(&cli.database, config_path, args).await,
         Command::Migrate => {
@@ -93,7 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Copy(args) => commands::copy::run(args).await,
-        Command::Bench(cmd) => commands::bench::run(cmd),
+        Command::Bench(cmd) => commands::bench::run(cmd, &cli.database, &index_dir).await,
         Command::Init(keys) => commands::key::init(config_path, &keys),
         Command::Key(cmd) => commands::key::run(cmd),
         Command::Verify(args) => commands::verify::run(args).await,
@@ -103,7 +115,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("PRESSROOM_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn,tantivy=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

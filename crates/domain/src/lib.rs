@@ -2,6 +2,7 @@
 //! from ([`Title`], [`Kind`], [`Issuer`], [`Dateline`], [`ReleaseDate`],
 //! [`Attribution`], [`Body`], [`Language`], [`Slug`]), its [`Status`], the
 //! [`Role`]s of the press office, and the
+//! editorial state machine ([`workflow`]: [`Action`], [`workflow::transition`]), and the
 //! [`Clock`] that every time-dependent decision takes `now` from.
 //!
 //! Both pipelines start here: the archive parses legacy text into these types,
@@ -24,6 +25,7 @@ mod slug;
 mod status;
 mod text;
 mod title;
+pub mod workflow;
 
 pub use attribution::Attribution;
 pub use body::{Body, Paragraph};
@@ -40,3 +42,4 @@ pub use role::Role;
 pub use slug::Slug;
 pub use status::Status;
 pub use title::Title;
+pub use workflow::{Action, Actor, Refusal, WorkflowSettings};

@@ -55,6 +55,19 @@ impl Status {
     pub fn is_public(self) -> bool {
         matches!(self, Status::Published | Status::Withdrawn)
     }
+
+    /// Whether a release in this status becomes public by itself once its
+    /// publication time comes: the gate admits it from that instant, so the
+    /// lift is exact whether or not the scheduler has run yet.
+    pub fn is_timed(self) -> bool {
+        matches!(self, Status::Scheduled | Status::Embargoed)
+    }
+
+    /// Whether the visibility gate admits a release in this status once its
+    /// publication time has come.
+    pub fn is_public_when_due(self) -> bool {
+        self.is_public() || self.is_timed()
+    }
 }
 
 impl std::fmt::Display for Status {

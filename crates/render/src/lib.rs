@@ -3,7 +3,7 @@
 //! exit notice by a [`LinkPolicy`]), the [`SiteConfig`] every page is framed
 //! by, [`ListingQuery`] (the listing's filters as a URL), server-drawn SVG
 //! [`BarChart`]s, and the page views ([`ListingPage`], [`ArchivePage`],
-//! [`ReleasePage`], [`ExitPage`], [`ErrorPage`]) rendered by askama
+//! [`ReleasePage`], [`ExitPage`], [`ErrorPage`], [`SearchPage`]) rendered by askama
 //! templates, the syndication [`Feed`] (Atom, RSS, JSON Feed), the sitemaps
 //! ([`urlset`], [`sitemap_index`], [`robots_txt`]), and the read API's
 //! [`ApiRelease`] with its OpenAPI description. Pure: no IO, no clock; the web layer hands it what to show.
@@ -18,6 +18,7 @@ mod links;
 mod listing_query;
 mod markdown;
 mod pages;
+mod search;
 mod site;
 mod sitemap;
 mod verify;
@@ -32,9 +33,13 @@ pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
 pub use listing_query::ListingQuery;
 pub use markdown::{body_to_html, links_in, markdown_to_html, markdown_to_text};
 pub use pages::{
-    ActiveFilter, ArchivePage, ArchiveYear, ErrorPage, ExitPage, FacetGroup, FacetOption,
-    HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, ReleasePage, RenderError,
-    issued_at, moment, month_name, site_time,
+    ActiveFilter, ArchivePage, ArchiveYear, DiffLine, ErrorPage, ExitPage, FacetGroup, FacetOption,
+    HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, PublicRevision, ReleasePage,
+    RenderError, WithdrawalNotice, issued_at, moment, month_name, revision_diff, site_time,
+};
+pub use search::{
+    SearchFacetGroup, SearchFacetLink, SearchHitView, SearchPage, SnippetPiece, SortLink,
+    SuggestionView,
 };
 pub use site::SiteConfig;
 pub use sitemap::{

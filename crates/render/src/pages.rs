@@ -167,6 +167,60 @@ pub struct HistoryEntry {
     pub what: String,
     pub when_iso: String,
     pub when_long: String,
+    /// The public change note (a correction's, a withdrawal's reason).
+    pub note: Option<String>,
+    /// What changed from the revision before, paragraph by paragraph.
+    pub changes: Vec<DiffLine>,
+}
+
+/// One paragraph (or the title) removed or added by a revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffLine {
+    pub added: bool,
+    pub text: String,
+}
+
+/// One public revision of a release, as its page's history shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct PublicRevision<'r> {
+    pub number: u32,
+    /// import, publish, correct or withdraw.
+    pub event: &'r str,
+    pub note: Option<&'r str>,
+    pub at: Timestamp,
+    pub content: &'r pressroom_domain::ReleaseContent,
+}
+
+/// The paragraphs (title first) removed and added between two revisions.
+pub fn revision_diff(
+    old: &pressroom_domain::ReleaseContent,
+    new: &pressroom_domain::ReleaseContent,
+) -> Vec<DiffLine> {
+    let lines = |c: &pressroom_domain::ReleaseContent| {
+        std::iter::once(c.title.to_string())
+            .chain(c.body.texts().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (lines(old), lines(new));
+    similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b)
+        .iter()
+        .flat_map(|op| op.iter_changes(&a, &b))
+        .filter_map(|c| match c.tag() {
+            similar::ChangeTag::Equal => None,
+            tag => Some(DiffLine {
+                added: tag == similar::ChangeTag::Insert,
+                text: c.value().clone(),
+            }),
+        })
+        .collect()
+}
+
+/// A withdrawn release's notice: the public reason and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalNotice {
+    pub reason: String,
+    pub when_iso: String,
+    pub when_long: String,
 }
 
 #[derive(Debug, Template)]
@@ -191,6 +245,10 @@ pub struct ReleasePage<'a> {
     pub older: Option<NeighbourLink>,
     pub newer: Option<NeighbourLink>,
     pub history: Vec<HistoryEntry>,
+    /// "Updated <date>": the latest correction, if any.
+    pub updated: Option<(String, String)>,
+    /// The reason and date of the withdrawal, when withdrawn.
+    pub withdrawal: Option<WithdrawalNotice>,
     /// The first paragraph shortened, for `description` and Open Graph.
     pub description: String,
     /// `article:published_time` (the release's date, with its time when it
@@ -204,6 +262,64 @@ pub struct ReleasePage<'a> {
 
 impl<'a> ReleasePage<'a> {
     /// The page of `r`, with the same-kind releases around it.
+    /// The public history from the stored revisions: each correction with
+    /// its note and what it changed, the withdrawal with its reason. A
+    /// release never corrected or withdrawn keeps the one-line history.
+    pub fn with_revisions(mut self, revisions: &[PublicRevision<'_>]) -> Self {
+        let site = self.site;
+        if !revisions
+            .iter()
+            .any(|r| matches!(r.event, "correct" | "withdraw"))
+        {
+            return self;
+        }
+        let when = |at: Timestamp| {
+            (
+                at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                moment(site, at),
+            )
+        };
+        self.history = revisions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (when_iso, when_long) = when(r.at);
+                HistoryEntry {
+                    what: match r.event {
+                        "correct" => format!("Corrected (revision {})", r.number),
+                        "withdraw" => "Withdrawn".to_owned(),
+                        _ => "Published on this site".to_owned(),
+                    },
+                    when_iso,
+                    when_long,
+                    note: r.note.map(str::to_owned),
+                    changes: match i.checked_sub(1).map(|p| &revisions[p]) {
+                        Some(prev) => revision_diff(prev.content, r.content),
+                        None => Vec::new(),
+                    },
+                }
+            })
+            .collect();
+        self.updated = revisions
+            .iter()
+            .rev()
+            .find(|r| r.event == "correct")
+            .map(|r| when(r.at));
+        self.withdrawal = revisions
+            .iter()
+            .rev()
+            .find(|r| r.event == "withdraw")
+            .map(|r| {
+                let (when_iso, when_long) = when(r.at);
+                WithdrawalNotice {
+                    reason: r.note.unwrap_or_default().to_owned(),
+                    when_iso,
+                    when_long,
+                }
+            });
+        self
+    }
+
     pub fn new(
         site: &'a SiteConfig,
         r: &Release,
@@ -258,6 +374,8 @@ impl<'a> ReleasePage<'a> {
                 },
                 when_iso: at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 when_long: moment(site, at),
+                note: None,
+                changes: Vec::new(),
             })
             .into_iter()
             .collect();
@@ -280,6 +398,8 @@ impl<'a> ReleasePage<'a> {
             older: older.map(NeighbourLink::from),
             newer: newer.map(NeighbourLink::from),
             history,
+            updated: None,
+            withdrawal: None,
             description,
             published_iso: date_machine,
             modified_iso: rfc3339(r.updated_at),

@@ -25,6 +25,8 @@ use crate::schema::{self, DATE_FIELD, Fields, date_from_key, date_key};
 const SNIPPET_CHARS: usize = 240;
 /// Issuers listed in the facet: the most frequent ones.
 const TOP_ISSUERS: usize = 15;
+/// How the change-feed position is written in a commit's payload.
+const CURSOR_PAYLOAD: &str = "change-feed:";
 /// Memory for a writer that takes a few releases at a time.
 const SMALL_WRITER_BYTES: usize = 50_000_000;
 
@@ -98,6 +100,19 @@ impl SearchIndex {
             text,
             words,
         })
+    }
+
+    /// The change-feed position the index was last brought up to
+    /// ([`IndexUpdater::commit_at`]), or `None` for an index never committed
+    /// that way (new, or written by an older build): then only a rebuild
+    /// knows what it holds.
+    pub fn change_cursor(&self) -> Result<Option<i64>, SearchError> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.strip_prefix(CURSOR_PAYLOAD))
+            .and_then(|n| n.parse().ok()))
     }
 
     /// How many releases the index holds.
@@ -508,9 +523,28 @@ impl IndexUpdater {
         Ok(())
     }
 
+    /// Commits like [`IndexUpdater::commit`], recording that the index now
+    /// reflects every change of the store's feed up to `cursor`, so that a
+    /// server starting later knows where to catch up from.
+    pub fn commit_at(&mut self, cursor: i64) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&format!("{CURSOR_PAYLOAD}{cursor}"));
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
     /// Commits and waits for background merges, leaving a compact index.
     pub fn finish(mut self) -> Result<(), SearchError> {
         self.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+
+    /// [`IndexUpdater::finish`] with the change-feed position of
+    /// [`IndexUpdater::commit_at`].
+    pub fn finish_at(mut self, cursor: i64) -> Result<(), SearchError> {
+        self.commit_at(cursor)?;
         self.writer.wait_merging_threads()?;
         Ok(())
     }

@@ -15,6 +15,7 @@
 mod ledger;
 mod rows;
 pub mod scratch;
+mod workflow;
 
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -27,14 +28,15 @@ use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
     Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, LedgerEntry, ListPage,
-    ListQuery, Neighbours, NewLeaf, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
-    Store, StoreError, StoreResult, Visibility,
+    ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
+    PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
+    Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
 use tokio::sync::watch;
 
-use rows::{PG_RELEASE_COLUMNS, release_from_row};
+use rows::{PG_RELEASE_COLUMNS, path_from_row, release_from_row};
 
 /// The NOTIFY channel on which every commit that records changes wakes the
 /// nodes.
@@ -240,6 +242,15 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
+/// [`Visibility::ListedAt`]: listings (and their counts, filters and
+/// neighbours) leave out withdrawn releases, whose pages stay reachable at
+/// their address with the notice.
+fn push_listed(q: &mut QueryBuilder<'_, Postgres>, visibility: Visibility) {
+    if let Visibility::ListedAt(_) = visibility {
+        q.push(" AND status <> 'withdrawn'");
+    }
+}
+
 /// Whether an error means the server is out of reach rather than that the
 /// statement failed: IO errors, pool timeouts, and the SQLSTATEs of
 /// connection failures and of a server shutting down or starting up.
@@ -263,9 +274,14 @@ fn push_conditions(
     filter: &ReleaseFilter,
 ) {
     q.push(" WHERE TRUE");
-    if let Visibility::PublicAt(now) = visibility {
-        q.push(" AND status IN ('published', 'withdrawn') AND published_at <= ")
-            .push_bind(now.as_microsecond());
+    if let Visibility::PublicAt(now) | Visibility::ListedAt(now) = visibility {
+        // Scheduled and embargoed releases are public from their time on,
+        // before the scheduler marks them published: the lift is exact.
+        q.push(
+            " AND status IN ('published', 'withdrawn', 'scheduled', 'embargoed') \
+             AND published_at <= ",
+        )
+        .push_bind(now.as_microsecond());
     }
     if let Some(kind) = &filter.kind {
         q.push(" AND kind = ").push_bind(kind.clone());
@@ -388,6 +404,8 @@ impl PgStore {
         .map_err(|e| self.write_error(e))
     }
 
+    /// The one place a `revisions` row is written: imports, restores and
+    /// every workflow revision (publish, correct, withdraw).
     async fn insert_revision(
         &self,
         tx: &mut Transaction<'_, Postgres>,
@@ -568,6 +586,7 @@ impl Store for PgStore {
     async fn list(&self, query: &ListQuery) -> StoreResult<ListPage> {
         let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM releases");
         push_conditions(&mut count, query.visibility, &query.filter);
+        push_listed(&mut count, query.visibility);
         let total: i64 = count
             .build_query_scalar()
             .fetch_one(&self.pool)
@@ -576,6 +595,7 @@ impl Store for PgStore {
         let mut q =
             QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
         push_conditions(&mut q, query.visibility, &query.filter);
+        push_listed(&mut q, query.visibility);
         q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
             .push_bind(i64::from(query.page.per_page))
             .push(" OFFSET ")
@@ -611,6 +631,7 @@ impl Store for PgStore {
             "SELECT {expr} AS v, COUNT(*) AS n FROM releases"
         ));
         push_conditions(&mut q, visibility, filter);
+        push_listed(&mut q, visibility);
         q.push(format!(
             " AND {expr} IS NOT NULL GROUP BY v ORDER BY {order}"
         ));
@@ -643,6 +664,7 @@ impl Store for PgStore {
             let mut q =
                 QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
             push_conditions(&mut q, visibility, &ReleaseFilter::default());
+            push_listed(&mut q, visibility);
             match &kind {
                 Some(k) => q.push(" AND kind = ").push_bind(k.clone()),
                 None => q.push(" AND kind IS NULL"),
@@ -711,6 +733,66 @@ impl Store for PgStore {
             .await
             .map_err(|e| self.error(e))?;
         rows.iter().map(release_from_row).collect()
+    }
+
+    async fn list_after(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        let mut q =
+            QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
+        push_conditions(&mut q, visibility, filter);
+        push_listed(&mut q, visibility);
+        if let Some(pos) = after {
+            // A row value walks the (release_date, id) index from the
+            // position instead of re-reading every earlier row.
+            q.push(" AND (release_date, id) < (")
+                .push_bind(pos.date.to_string())
+                .push("::date, ")
+                .push_bind(pos.id.0)
+                .push(")");
+        }
+        q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter().map(release_from_row).collect()
+    }
+
+    async fn paths_after(
+        &self,
+        visibility: Visibility,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PathEntry>> {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "SELECT id, slug, release_date::text AS release_date, updated_at FROM releases",
+        );
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        q.push(" AND id > ")
+            .push_bind(after.map_or(0, |id| id.0))
+            .push(" ORDER BY id LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(PathEntry {
+                    id: ReleaseId(r.try_get("id").map_err(|e| self.error(e))?),
+                    path: path_from_row(r)?,
+                    updated_at: from_micros(r.try_get("updated_at").map_err(|e| self.error(e))?)?,
+                })
+            })
+            .collect()
     }
 
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>> {
@@ -890,6 +972,71 @@ impl Store for PgStore {
             token,
             until,
         }))
+    }
+
+    async fn create_draft(&self, draft: NewDraft, now: Timestamp) -> StoreResult<Release> {
+        self.wf_create_draft(draft, now).await
+    }
+
+    async fn apply(
+        &self,
+        id: ReleaseId,
+        write: WorkflowWrite,
+        now: Timestamp,
+    ) -> StoreResult<Release> {
+        self.wf_apply(id, write, now).await
+    }
+
+    async fn author(&self, id: ReleaseId) -> StoreResult<Option<i64>> {
+        self.wf_author(id).await
+    }
+
+    async fn revisions(&self, id: ReleaseId) -> StoreResult<Vec<RevisionDump>> {
+        self.wf_revisions(id).await
+    }
+
+    async fn workflow_events(&self, id: ReleaseId) -> StoreResult<Vec<WorkflowEvent>> {
+        self.wf_events(id).await
+    }
+
+    async fn due(&self, at: Timestamp, limit: u32) -> StoreResult<Vec<Release>> {
+        self.wf_due(at, limit).await
+    }
+
+    async fn next_due(&self) -> StoreResult<Option<Timestamp>> {
+        self.wf_next_due().await
+    }
+
+    async fn workflow_settings(&self) -> StoreResult<WorkflowSettings> {
+        self.wf_settings().await
+    }
+
+    async fn set_workflow_settings(
+        &self,
+        settings: WorkflowSettings,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.wf_set_settings(settings, now).await
+    }
+
+    async fn create_preview_link(
+        &self,
+        link: NewPreviewLink,
+        now: Timestamp,
+    ) -> StoreResult<PreviewLink> {
+        self.wf_create_preview_link(link, now).await
+    }
+
+    async fn open_preview(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(PreviewLink, Release)>> {
+        self.wf_open_preview(token_hash, now).await
+    }
+
+    async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>> {
+        self.wf_preview_accesses(id).await
     }
 
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {

@@ -10,6 +10,7 @@
 mod import;
 mod ledger;
 mod rows;
+mod workflow;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -22,15 +23,16 @@ use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{RELEASE_COLUMNS, from_micros};
 use pressroom_store::{
     Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, LedgerEntry, ListPage,
-    ListQuery, Neighbours, NewLeaf, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
-    Store, StoreError, StoreResult, Visibility,
+    ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
+    PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
+    Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use rows::{backend, release_from_row, to_micros};
+use rows::{backend, path_from_row, release_from_row, to_micros};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
 /// limit of bound parameters per statement.
@@ -120,6 +122,15 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
+/// [`Visibility::ListedAt`]: listings (and their counts, filters and
+/// neighbours) leave out withdrawn releases, whose pages stay reachable at
+/// their address with the notice.
+fn push_listed(q: &mut QueryBuilder<'_, Sqlite>, visibility: Visibility) {
+    if let Visibility::ListedAt(_) = visibility {
+        q.push(" AND status <> 'withdrawn'");
+    }
+}
+
 /// Appends the WHERE clause for a visibility and a filter.
 fn push_conditions(
     q: &mut QueryBuilder<'_, Sqlite>,
@@ -127,13 +138,18 @@ fn push_conditions(
     filter: &ReleaseFilter,
 ) {
     q.push(" WHERE 1=1");
-    if let Visibility::PublicAt(now) = visibility {
+    if let Visibility::PublicAt(now) | Visibility::ListedAt(now) = visibility {
         // The unary + keeps the planner off the `releases_public` index
         // for row reads: it would pick it for this range and then sort
         // every public row instead of walking the date or kind index.
         // Counts and facets still use it, as a covering scan.
-        q.push(" AND +status IN ('published', 'withdrawn') AND published_at <= ")
-            .push_bind(to_micros(now));
+        // Scheduled and embargoed releases are public from their time on,
+        // before the scheduler marks them published: the lift is exact.
+        q.push(
+            " AND +status IN ('published', 'withdrawn', 'scheduled', 'embargoed') \
+             AND published_at <= ",
+        )
+        .push_bind(to_micros(now));
     }
     if let Some(kind) = &filter.kind {
         q.push(" AND kind = ").push_bind(kind.clone());
@@ -187,6 +203,8 @@ async fn insert_release(
     .map_err(write_error)
 }
 
+/// The one place a `revisions` row is written outside the bulk import: a
+/// restore and every workflow revision (publish, correct, withdraw).
 async fn insert_revision(
     tx: &mut Transaction<'_, Sqlite>,
     release_id: i64,
@@ -335,6 +353,7 @@ impl Store for SqliteStore {
     async fn list(&self, query: &ListQuery) -> StoreResult<ListPage> {
         let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM releases");
         push_conditions(&mut count, query.visibility, &query.filter);
+        push_listed(&mut count, query.visibility);
         let total: i64 = count
             .build_query_scalar()
             .fetch_one(&self.reader)
@@ -342,6 +361,7 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {RELEASE_COLUMNS} FROM releases"));
         push_conditions(&mut q, query.visibility, &query.filter);
+        push_listed(&mut q, query.visibility);
         q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
             .push_bind(i64::from(query.page.per_page))
             .push(" OFFSET ")
@@ -373,12 +393,15 @@ impl Store for SqliteStore {
         // a sort, then reads every wide row to check visibility; the
         // covering index of public columns is many times faster.
         let from = match visibility {
-            Visibility::PublicAt(_) => "releases INDEXED BY releases_public",
+            Visibility::PublicAt(_) | Visibility::ListedAt(_) => {
+                "releases INDEXED BY releases_public"
+            }
             Visibility::Everything => "releases",
         };
         let mut q =
             QueryBuilder::<Sqlite>::new(format!("SELECT {expr} AS v, COUNT(*) AS n FROM {from}"));
         push_conditions(&mut q, visibility, filter);
+        push_listed(&mut q, visibility);
         q.push(format!(
             " AND {expr} IS NOT NULL GROUP BY v ORDER BY {order}"
         ));
@@ -406,6 +429,7 @@ impl Store for SqliteStore {
             let mut q =
                 QueryBuilder::<Sqlite>::new(format!("SELECT {RELEASE_COLUMNS} FROM releases"));
             push_conditions(&mut q, visibility, &ReleaseFilter::default());
+            push_listed(&mut q, visibility);
             match &kind {
                 Some(k) => q.push(" AND kind = ").push_bind(k.clone()),
                 None => q.push(" AND kind IS NULL"),
@@ -479,6 +503,56 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         rows.iter().map(release_from_row).collect()
+    }
+
+    async fn list_after(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {RELEASE_COLUMNS} FROM releases"));
+        push_conditions(&mut q, visibility, filter);
+        push_listed(&mut q, visibility);
+        if let Some(pos) = after {
+            // A row value walks the (release_date, id) index from the
+            // position instead of re-reading every earlier row.
+            q.push(" AND (release_date, id) < (")
+                .push_bind(pos.date.to_string())
+                .push(", ")
+                .push_bind(pos.id.0)
+                .push(")");
+        }
+        q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(release_from_row).collect()
+    }
+
+    async fn paths_after(
+        &self,
+        visibility: Visibility,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PathEntry>> {
+        let mut q =
+            QueryBuilder::<Sqlite>::new("SELECT id, slug, release_date, updated_at FROM releases");
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        q.push(" AND id > ")
+            .push_bind(after.map_or(0, |id| id.0))
+            .push(" ORDER BY id LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PathEntry {
+                    id: ReleaseId(r.try_get("id").map_err(backend)?),
+                    path: path_from_row(r)?,
+                    updated_at: from_micros(r.try_get("updated_at").map_err(backend)?)?,
+                })
+            })
+            .collect()
     }
 
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>> {
@@ -631,6 +705,71 @@ impl Store for SqliteStore {
             })
         })
         .transpose()
+    }
+
+    async fn create_draft(&self, draft: NewDraft, now: Timestamp) -> StoreResult<Release> {
+        self.wf_create_draft(draft, now).await
+    }
+
+    async fn apply(
+        &self,
+        id: ReleaseId,
+        write: WorkflowWrite,
+        now: Timestamp,
+    ) -> StoreResult<Release> {
+        self.wf_apply(id, write, now).await
+    }
+
+    async fn author(&self, id: ReleaseId) -> StoreResult<Option<i64>> {
+        self.wf_author(id).await
+    }
+
+    async fn revisions(&self, id: ReleaseId) -> StoreResult<Vec<RevisionDump>> {
+        self.wf_revisions(id).await
+    }
+
+    async fn workflow_events(&self, id: ReleaseId) -> StoreResult<Vec<WorkflowEvent>> {
+        self.wf_events(id).await
+    }
+
+    async fn due(&self, at: Timestamp, limit: u32) -> StoreResult<Vec<Release>> {
+        self.wf_due(at, limit).await
+    }
+
+    async fn next_due(&self) -> StoreResult<Option<Timestamp>> {
+        self.wf_next_due().await
+    }
+
+    async fn workflow_settings(&self) -> StoreResult<WorkflowSettings> {
+        self.wf_settings().await
+    }
+
+    async fn set_workflow_settings(
+        &self,
+        settings: WorkflowSettings,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.wf_set_settings(settings, now).await
+    }
+
+    async fn create_preview_link(
+        &self,
+        link: NewPreviewLink,
+        now: Timestamp,
+    ) -> StoreResult<PreviewLink> {
+        self.wf_create_preview_link(link, now).await
+    }
+
+    async fn open_preview(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(PreviewLink, Release)>> {
+        self.wf_open_preview(token_hash, now).await
+    }
+
+    async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>> {
+        self.wf_preview_accesses(id).await
     }
 
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {

@@ -13,8 +13,8 @@ use pressroom_domain::{
 };
 
 use crate::{
-    ChangeFeed, Facet, ImportOutcome, ImportRecord, ListQuery, PageRequest, PublicView,
-    ReleaseFilter, Source, Store, Visibility,
+    ChangeFeed, Facet, ImportOutcome, ImportRecord, ListPosition, ListQuery, PageRequest,
+    PublicView, ReleaseFilter, Source, Store, Visibility,
 };
 
 /// Generates one `#[tokio::test]` per conformance case. `$make` is an async
@@ -33,6 +33,8 @@ macro_rules! store_conformance_tests {
             unpublished_releases_are_invisible_to_public_reads,
             filters_combine_and_facets_count,
             batch_after_walks_every_release_once,
+            list_after_walks_the_listing_order_by_keyset_under_filters,
+            paths_after_walks_public_paths_only_in_id_order,
             a_batch_with_a_repeated_release_stores_it_once,
             month_facets_count_per_month_newest_first,
             neighbours_are_the_adjacent_public_releases_of_the_same_kind,
@@ -45,6 +47,13 @@ macro_rules! store_conformance_tests {
             every_public_import_appends_one_log_leaf_with_a_dense_index,
             the_stored_tree_gives_the_same_heads_and_proofs_as_the_leaves,
             concurrent_imports_get_dense_log_indexes_in_commit_order,
+            a_draft_goes_through_clearance_to_publication_with_one_public_revision,
+            a_transition_from_a_status_the_release_has_left_writes_nothing,
+            concurrent_publications_of_one_release_succeed_exactly_once,
+            an_embargoed_release_is_public_from_its_lift_time_exactly,
+            a_correction_adds_a_revision_and_a_withdrawal_leaves_listings_but_not_the_address,
+            workflow_settings_default_to_clearance_and_keep_what_an_admin_sets,
+            a_preview_link_opens_only_its_embargoed_release_until_it_expires_logging_each_access,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -57,6 +66,9 @@ macro_rules! store_conformance_tests {
         )*
     };
 }
+
+mod workflow;
+pub use workflow::*;
 
 fn now() -> Timestamp {
     Timestamp::from_second(1_700_000_000).expect("valid timestamp")
@@ -387,6 +399,97 @@ pub async fn batch_after_walks_every_release_once(store: Arc<dyn Store>) {
         seen.extend(batch.into_iter().map(|r| r.content.title.to_string()));
     }
     assert_eq!(seen, ["R1", "R2", "R3", "R4", "R5", "R6", "R7"]);
+}
+
+pub async fn list_after_walks_the_listing_order_by_keyset_under_filters(store: Arc<dyn Store>) {
+    // Two on one day, so the id breaks the tie; one draft and one of another
+    // kind that the walk must pass over.
+    let mut records: Vec<_> = [(1, "A"), (3, "B"), (3, "C"), (7, "D"), (9, "E")]
+        .into_iter()
+        .map(|(d, t)| record(content(t, 2020, 6, d), t, "f"))
+        .collect();
+    let mut draft = record(content("Draft", 2020, 6, 5), "draft", "f");
+    draft.status = Status::Draft;
+    records.push(draft);
+    let mut other = record(content("Other Kind", 2020, 6, 4), "other", "f");
+    other.content.kind = Some(Kind::parse("Remarks").expect("kind"));
+    records.push(other);
+    import(&store, records).await;
+
+    let view = public(&store);
+    let everything = view
+        .list(ReleaseFilter::default(), PageRequest::new(1, 100))
+        .await
+        .expect("list");
+    let mut walked = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = view
+            .list_after(ReleaseFilter::default(), after, 2)
+            .await
+            .expect("list_after");
+        if batch.is_empty() {
+            break;
+        }
+        after = batch.last().map(ListPosition::after);
+        walked.extend(batch);
+    }
+    assert_eq!(
+        walked.iter().map(|r| r.id).collect::<Vec<_>>(),
+        everything.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        "the keyset walk gives exactly the listing, in its order"
+    );
+    assert!(!walked.iter().any(|r| r.content.title.as_str() == "Draft"));
+
+    let readouts = ReleaseFilter {
+        kind: Some("Media Note".to_owned()),
+        ..ReleaseFilter::default()
+    };
+    let first = view
+        .list_after(readouts.clone(), None, 3)
+        .await
+        .expect("first");
+    let rest = view
+        .list_after(readouts, first.last().map(ListPosition::after), 10)
+        .await
+        .expect("rest");
+    let titles: Vec<_> = first
+        .iter()
+        .chain(&rest)
+        .map(|r| r.content.title.to_string())
+        .collect();
+    // Same day: the later id first, as the listing orders them.
+    assert_eq!(titles, ["E", "D", "C", "B", "A"]);
+}
+
+pub async fn paths_after_walks_public_paths_only_in_id_order(store: Arc<dyn Store>) {
+    let mut records: Vec<_> = (1..=5)
+        .map(|d| record(content(&format!("P{d}"), 2019, 3, d), &format!("p{d}"), "f"))
+        .collect();
+    records[2].status = Status::Draft;
+    import(&store, records).await;
+    let view = public(&store);
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = view.paths_after(after, 2).await.expect("paths");
+        if batch.is_empty() {
+            break;
+        }
+        after = batch.last().map(|e| e.id);
+        seen.extend(batch);
+    }
+    let ids: Vec<_> = seen.iter().map(|e| e.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "in id order");
+    let days: Vec<_> = seen.iter().map(|e| e.path.date.day()).collect();
+    assert_eq!(days, [1, 2, 4, 5], "the draft of the 3rd is not public");
+    for e in &seen {
+        let full = view.release(&e.path).await.expect("read").expect("public");
+        assert_eq!(full.id, e.id);
+        assert_eq!(full.updated_at, e.updated_at);
+    }
 }
 
 pub async fn a_batch_with_a_repeated_release_stores_it_once(store: Arc<dyn Store>) {

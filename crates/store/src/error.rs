@@ -1,3 +1,4 @@
+use pressroom_domain::ReleaseId;
 use thiserror::Error;
 
 /// What can go wrong in a store. Backends map their driver errors here so
@@ -26,6 +27,17 @@ pub enum StoreError {
     /// The write conflicts with what is stored (a unique value taken).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The release named does not exist.
+    #[error("no release {0}")]
+    NotFound(ReleaseId),
+    /// The release changed between reading it and writing: someone else
+    /// acted first. Nothing was written; read it again and retry.
+    #[error("release {id} changed meanwhile: expected {expected}, found {found}")]
+    Stale {
+        id: ReleaseId,
+        expected: String,
+        found: String,
+    },
     /// Any other database error; the message is the driver's.
     #[error("database error: {0}")]
     Backend(String),

@@ -15,6 +15,7 @@ pub mod ledger;
 mod public;
 mod query;
 pub mod row;
+mod workflow;
 
 use std::time::Duration;
 
@@ -28,8 +29,12 @@ pub use feed::{Change, ChangeFeed, Lease};
 pub use ledger::{LedgerEntry, NewLeaf};
 pub use public::PublicView;
 pub use query::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListQuery, Neighbours, PageRequest,
-    ReleaseFilter, Source, Visibility,
+    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListPosition, ListQuery, Neighbours,
+    PageRequest, PathEntry, ReleaseFilter, Source, Visibility,
+};
+pub use workflow::{
+    NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt, WorkflowEvent,
+    WorkflowSettings, WorkflowWrite,
 };
 
 /// A durable home for releases. Implementations must commit each call that
@@ -92,6 +97,26 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Releases in id order after `after`, for export and reindexing; walks
     /// a million rows without the cost of deep offsets.
     async fn batch_after(&self, after: Option<ReleaseId>, limit: u32) -> StoreResult<Vec<Release>>;
+
+    /// Up to `limit` releases in the listing's order (newest day first, then
+    /// highest id) strictly after `after`, under a filter; no count. The
+    /// keyset read behind the API's cursor.
+    async fn list_after(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>>;
+
+    /// Up to `limit` visible releases' paths in id order after `after`,
+    /// without their content: the cheap walk behind sitemaps.
+    async fn paths_after(
+        &self,
+        visibility: Visibility,
+        after: Option<ReleaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PathEntry>>;
 
     /// Where a release was imported from.
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>>;
@@ -156,4 +181,66 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every log entry of one release, oldest first.
     async fn ledger_entries_of(&self, release: ReleaseId) -> StoreResult<Vec<LedgerEntry>>;
+    // ---- The editorial workflow (written by `pressroom_newsroom::workflow`).
+
+    /// Stores a new draft (status draft, revision 1, no public revision,
+    /// no publication time) at a free path for its title and day.
+    async fn create_draft(&self, draft: NewDraft, now: Timestamp) -> StoreResult<Release>;
+
+    /// Applies one checked transition in one transaction (see
+    /// [`WorkflowWrite`]) and returns the release as it now is.
+    /// [`StoreError::NotFound`] if there is no such release,
+    /// [`StoreError::Stale`] if it is no longer in the expected status and
+    /// revision; either way nothing is written.
+    async fn apply(
+        &self,
+        id: ReleaseId,
+        write: WorkflowWrite,
+        now: Timestamp,
+    ) -> StoreResult<Release>;
+
+    /// Who created a release in the newsroom; `None` for an imported one.
+    async fn author(&self, id: ReleaseId) -> StoreResult<Option<i64>>;
+
+    /// The public revisions of a release, oldest first: each one's number,
+    /// event (import, publish, correct, withdraw), content, change note and
+    /// time.
+    async fn revisions(&self, id: ReleaseId) -> StoreResult<Vec<RevisionDump>>;
+
+    /// What was done to a release in the newsroom, oldest first.
+    async fn workflow_events(&self, id: ReleaseId) -> StoreResult<Vec<WorkflowEvent>>;
+
+    /// Scheduled and embargoed releases whose publication time is not after
+    /// `at`, earliest first: what the scheduler must publish, and (with an
+    /// earlier `at`) what is overdue.
+    async fn due(&self, at: Timestamp, limit: u32) -> StoreResult<Vec<Release>>;
+
+    /// The earliest publication time of any scheduled or embargoed release.
+    async fn next_due(&self) -> StoreResult<Option<Timestamp>>;
+
+    async fn workflow_settings(&self) -> StoreResult<WorkflowSettings>;
+
+    async fn set_workflow_settings(
+        &self,
+        settings: WorkflowSettings,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+
+    async fn create_preview_link(
+        &self,
+        link: NewPreviewLink,
+        now: Timestamp,
+    ) -> StoreResult<PreviewLink>;
+
+    /// The release a preview token opens, if the link exists and has not
+    /// expired at `now` and the release is embargoed or already public; the
+    /// access is logged in the same transaction.
+    async fn open_preview(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(PreviewLink, Release)>>;
+
+    /// Every access through a release's preview links, oldest first.
+    async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>>;
 }

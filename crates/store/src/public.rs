@@ -3,8 +3,8 @@ use std::sync::Arc;
 use pressroom_domain::{Clock, Release, ReleaseId, ReleasePath};
 
 use crate::{
-    Facet, FacetCount, ListPage, ListQuery, Neighbours, PageRequest, ReleaseFilter, Store,
-    StoreResult, Visibility,
+    Facet, FacetCount, ListPage, ListPosition, ListQuery, Neighbours, PageRequest, PathEntry,
+    ReleaseFilter, Store, StoreResult, Visibility,
 };
 
 /// The one gate between the store and every public surface. It can only
@@ -32,8 +32,28 @@ impl PublicView {
         Visibility::PublicAt(self.clock.now())
     }
 
-    /// A page of public releases, newest first.
+    fn listed(&self) -> Visibility {
+        Visibility::ListedAt(self.clock.now())
+    }
+
+    /// A page of listed releases (public, not withdrawn), newest first.
     pub async fn list(&self, filter: ReleaseFilter, page: PageRequest) -> StoreResult<ListPage> {
+        self.store
+            .list(&ListQuery {
+                visibility: self.listed(),
+                filter,
+                page,
+            })
+            .await
+    }
+
+    /// A page of every public release, withdrawn ones included, newest
+    /// first: what feeds carry, so that subscribers hear of a withdrawal.
+    pub async fn feed_entries(
+        &self,
+        filter: ReleaseFilter,
+        page: PageRequest,
+    ) -> StoreResult<ListPage> {
         self.store
             .list(&ListQuery {
                 visibility: self.visibility(),
@@ -41,6 +61,15 @@ impl PublicView {
                 page,
             })
             .await
+    }
+
+    /// The public revisions of a release this view can see (oldest first),
+    /// for its history and "Updated" date; empty for any other release.
+    pub async fn revisions(&self, release: &Release) -> StoreResult<Vec<crate::RevisionDump>> {
+        if !self.visibility().admits(release) {
+            return Ok(Vec::new());
+        }
+        self.store.revisions(release.id).await
     }
 
     /// A public release by its path; `None` for anything not public, exactly
@@ -55,32 +84,37 @@ impl PublicView {
         facet: Facet,
         filter: &ReleaseFilter,
     ) -> StoreResult<Vec<FacetCount>> {
-        self.store
-            .facet_counts(facet, filter, self.visibility())
-            .await
+        self.store.facet_counts(facet, filter, self.listed()).await
     }
 
     /// The public releases of the same kind around a release.
     pub async fn neighbours(&self, release: &Release) -> StoreResult<Neighbours> {
-        self.store.neighbours(release, self.visibility()).await
+        self.store.neighbours(release, self.listed()).await
     }
 
-    /// The public releases after `after` in id order, walking up to `limit`
-    /// stored releases (so a page may hold fewer, even none, before the
-    /// end); returns them with where to continue, `None` at the end. For
-    /// reads of everything (sitemaps) without the cost of deep offsets.
-    pub async fn walk(
+    /// Up to `limit` public releases in the listing's order after `after`
+    /// (keyset: the API's cursor), without counting them.
+    pub async fn list_after(
+        &self,
+        filter: ReleaseFilter,
+        after: Option<ListPosition>,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        self.store
+            .list_after(self.visibility(), &filter, after, limit)
+            .await
+    }
+
+    /// Up to `limit` public releases' paths in id order after `after`:
+    /// sitemaps, without loading any body.
+    pub async fn paths_after(
         &self,
         after: Option<ReleaseId>,
         limit: u32,
-    ) -> StoreResult<(Vec<Release>, Option<ReleaseId>)> {
-        let batch = self.store.batch_after(after, limit).await?;
-        let next = batch.last().map(|r| r.id);
-        let visibility = self.visibility();
-        Ok((
-            batch.into_iter().filter(|r| visibility.admits(r)).collect(),
-            next,
-        ))
+    ) -> StoreResult<Vec<PathEntry>> {
+        self.store
+            .paths_after(self.visibility(), after, limit)
+            .await
     }
 
     /// Public releases, newest first, whose body contains `needle`.

@@ -4,10 +4,16 @@ use pressroom_domain::{ReleaseContent, ReleaseId, ReleasePath, Status};
 /// Which releases a read may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {
-    /// What the public may see at this instant: published or withdrawn, with
-    /// a publication time not after it. Only [`crate::PublicView`] builds it
+    /// What the public may see at this instant: published or withdrawn, or
+    /// scheduled or embargoed (public from their time, whether or not the
+    /// scheduler has marked them published yet), with a publication time
+    /// not after it. Only [`crate::PublicView`] builds it
     /// for public surfaces.
     PublicAt(Timestamp),
+    /// What public listings show at this instant: as [`Visibility::PublicAt`]
+    /// without withdrawn releases, whose pages stay at their address but
+    /// leave listings, filters and neighbours.
+    ListedAt(Timestamp),
     /// Everything, whatever its status (newsroom, export).
     Everything,
 }
@@ -19,7 +25,11 @@ impl Visibility {
         match self {
             Visibility::Everything => true,
             Visibility::PublicAt(now) => {
-                r.status.is_public() && r.published_at.is_some_and(|at| at <= *now)
+                r.status.is_public_when_due() && r.published_at.is_some_and(|at| at <= *now)
+            }
+            Visibility::ListedAt(now) => {
+                r.status != pressroom_domain::Status::Withdrawn
+                    && Visibility::PublicAt(*now).admits(r)
             }
         }
     }
@@ -192,4 +202,33 @@ mod tests {
         );
         assert_eq!(ReleaseFilter::default().date_range(), None);
     }
+}
+
+/// Where a newest-first walk of a listing stands: the last release it gave,
+/// by day and id (the listing's order). Reading after a position instead of
+/// at an offset costs the same on the last page as on the first, and a
+/// release published meanwhile shifts nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPosition {
+    pub date: jiff::civil::Date,
+    pub id: ReleaseId,
+}
+
+impl ListPosition {
+    /// The position just after `release` in the listing's order.
+    pub fn after(release: &pressroom_domain::Release) -> Self {
+        Self {
+            date: release.content.date.date(),
+            id: release.id,
+        }
+    }
+}
+
+/// A release's public address and when it last changed, without its content:
+/// what a sitemap needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathEntry {
+    pub id: ReleaseId,
+    pub path: ReleasePath,
+    pub updated_at: Timestamp,
 }

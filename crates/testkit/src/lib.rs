@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use pressroom_domain::FixedClock;
-use pressroom_newsroom::{FileImport, import_text};
+use pressroom_newsroom::{FileImport, IndexSync, import_text};
 use pressroom_render::SiteConfig;
+use pressroom_search::SearchIndex;
 use pressroom_store::{PublicView, Store};
 use pressroom_store_sqlite::SqliteStore;
 use pressroom_web::AppState;
@@ -30,6 +31,12 @@ pub struct TestApp {
     pub site: Arc<SiteConfig>,
     /// The transparency log's keys the server signs with.
     pub keys: Arc<SiteKeys>,
+    /// The server's search index (`test.db.index` beside the database).
+    pub search: Arc<SearchIndex>,
+    /// Follows the store's change feed into `search`, as `pressroom serve`
+    /// does, but only when told ([`TestApp::sync_search`]), so tests know
+    /// when the index has caught up.
+    index_sync: tokio::sync::Mutex<IndexSync>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
@@ -74,9 +81,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
     configure(&mut site);
     let site = Arc::new(site);
     let keys = Arc::new(test_keys(&site.base_url));
+    let search = Arc::new(
+        SearchIndex::open_or_create(&dir.path().join("test.db.index")).expect("open search index"),
+    );
+    let (index_sync, _) = IndexSync::start(store.clone(), search.clone())
+        .await
+        .expect("search index follows the store");
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site: site.clone(),
+        search: search.clone(),
         ledger: keys.clone(),
     };
     let (tx, rx) = oneshot::channel::<()>();
@@ -97,6 +111,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
         clock,
         site,
         keys,
+        search,
+        index_sync: tokio::sync::Mutex::new(index_sync),
         shutdown: Some(tx),
         _dir: dir,
     }
@@ -111,11 +127,25 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
-    /// Imports one file's text through the same use-case as the CLI.
+    /// Imports one file's text through the same use-case as the CLI, then
+    /// lets the search index catch up with the change feed.
     pub async fn import(&self, source: &str, text: &str) -> FileImport {
-        import_text(self.store.as_ref(), self.clock.as_ref(), source, text)
+        let done = import_text(self.store.as_ref(), self.clock.as_ref(), source, text)
             .await
-            .expect("import succeeds")
+            .expect("import succeeds");
+        self.sync_search().await;
+        done
+    }
+
+    /// Applies every change the store has committed to the search index,
+    /// as the change-feed follower of `pressroom serve` does.
+    pub async fn sync_search(&self) {
+        self.index_sync
+            .lock()
+            .await
+            .catch_up()
+            .await
+            .expect("search index catches up");
     }
 
     /// Stores one release with the given status straight into the store
@@ -127,6 +157,19 @@ impl TestApp {
         status: pressroom_domain::Status,
     ) -> pressroom_domain::ReleasePath {
         use pressroom_domain::Clock;
+        self.store_release_at(content, status, self.clock.now())
+            .await
+    }
+
+    /// [`TestApp::store_release`] as if written at `at` (a published release
+    /// then becomes public at `at`: a time in the future holds it back), with
+    /// the search index brought up to date.
+    pub async fn store_release_at(
+        &self,
+        content: pressroom_domain::ReleaseContent,
+        status: pressroom_domain::Status,
+        at: Timestamp,
+    ) -> pressroom_domain::ReleasePath {
         let fingerprint = format!("{}/{}", content.date, content.title);
         let out = self
             .store
@@ -140,17 +183,48 @@ impl TestApp {
                     },
                     status,
                 }],
-                self.clock.now(),
+                at,
             )
             .await
             .expect("stored");
-        match out.into_iter().next() {
+        let path = match out.into_iter().next() {
             Some(
                 pressroom_store::ImportOutcome::Inserted { path, .. }
                 | pressroom_store::ImportOutcome::Duplicate { path, .. },
             ) => path,
             None => panic!("nothing stored"),
-        }
+        };
+        self.sync_search().await;
+        path
+    }
+
+    /// `/search` with these query parameters.
+    pub async fn get_search(&self, params: &[(&str, &str)]) -> (reqwest::StatusCode, HtmlPage) {
+        let res = self
+            .client
+            .get(format!("{}/search", self.address))
+            .query(params)
+            .send()
+            .await
+            .expect("request succeeds");
+        let status = res.status();
+        (status, HtmlPage::parse(&res.text().await.expect("body")))
+    }
+
+    /// `/api/search` with these query parameters, as JSON.
+    pub async fn get_api_search(
+        &self,
+        params: &[(&str, &str)],
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let res = self
+            .client
+            .get(format!("{}/api/search", self.address))
+            .query(params)
+            .send()
+            .await
+            .expect("request succeeds");
+        let status = res.status();
+        (status, res.json().await.expect("a JSON body"))
     }
 
     /// Imports every file of `../shared/seeds`.

@@ -5,10 +5,17 @@
 //! long a page can outlive a change no feed reported (a release whose
 //! publication time arrives without a write). `pressroom serve
 //! --page-cache-seconds` sets it; 0 turns the cache off.
+//!
+//! A scheduled or embargoed release becomes public at its time without any
+//! write, so a page rendered before that instant must not be served after
+//! it: with a clock ([`PageCache::with_clock`]) and the next publication
+//! time ([`PageCache::set_next_lift`], kept current by `pressroom serve`
+//! from the store after every change), a page rendered before the lift is a
+//! miss from the lift on.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -17,6 +24,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use jiff::Timestamp;
+use pressroom_domain::Clock;
 
 /// Rendered public pages by address, for one node.
 #[derive(Debug, Clone)]
@@ -31,11 +40,18 @@ struct Inner {
     /// stored, since it may predate the change.
     generation: AtomicU64,
     max_age: Duration,
+    /// The clock the public view reads; without it pages are not dated.
+    clock: OnceLock<Arc<dyn Clock>>,
+    /// The next instant a release becomes public by itself, in UTC
+    /// microseconds (`i64::MAX` for none).
+    next_lift: AtomicI64,
 }
 
 #[derive(Debug, Clone)]
 struct Page {
     stored: Instant,
+    /// The clock's time when rendering began.
+    rendered: Option<Timestamp>,
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -53,7 +69,46 @@ impl PageCache {
                 pages: Mutex::new(HashMap::new()),
                 generation: AtomicU64::new(0),
                 max_age,
+                clock: OnceLock::new(),
+                next_lift: AtomicI64::new(i64::MAX),
             }),
+        }
+    }
+
+    /// Dates each page by `clock` (the one the public view reads), so that
+    /// pages rendered before the next lift stop being served at the lift.
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        let _ = self.inner.clock.set(clock);
+        self
+    }
+
+    /// The next instant a release becomes public without a write (the
+    /// earliest scheduled or embargo lift time), `None` if there is none.
+    pub fn set_next_lift(&self, at: Option<Timestamp>) {
+        self.inner.next_lift.store(
+            at.map_or(i64::MAX, |t| t.as_microsecond()),
+            Ordering::SeqCst,
+        );
+    }
+
+    fn now(&self) -> Option<Timestamp> {
+        self.inner.clock.get().map(|c| c.now())
+    }
+
+    /// Whether a page rendered at `rendered` may predate a lift that has
+    /// now happened.
+    fn outlived_by_a_lift(&self, rendered: Option<Timestamp>) -> bool {
+        let lift = self.inner.next_lift.load(Ordering::SeqCst);
+        if lift == i64::MAX {
+            return false;
+        }
+        match (rendered, self.now()) {
+            (Some(rendered), Some(now)) => {
+                rendered.as_microsecond() < lift && now.as_microsecond() >= lift
+            }
+            // Undated pages cannot be judged: never serve them across a
+            // pending lift.
+            _ => true,
         }
     }
 
@@ -91,6 +146,7 @@ impl PageCache {
         pages
             .get(key)
             .filter(|p| p.stored.elapsed() < self.inner.max_age)
+            .filter(|p| !self.outlived_by_a_lift(p.rendered))
             .cloned()
     }
 
@@ -131,6 +187,7 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
         return respond(page, "hit");
     }
     let generation = cache.inner.generation.load(Ordering::SeqCst);
+    let rendered = cache.now();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;
@@ -148,6 +205,7 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
     };
     let page = Page {
         stored: Instant::now(),
+        rendered,
         status: parts.status,
         headers: parts.headers,
         body,
@@ -284,6 +342,27 @@ mod tests {
         cache.invalidate();
         assert_eq!(body(&app, "/").await.1, "render 2");
         assert_eq!(hits.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_page_rendered_before_a_lift_is_not_served_from_the_lift_on() {
+        let t0: Timestamp = "2026-06-01T12:00:00Z".parse().expect("time");
+        let clock = Arc::new(pressroom_domain::FixedClock::new(t0));
+        let cache = PageCache::new(Duration::from_secs(600)).with_clock(clock.clone());
+        let lift = t0 + jiff::SignedDuration::from_secs(30);
+        cache.set_next_lift(Some(lift));
+        let (router, _) = counting();
+        let app = cache.wrap(router);
+        assert_eq!(body(&app, "/").await.1, "render 1");
+        clock.set(lift - jiff::SignedDuration::from_micros(1));
+        assert_eq!(body(&app, "/").await.1, "render 1", "cached until the lift");
+        clock.set(lift);
+        assert_eq!(
+            body(&app, "/").await.1,
+            "render 2",
+            "re-rendered at the lift"
+        );
+        assert_eq!(body(&app, "/").await.1, "render 2", "and cached again");
     }
 
     #[tokio::test]

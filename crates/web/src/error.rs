@@ -19,6 +19,13 @@ pub enum AppError {
     /// A template failed.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The search index failed; the detail is logged, never shown.
+    #[error(transparent)]
+    Search(#[from] pressroom_search::SearchError),
+    /// Something else on the server failed (a background task); the detail
+    /// is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// Marks an error response so that the error-page middleware, which knows
@@ -55,6 +62,14 @@ impl IntoResponse for AppError {
             }
             AppError::Render(e) => {
                 tracing::error!(error = %e, "render error");
+                internal()
+            }
+            AppError::Search(e) => {
+                tracing::error!(error = %e, "search index error");
+                internal()
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
                 internal()
             }
         };

@@ -1,6 +1,7 @@
 //! The HTTP face of pressroom, on axum: [`router`] lists every route,
 //! [`AppState`] holds what handlers may use, [`AppError`] turns failures into
-//! safe pages, [`PageCache`] keeps a node's rendered pages until the change
+//! safe pages, [`PublicSearch`] is the search index behind the visibility
+//! gate, [`PageCache`] keeps a node's rendered pages until the change
 //! feed reports a write, and [`serve`] runs it with graceful shutdown.
 //!
 //! Public handlers (`handlers/public/`) extract only a
@@ -12,11 +13,13 @@ mod error;
 mod handlers;
 mod middleware;
 mod router;
+mod search;
 mod state;
 
 pub use cache::PageCache;
 pub use error::AppError;
-pub use router::router;
+pub use router::{public_paths, public_routes, router};
+pub use search::PublicSearch;
 pub use state::AppState;
 
 /// Serves the app on a bound listener until `shutdown` completes, then

@@ -3,7 +3,10 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use pressroom_ledger::SiteKeys;
 use pressroom_render::SiteConfig;
+use pressroom_search::SearchIndex;
 use pressroom_store::PublicView;
+
+use crate::search::PublicSearch;
 
 /// What the handlers share. Each handler extracts only the part it needs
 /// (`State<PublicView>`, `State<Arc<SiteConfig>>`), so a public handler's
@@ -14,6 +17,15 @@ pub struct AppState {
     pub site: Arc<SiteConfig>,
     /// The transparency log's signing key and the published keys.
     pub ledger: Arc<SiteKeys>,
+    /// This node's search index; handlers reach it only through
+    /// [`PublicSearch`], which re-checks every hit at the visibility gate.
+    pub search: Arc<SearchIndex>,
+}
+
+impl FromRef<AppState> for PublicSearch {
+    fn from_ref(state: &AppState) -> Self {
+        PublicSearch::new(state.search.clone(), state.public.clone())
+    }
 }
 
 impl FromRef<AppState> for PublicView {

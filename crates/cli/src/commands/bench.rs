@@ -10,6 +10,10 @@ use pressroom_synth::{Generator, write_jsonl, write_text};
 pub enum Command {
     /// Write a synthetic corpus of realistic releases.
     Generate(GenerateArgs),
+    /// Store synthetic releases (published) in the database.
+    Load(super::bench_search::LoadArgs),
+    /// Time searches in-process on the index and on a SQLite FTS5 baseline.
+    Search(super::bench_search::SearchArgs),
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -35,8 +39,19 @@ pub struct GenerateArgs {
     output: Option<PathBuf>,
 }
 
-pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
-    let Command::Generate(args) = cmd;
+pub async fn run(
+    cmd: Command,
+    database: &str,
+    index_dir: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::Generate(args) => generate(args),
+        Command::Load(args) => super::bench_search::load(database, args).await,
+        Command::Search(args) => super::bench_search::search(database, index_dir, args).await,
+    }
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let sink: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,

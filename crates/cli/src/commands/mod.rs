@@ -1,7 +1,9 @@
 pub mod bench;
+pub mod bench_search;
 pub mod copy;
 pub mod export;
 pub mod import;
 pub mod key;
+pub mod reindex;
 pub mod serve;
 pub mod verify;

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use pressroom_domain::{Clock, SystemClock};
-use pressroom_store::{ChangeFeed, PublicView};
+use pressroom_newsroom::{IndexStart, IndexSync};
+use pressroom_store::{PublicView, Store};
 use pressroom_web::{AppState, PageCache};
 
 use crate::{config, db};
@@ -33,6 +34,7 @@ pub struct Args {
 
 pub async fn run(
     database: &str,
+    index_dir: &Path,
     config_file: Option<&Path>,
     args: Args,
 ) -> anyhow::Result<ExitCode> {
@@ -47,7 +49,7 @@ pub async fn run(
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     // The demo's temporary directory lives until the server stops.
-    let (demo_dir, store) = if args.demo {
+    let (demo_dir, store, index) = if args.demo {
         let dir =
             tempfile::tempdir().context("cannot create a temporary directory for the demo")?;
         let url = format!("sqlite://{}", dir.path().join("demo.db").display());
@@ -63,10 +65,16 @@ pub async fn run(
         site.name = "Norvia Press Releases".to_owned();
         site.operator = "the Ministry of Foreign Affairs of Norvia, a fictional country".to_owned();
         tracing::info!(releases = imported.inserted.len(), "demo database ready");
-        (Some(dir), store)
+        let index = db::open_index(&dir.path().join("demo.db.index"))?;
+        (Some(dir), store, index)
     } else {
-        (None, db::open_store(database).await?)
+        (
+            None,
+            db::open_store(database).await?,
+            db::open_index(index_dir)?,
+        )
     };
+    let sync = start_index(store.clone(), index.clone()).await?;
 
     // The transparency log's key: made at first start if missing (the
     // demo's lives and dies with its temporary database).
@@ -77,48 +85,94 @@ pub async fn run(
     let (keys, _) = crate::commands::key::load_or_create(&key_dir, &site.base_url)?;
     tracing::info!(public_key = %keys.current.verifier(), "signing the transparency log");
     let state = AppState {
-        public: PublicView::new(store.clone(), clock),
+        public: PublicView::new(store.clone(), clock.clone()),
         site: Arc::new(site),
         ledger: Arc::new(keys),
+        search: index,
     };
-    let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds));
-    let feed = ChangeFeed::from_now(store.clone())
-        .await
-        .context("cannot read the change feed")?;
-    let follower = tokio::spawn(follow_changes(feed, cache.clone()));
+    let cache =
+        PageCache::new(Duration::from_secs(args.page_cache_seconds)).with_clock(clock.clone());
+    cache.set_next_lift(
+        store
+            .next_due()
+            .await
+            .context("cannot read the publication timetable")?,
+    );
+    let follower = tokio::spawn(follow_changes(sync, cache.clone(), store.clone()));
+    let scheduler = tokio::spawn(crate::scheduler::run(
+        store.clone(),
+        clock.clone(),
+        crate::scheduler::holder_name(),
+    ));
     let app = cache.wrap(pressroom_web::router(state));
     tracing::info!(backend = store.backend(), "listening on http://{addr}");
     println!("pressroom is serving on http://{addr}");
     let served = pressroom_web::serve(listener, app, shutdown_signal()).await;
     follower.abort();
+    scheduler.abort();
     served.context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
 }
 
-/// Keeps this node's caches in step with every write to the database, by
-/// any node. While the database is unreachable the cache keeps serving;
-/// once it is back the feed catches up from its cursor, so no change made
-/// meanwhile is missed.
-async fn follow_changes(mut feed: ChangeFeed, cache: PageCache) {
+/// Brings this node's search index up to date before the site opens: it
+/// catches up from the change-feed position its last commit recorded, or
+/// is rebuilt from the store when empty, of another database or far behind.
+async fn start_index(
+    store: Arc<dyn Store>,
+    index: Arc<pressroom_search::SearchIndex>,
+) -> anyhow::Result<IndexSync> {
+    let (sync, how) = IndexSync::start(store, index.clone())
+        .await
+        .context("cannot bring the search index up to date (`pressroom reindex` rebuilds it)")?;
+    match how {
+        IndexStart::Rebuilt(read) => tracing::info!(
+            releases = read,
+            searchable = index.num_docs(),
+            "search index rebuilt from the database"
+        ),
+        IndexStart::CaughtUp(changes) => tracing::info!(
+            changes,
+            searchable = index.num_docs(),
+            "search index up to date"
+        ),
+    }
+    Ok(sync)
+}
+
+/// Keeps this node's search index and caches in step with every write to
+/// the database, by any node: the index first, then the pages, so a page
+/// rendered after the drop already searches the new index. While the
+/// database is unreachable the cache keeps serving; once it is back the
+/// feed catches up from its cursor, so no change made meanwhile is missed.
+async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn Store>) {
     let mut failing = false;
     loop {
-        match feed.next().await {
+        match sync.next().await {
             Ok(changes) => {
                 cache.invalidate();
+                // A change may have scheduled, re-timed or published a
+                // release: pages must not outlive the next lift.
+                match store.next_due().await {
+                    Ok(next) => cache.set_next_lift(next),
+                    Err(e) => tracing::warn!(error = %e, "cannot read the publication timetable"),
+                }
                 if failing {
                     tracing::info!("the change feed is back");
                     failing = false;
                 }
                 tracing::debug!(
-                    changes = changes.len(),
-                    cursor = feed.cursor(),
-                    "pages invalidated"
+                    changes,
+                    cursor = sync.cursor(),
+                    "index updated, pages invalidated"
                 );
             }
             Err(e) => {
+                // What was read is in the store: drop the pages anyway; the
+                // index retries the same releases on the next round.
+                cache.invalidate();
                 if !failing {
-                    tracing::warn!(error = %e, "cannot read the change feed; retrying");
+                    tracing::warn!(error = %e, "cannot follow the change feed into the search index; retrying");
                     failing = true;
                 }
                 tokio::time::sleep(Duration::from_millis(250)).await;

@@ -6,6 +6,8 @@ mod errors;
 mod formats;
 mod import_export;
 mod postgres;
+mod scheduling;
+mod search;
 mod serve;
 mod verify;
 

@@ -58,7 +58,11 @@ impl Node {
     /// Starts `pressroom serve` on a database; `--database` wins over the
     /// SQLite default the `Cli` sets.
     fn start(cli: &Cli, database: &str) -> Self {
-        let (child, addr) = start(cli, &["--database", database]);
+        // Each node keeps its own search index, as on separate machines.
+        static NODES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NODES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let index = cli.dir.path().join(format!("node-{n}.index"));
+        let (child, addr) = start(cli, &["--database", database, "--index", path_str(&index)]);
         Self { child, addr }
     }
 }
@@ -110,6 +114,12 @@ async fn a_release_imported_through_one_node_shows_on_another_within_a_second() 
         .await
         .expect("get");
     assert_eq!(page.status(), 200);
+    // Each node's own search index followed the same feed: the page cache
+    // is dropped only after the index took the change.
+    for node in [&a, &b] {
+        let found = crate::search::hits(&node.addr, "\"fresh from node a\"").await;
+        assert_eq!(found, [path], "{}", node.addr);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

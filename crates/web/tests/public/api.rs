@@ -88,6 +88,59 @@ async fn the_cursor_walks_every_page_once_and_filters_hold_across_pages() {
 }
 
 #[tokio::test]
+async fn a_release_published_between_pages_neither_repeats_nor_skips_an_item() {
+    let app = seeded().await;
+    let (_, _, first) = app.get_api("/api/releases?limit=1").await;
+    let first_id = first["items"][0]["id"].as_str().expect("id").to_owned();
+    // Newer than everything: with offsets it would push the first item onto
+    // the second page.
+    app.store_release(
+        content("Published Meanwhile", 2030, 1, 1),
+        Status::Published,
+    )
+    .await;
+    let next = first["next"].as_str().expect("a next page");
+    let (status, _, second) = app.get_api(next.trim_start_matches(&app.address)).await;
+    assert_eq!(status, StatusCode::OK);
+    let second_id = second["items"][0]["id"].as_str().expect("id");
+    assert_ne!(second_id, first_id);
+    assert_ne!(second["items"][0]["title"], "Published Meanwhile");
+}
+
+#[tokio::test]
+async fn a_cursor_naming_an_unpublished_release_is_refused_as_one_naming_nothing() {
+    let app = seeded().await;
+    let hidden = app
+        .store_release(content("Embargoed Cursor", 2021, 5, 4), Status::Embargoed)
+        .await;
+    let hidden_cursor = hidden
+        .to_string()
+        .trim_start_matches("/releases/")
+        .replacen('/', "-", 2)
+        .replacen('/', "~", 1);
+    let (status, _, hidden_problem) = app
+        .get_api(&format!("/api/releases?cursor={hidden_cursor}"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, missing_problem) = app
+        .get_api("/api/releases?cursor=2021-05-04~never-was")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        hidden_problem["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("names no public release")
+    );
+    assert!(
+        missing_problem["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("names no public release")
+    );
+}
+
+#[tokio::test]
 async fn a_release_is_found_by_id_and_by_url_and_unpublished_ones_are_not() {
     let app = seeded().await;
     let path = app

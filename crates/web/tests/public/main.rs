@@ -4,12 +4,15 @@
 mod api;
 mod archive;
 mod caching;
+mod corrections;
+mod embargo;
 mod exit;
 mod feeds;
 mod ledger;
 mod listing;
 mod release;
 mod safety;
+mod search;
 mod sitemaps;
 mod snapshots;
 

@@ -4,3 +4,4 @@
 
 pub(crate) mod openapi;
 pub(crate) mod releases;
+pub(crate) mod search;

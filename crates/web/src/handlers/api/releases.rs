@@ -5,7 +5,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use pressroom_domain::ReleasePath;
 use pressroom_render::{ApiRelease, ListingQuery, SiteConfig};
-use pressroom_store::{PageRequest, PublicView};
+use pressroom_store::{ListPosition, PageRequest, PublicView};
 use serde::Serialize;
 
 use crate::AppError;
@@ -30,8 +30,22 @@ struct ReleaseList {
 struct ListParams {
     filters: ListingQuery,
     limit: u32,
-    /// The page the cursor points at, from 1.
-    page: u32,
+    /// The last release of the previous page, which the cursor names by its
+    /// public path: an internal id would show, by its gaps, how many
+    /// unpublished releases lie between two public ones.
+    after: Option<ReleasePath>,
+}
+
+/// The cursor that continues after `path`: its date and slug.
+fn cursor_for(path: &ReleasePath) -> String {
+    format!("{}~{}", path.date, path.slug)
+}
+
+fn parse_cursor(value: &str) -> Option<ReleasePath> {
+    let (date, slug) = value.split_once('~')?;
+    let mut parts = date.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    ReleasePath::from_segments(y, m, d, slug).ok()
 }
 
 fn bad(message: String) -> AppError {
@@ -43,7 +57,6 @@ fn bad(message: String) -> AppError {
 fn parse_params(raw: Option<&str>) -> Result<ListParams, AppError> {
     let mut p = ListParams {
         limit: DEFAULT_LIMIT,
-        page: 1,
         ..ListParams::default()
     };
     let mut seen: Vec<String> = Vec::new();
@@ -83,15 +96,11 @@ fn parse_params(raw: Option<&str>) -> Result<ListParams, AppError> {
                     })?
             }
             "cursor" => {
-                p.page = value
-                    .strip_prefix('p')
-                    .and_then(|n| n.parse::<u32>().ok())
-                    .filter(|n| *n >= 2)
-                    .ok_or_else(|| {
+                p.after = Some(parse_cursor(value).ok_or_else(|| {
                         bad(format!(
-                            "cursor {value:?} is not one this API gave out: pass next_cursor from the previous page as it is."
-                        ))
-                    })?
+                        "cursor {value:?} is not one this API gave out: pass next_cursor from the previous page as it is."
+                    ))
+                })?)
             }
             _ => {}
         }
@@ -106,18 +115,39 @@ fn parse_params(raw: Option<&str>) -> Result<ListParams, AppError> {
 
 /// `/api/releases`: public releases newest first, filtered like the
 /// listing, a page at a time. The cursor is opaque to clients: follow
-/// `next` (or pass `next_cursor`) until it is null.
+/// `next` (or pass `next_cursor`) until it is null. Pages are read by keyset
+/// (after the previous page's last release), so the thousandth page costs
+/// what the first does and a release published meanwhile neither repeats
+/// nor skips an item.
 pub(crate) async fn list(
     State(public): State<PublicView>,
     State(site): State<Arc<SiteConfig>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let p = parse_params(raw.as_deref())?;
-    let result = public
-        .list(store_filter(&p.filters), PageRequest::new(p.page, p.limit))
-        .await?;
-    let next_cursor =
-        (u64::from(p.page) * u64::from(p.limit) < result.total).then(|| format!("p{}", p.page + 1));
+    let filter = store_filter(&p.filters);
+    let after = match &p.after {
+        None => None,
+        Some(path) => Some(ListPosition::after(
+            &public.release(path).await?.ok_or_else(|| {
+                bad(format!(
+                    "cursor {:?} names no public release: start again without a cursor.",
+                    cursor_for(path)
+                ))
+            })?,
+        )),
+    };
+    let total = public
+        .list(filter.clone(), PageRequest::new(1, 1))
+        .await?
+        .total;
+    // One more than asked tells whether there is a next page.
+    let mut items = public.list_after(filter, after, p.limit + 1).await?;
+    let more = items.len() > p.limit as usize;
+    items.truncate(p.limit as usize);
+    let next_cursor = more
+        .then(|| items.last().map(|r| cursor_for(&r.path())))
+        .flatten();
     let next = next_cursor.as_ref().map(|c| {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         p.filters.append_filters(&mut q);
@@ -126,12 +156,8 @@ pub(crate) async fn list(
         site.absolute(&format!("/api/releases?{}", q.finish()))
     });
     Ok(Json(ReleaseList {
-        items: result
-            .items
-            .iter()
-            .map(|r| ApiRelease::new(&site, r))
-            .collect(),
-        total: result.total,
+        items: items.iter().map(|r| ApiRelease::new(&site, r)).collect(),
+        total,
         limit: p.limit,
         next_cursor,
         next,
@@ -201,14 +227,22 @@ mod tests {
 
     #[test]
     fn list_parameters_parse_and_bad_ones_are_named() {
-        let p =
-            parse_params(Some("kind=Readout&year=2018&month=12&limit=5&cursor=p3")).expect("valid");
-        assert_eq!((p.limit, p.page), (5, 3));
+        let p = parse_params(Some(
+            "kind=Readout&year=2018&month=12&limit=5&cursor=2018-12-19~oman",
+        ))
+        .expect("valid");
+        assert_eq!(p.limit, 5);
+        assert_eq!(
+            p.after.map(|a| a.to_string()).as_deref(),
+            Some("/releases/2018/12/19/oman")
+        );
         assert_eq!(p.filters.kind.as_deref(), Some("Readout"));
         assert!(refused("limit=0").contains("limit \"0\""));
         assert!(refused("limit=101").contains("from 1 to 100"));
         assert!(refused("cursor=abc").contains("cursor \"abc\""));
-        assert!(refused("cursor=p1").contains("cursor"));
+        assert!(refused("cursor=p3").contains("cursor"));
+        assert!(refused("cursor=2018-13-01~x").contains("cursor"));
+        assert!(refused("cursor=2018-12-19~Not A Slug").contains("cursor"));
         assert!(refused("month=2").contains("month needs year"));
         assert!(refused("year=99").contains("four-digit year"));
         assert!(refused("limit=").contains("limit \"\""));

@@ -1,5 +1,6 @@
 //! The feeds of the listing, in three formats, for the same filters as the
-//! listing (`/feed.atom?kind=Readout`).
+//! listing (`/feed.atom?kind=Readout`), and of any search (`/feed.atom?q=
+//! visa`, with the search's filters): its newest matches.
 
 use std::sync::Arc;
 
@@ -7,20 +8,31 @@ use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pressroom_render::{ATOM_TYPE, Feed, JSON_FEED_TYPE, RSS_TYPE, SiteConfig};
+use pressroom_search::{SearchRequest, Sort};
 use pressroom_store::{PageRequest, PublicView};
 
 use super::listing::{feed_title, parse_query, store_filter};
 use crate::AppError;
 use crate::middleware::LastModified;
+use crate::search::{PublicSearch, SearchParams, feed_query};
 
 /// Entries per feed: the newest releases of the view. Readers poll often,
 /// so a feed is a window, not an archive.
 pub(crate) const FEED_ENTRIES: u32 = 50;
 
-async fn feed(public: &PublicView, site: &SiteConfig, raw: Option<&str>) -> Result<Feed, AppError> {
+async fn feed(
+    public: &PublicView,
+    search: &PublicSearch,
+    site: &SiteConfig,
+    raw: Option<&str>,
+) -> Result<Feed, AppError> {
+    let params = SearchParams::from_raw(raw);
+    if params.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        return search_feed(search, site, &params).await;
+    }
     let q = parse_query(raw)?;
     let page = public
-        .list(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
+        .feed_entries(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
         .await?;
     Ok(Feed::new(
         site,
@@ -28,6 +40,31 @@ async fn feed(public: &PublicView, site: &SiteConfig, raw: Option<&str>) -> Resu
         feed_title(site, &q),
         &page.items,
     ))
+}
+
+/// The newest public releases matching a search, whatever order the page
+/// was sorted in: a feed is read for what is new.
+async fn search_feed(
+    search: &PublicSearch,
+    site: &SiteConfig,
+    params: &SearchParams,
+) -> Result<Feed, AppError> {
+    let req = SearchRequest {
+        sort: Sort::Newest,
+        page: 1,
+        per_page: FEED_ENTRIES,
+        ..params.to_request()?
+    };
+    let (_, releases) = search.search_with_releases(req.clone()).await?;
+    let query = feed_query(&req);
+    let mut feed = Feed::new(
+        site,
+        &format!("/{query}"),
+        format!("{}: search for {}", site.name, req.q.trim()),
+        &releases,
+    );
+    feed.html_url = site.absolute(&format!("/search{query}"));
+    Ok(feed)
 }
 
 fn respond(feed: &Feed, content_type: &'static str, body: String) -> Response {
@@ -39,29 +76,32 @@ fn respond(feed: &Feed, content_type: &'static str, body: String) -> Response {
 /// Atom 1.0.
 pub(crate) async fn atom(
     State(public): State<PublicView>,
+    State(search): State<PublicSearch>,
     State(site): State<Arc<SiteConfig>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let f = feed(&public, &site, raw.as_deref()).await?;
+    let f = feed(&public, &search, &site, raw.as_deref()).await?;
     Ok(respond(&f, ATOM_TYPE, f.to_atom()))
 }
 
 /// RSS 2.0.
 pub(crate) async fn rss(
     State(public): State<PublicView>,
+    State(search): State<PublicSearch>,
     State(site): State<Arc<SiteConfig>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let f = feed(&public, &site, raw.as_deref()).await?;
+    let f = feed(&public, &search, &site, raw.as_deref()).await?;
     Ok(respond(&f, RSS_TYPE, f.to_rss()))
 }
 
 /// JSON Feed 1.1.
 pub(crate) async fn json(
     State(public): State<PublicView>,
+    State(search): State<PublicSearch>,
     State(site): State<Arc<SiteConfig>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let f = feed(&public, &site, raw.as_deref()).await?;
+    let f = feed(&public, &search, &site, raw.as_deref()).await?;
     Ok(respond(&f, JSON_FEED_TYPE, f.to_json()))
 }

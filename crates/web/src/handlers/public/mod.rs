@@ -6,6 +6,7 @@ pub(crate) mod exit;
 pub(crate) mod feeds;
 pub(crate) mod listing;
 pub(crate) mod release;
+pub(crate) mod search;
 pub(crate) mod sitemaps;
 
 use crate::AppError;

@@ -19,8 +19,8 @@ use crate::middleware::LastModified;
 
 const XML: &str = "application/xml; charset=utf-8";
 
-/// Stored releases read per step of a sitemap walk.
-const WALK_BATCH: u32 = 1000;
+/// Public paths read per step of a sitemap walk.
+const WALK_BATCH: u32 = 5000;
 
 /// The pages that are not releases: the listing, the archive and each
 /// archive year.
@@ -48,9 +48,8 @@ async fn fixed_pages(
     Ok(entries)
 }
 
-/// Public releases `skip..skip+take` in id order, walked in batches
-/// (keyset, no deep offsets, no counts) so that at most a batch of bodies is
-/// in memory.
+/// Public releases `skip..skip+take` in id order, walked in batches of
+/// paths (keyset, no deep offsets, no counts, no bodies).
 async fn release_entries(
     public: &PublicView,
     site: &SiteConfig,
@@ -61,20 +60,18 @@ async fn release_entries(
     let mut skipped = 0u64;
     let mut out = Vec::new();
     while (out.len() as u64) < take {
-        let (batch, next) = public.walk(after, WALK_BATCH).await?;
-        for r in batch {
+        let batch = public.paths_after(after, WALK_BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = Some(last.id);
+        for e in batch {
             if skipped < skip {
                 skipped += 1;
             } else if (out.len() as u64) < take {
                 out.push(SitemapEntry {
-                    loc: site.absolute(&r.path().to_string()),
-                    lastmod: Some(r.updated_at),
+                    loc: site.absolute(&e.path.to_string()),
+                    lastmod: Some(e.updated_at),
                 });
             }
-        }
-        match next {
-            Some(id) => after = Some(id),
-            None => break,
         }
     }
     Ok(out)

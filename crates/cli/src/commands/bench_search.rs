@@ -1,0 +1,305 @@
+//! `pressroom bench load` and `pressroom bench search`: the search
+//! benchmark's data and its in-process half (bench/search/run.sh drives the
+//! HTTP half with wrk). The baseline is SQLite FTS5 over the same releases,
+//! answering the same questions: the top ten, the total, and counts per
+//! kind, issuer and year.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use jiff::Timestamp;
+use pressroom_domain::Status;
+use pressroom_search::{SearchIndex, SearchRequest, Sort};
+use pressroom_store::{ImportRecord, Source, Store};
+use pressroom_synth::Generator;
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+
+use crate::db;
+
+#[derive(Debug, clap::Args)]
+pub struct LoadArgs {
+    /// How many synthetic releases to store (published).
+    #[arg(long)]
+    count: u64,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The SQLite FTS5 baseline database (built from the store if absent).
+    #[arg(long)]
+    fts: PathBuf,
+    /// Timed runs of each query class, per engine.
+    #[arg(long, default_value_t = 300)]
+    iterations: usize,
+    /// Timed passes over each query class on the FTS5 baseline.
+    #[arg(long, default_value_t = 1)]
+    fts_passes: usize,
+}
+
+/// Single words, from rare to very common in the synthetic corpus.
+pub const WORDS: [&str; 10] = [
+    "fentanyl",
+    "cybersecurity",
+    "polio",
+    "maritime",
+    "Angola",
+    "pandemic",
+    "sanctions",
+    "humanitarian",
+    "nonproliferation",
+    "Ukraine",
+];
+/// Phrases.
+pub const PHRASES: [&str; 6] = [
+    "\"human rights\"",
+    "\"maritime security\"",
+    "\"weapons of mass destruction\"",
+    "\"humanitarian assistance\"",
+    "\"trafficking in persons\"",
+    "\"pandemic preparedness\"",
+];
+/// Filtered + faceted: a phrase or word with a kind and a year chosen.
+pub const FILTERED: [(&str, &str, i16); 4] = [
+    ("\"human rights\"", "Readout", 2018),
+    ("sanctions", "Press Statement", 2015),
+    ("\"maritime security\"", "Media Note", 2020),
+    ("humanitarian", "Statement", 2012),
+];
+
+pub async fn load(database: &str, args: LoadArgs) -> anyhow::Result<ExitCode> {
+    let store = db::open_store(database).await?;
+    let mut generator = Generator::new(args.seed);
+    let started = Instant::now();
+    let now = Timestamp::now();
+    let mut stored = 0u64;
+    let mut line = 0u32;
+    while stored < args.count {
+        let n = (args.count - stored).min(2_000);
+        let batch: Vec<ImportRecord> = (0..n)
+            .map(|_| {
+                let content = generator.next_release();
+                line += 1;
+                ImportRecord {
+                    fingerprint: pressroom_archive::fingerprint(&content),
+                    content,
+                    source: Source {
+                        path: "bench/synthetic".to_owned(),
+                        line,
+                    },
+                    status: Status::Published,
+                }
+            })
+            .collect();
+        store
+            .import(batch, now)
+            .await
+            .context("cannot store a batch")?;
+        stored += n;
+        if stored.is_multiple_of(100_000) {
+            eprintln!(
+                "  {stored} stored ({:.0}/s)",
+                stored as f64 / started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    println!(
+        "stored {stored} synthetic releases in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn search(
+    database: &str,
+    index_dir: &Path,
+    args: SearchArgs,
+) -> anyhow::Result<ExitCode> {
+    let store = db::open_store(database).await?;
+    let index = SearchIndex::open_or_create(index_dir)?;
+    anyhow::ensure!(
+        index.num_docs() > 0,
+        "the search index at {} is empty: run `pressroom reindex` first",
+        index_dir.display()
+    );
+    let fts = open_fts(&args.fts, store.as_ref()).await?;
+    let now = Timestamp::now();
+
+    println!("engine   class               runs    p50 ms   p99 ms  mean ms");
+    let classes: [(&str, Vec<SearchRequest>); 3] = [
+        (
+            "single word",
+            WORDS.iter().map(|w| request(w, None, None)).collect(),
+        ),
+        (
+            "phrase + facets",
+            PHRASES.iter().map(|p| request(p, None, None)).collect(),
+        ),
+        (
+            "filtered + facets",
+            FILTERED
+                .iter()
+                .map(|(q, k, y)| request(q, Some(k), Some(*y)))
+                .collect(),
+        ),
+    ];
+    for (class, requests) in &classes {
+        let mut times = Vec::with_capacity(args.iterations);
+        for r in requests {
+            index.search(r, now)?; // warm up
+        }
+        for i in 0..args.iterations {
+            let r = &requests[i % requests.len()];
+            let t = Instant::now();
+            let res = index.search(r, now)?;
+            times.push(t.elapsed());
+            std::hint::black_box(res);
+        }
+        print_row("tantivy", class, &mut times);
+    }
+    for (class, requests) in &classes {
+        // FTS5 takes seconds per question at a million releases: one timed
+        // pass over the class (after one warm-up) is what the run can afford.
+        let runs = requests.len() * args.fts_passes.max(1);
+        let mut times = Vec::with_capacity(runs);
+        fts_query(&fts, &requests[0]).await?;
+        for i in 0..runs {
+            let r = &requests[i % requests.len()];
+            let t = Instant::now();
+            std::hint::black_box(fts_query(&fts, r).await?);
+            times.push(t.elapsed());
+        }
+        print_row("fts5", class, &mut times);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn request(q: &str, kind: Option<&str>, year: Option<i16>) -> SearchRequest {
+    SearchRequest {
+        q: q.to_owned(),
+        kind: kind.map(str::to_owned),
+        issuer: None,
+        year,
+        sort: Sort::Relevance,
+        page: 1,
+        per_page: 10,
+    }
+}
+
+fn print_row(engine: &str, class: &str, times: &mut [Duration]) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let pick = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
+    println!(
+        "{engine:<8} {class:<18} {:>5} {:>9.2} {:>8.2} {:>8.2}",
+        times.len(),
+        ms(pick(0.50)),
+        ms(pick(0.99)),
+        mean
+    );
+}
+
+/// Opens the FTS5 baseline, building it from the store when new: title and
+/// body searchable (porter stemming, diacritics removed, like the index),
+/// kind, issuer and year kept for the counts.
+async fn open_fts(path: &Path, store: &dyn Store) -> anyhow::Result<SqlitePool> {
+    let fresh = !path.exists();
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true),
+        )
+        .await
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    if !fresh {
+        return Ok(pool);
+    }
+    let started = Instant::now();
+    sqlx::query(
+        "CREATE VIRTUAL TABLE fts USING fts5(title, body, kind UNINDEXED, issuer UNINDEXED, \
+         year UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')",
+    )
+    .execute(&pool)
+    .await?;
+    let mut after = None;
+    loop {
+        let batch = store.batch_after(after, 5_000).await?;
+        let Some(last) = batch.last() else { break };
+        after = Some(last.id);
+        let mut tx = pool.begin().await?;
+        for r in &batch {
+            let c = &r.content;
+            sqlx::query("INSERT INTO fts (rowid, title, body, kind, issuer, year) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(r.id.0)
+                .bind(c.title.as_str())
+                .bind(c.body.texts().collect::<Vec<_>>().join("\n\n"))
+                .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
+                .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
+                .bind(i64::from(c.date.date().year()))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    sqlx::query("INSERT INTO fts (fts) VALUES ('optimize')")
+        .execute(&pool)
+        .await?;
+    eprintln!(
+        "FTS5 baseline built in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(pool)
+}
+
+/// The same question as the index answers: top ten by relevance (title
+/// weighted 3x), the total, and the facet counts.
+async fn fts_query(pool: &SqlitePool, r: &SearchRequest) -> anyhow::Result<usize> {
+    let mut filter = String::new();
+    if r.kind.is_some() {
+        filter.push_str(" AND kind = ?2");
+    }
+    if r.year.is_some() {
+        filter.push_str(" AND year = ?3");
+    }
+    let kind = r.kind.clone().unwrap_or_default();
+    let year = i64::from(r.year.unwrap_or(0));
+    let top = sqlx::query(&format!(
+        "SELECT rowid, title, snippet(fts, 1, '<mark>', '</mark>', '…', 30) FROM fts \
+         WHERE fts MATCH ?1{filter} ORDER BY bm25(fts, 3.0, 1.0) LIMIT 10"
+    ))
+    .bind(&r.q)
+    .bind(&kind)
+    .bind(year)
+    .fetch_all(pool)
+    .await?;
+    let total: i64 = sqlx::query(&format!(
+        "SELECT count(*) FROM fts WHERE fts MATCH ?1{filter}"
+    ))
+    .bind(&r.q)
+    .bind(&kind)
+    .bind(year)
+    .fetch_one(pool)
+    .await?
+    .try_get(0)?;
+    let mut facets = 0;
+    for col in ["kind", "issuer", "year"] {
+        facets += sqlx::query(&format!(
+            "SELECT {col}, count(*) FROM fts WHERE fts MATCH ?1{filter} GROUP BY {col}"
+        ))
+        .bind(&r.q)
+        .bind(&kind)
+        .bind(year)
+        .fetch_all(pool)
+        .await?
+        .len();
+    }
+    Ok(top.len() + facets + usize::try_from(total).unwrap_or(0))
+}

@@ -1,0 +1,3 @@
+//! The newsroom's use-cases against a real SQLite store.
+
+mod workflow;

@@ -1,0 +1,461 @@
+//! Conformance cases for the editorial workflow's writes and reads.
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use pressroom_domain::{Action, FixedClock, Release, ReleaseId, Status, Title};
+
+use super::{content, now};
+use crate::{
+    NewDraft, NewPreviewLink, PageRequest, PublicView, PublishAt, ReleaseFilter, Store, StoreError,
+    WorkflowSettings, WorkflowWrite,
+};
+
+const WRITER: i64 = 11;
+const CLEARER: i64 = 22;
+const PUBLISHER: i64 = 33;
+
+fn view_at(store: &Arc<dyn Store>, at: Timestamp) -> PublicView {
+    PublicView::new(store.clone(), Arc::new(FixedClock::new(at)))
+}
+
+/// A transition from where `r` stands.
+fn step(r: &Release, action: Action, actor: i64, status: Status) -> WorkflowWrite {
+    WorkflowWrite {
+        action,
+        actor,
+        expect_status: r.status,
+        expect_revision: r.revision,
+        status,
+        publish_at: PublishAt::Keep,
+        content: None,
+        public_revision: None,
+        note: None,
+    }
+}
+
+async fn draft(store: &Arc<dyn Store>, title: &str) -> Release {
+    store
+        .create_draft(
+            NewDraft {
+                content: content(title, 2026, 6, 1),
+                author: WRITER,
+            },
+            now(),
+        )
+        .await
+        .expect("create draft")
+}
+
+/// A draft taken through clearance to approved.
+async fn approved(store: &Arc<dyn Store>, title: &str) -> Release {
+    let r = draft(store, title).await;
+    let r = store
+        .apply(
+            r.id,
+            step(&r, Action::Submit, WRITER, Status::InClearance),
+            now(),
+        )
+        .await
+        .expect("submit");
+    store
+        .apply(
+            r.id,
+            step(&r, Action::Approve, CLEARER, Status::Approved),
+            now(),
+        )
+        .await
+        .expect("approve")
+}
+
+async fn public_titles(view: &PublicView) -> Vec<String> {
+    view.list(ReleaseFilter::default(), PageRequest::default())
+        .await
+        .expect("list")
+        .items
+        .iter()
+        .map(|r| r.content.title.to_string())
+        .collect()
+}
+
+pub async fn a_draft_goes_through_clearance_to_publication_with_one_public_revision(
+    store: Arc<dyn Store>,
+) {
+    let r = draft(&store, "Working Title").await;
+    assert_eq!(
+        (r.status, r.revision, r.published_at),
+        (Status::Draft, 1, None)
+    );
+    assert_eq!(store.author(r.id).await.expect("author"), Some(WRITER));
+    assert!(store.revisions(r.id).await.expect("revisions").is_empty());
+
+    // Editing a draft's title moves its path with it.
+    let mut edit = step(&r, Action::Edit, WRITER, Status::Draft);
+    let mut new_content = r.content.clone();
+    new_content.title = Title::parse("Minister Meets Envoy").expect("title");
+    edit.content = Some(new_content.clone());
+    let r = store.apply(r.id, edit, now()).await.expect("edit");
+    assert_eq!(
+        r.path().to_string(),
+        "/releases/2026/06/01/minister-meets-envoy"
+    );
+    assert_eq!(store.get(r.id).await.expect("get"), Some(r.clone()));
+
+    let r = store
+        .apply(
+            r.id,
+            step(&r, Action::Submit, WRITER, Status::InClearance),
+            now(),
+        )
+        .await
+        .expect("submit");
+    let mut back = step(&r, Action::Return, CLEARER, Status::Draft);
+    back.note = Some("Name the envoy.".into());
+    let r = store.apply(r.id, back, now()).await.expect("return");
+    let r = store
+        .apply(
+            r.id,
+            step(&r, Action::Submit, WRITER, Status::InClearance),
+            now(),
+        )
+        .await
+        .expect("resubmit");
+    let r = store
+        .apply(
+            r.id,
+            step(&r, Action::Approve, CLEARER, Status::Approved),
+            now(),
+        )
+        .await
+        .expect("approve");
+    assert!(
+        view_at(&store, now())
+            .release(&r.path())
+            .await
+            .expect("read")
+            .is_none()
+    );
+
+    let mut publish = step(&r, Action::Publish, PUBLISHER, Status::Published);
+    publish.publish_at = PublishAt::Set(now());
+    publish.public_revision = Some(None);
+    let r = store.apply(r.id, publish, now()).await.expect("publish");
+    assert_eq!(
+        (r.status, r.revision, r.published_at),
+        (Status::Published, 1, Some(now()))
+    );
+    let seen = view_at(&store, now())
+        .release(&r.path())
+        .await
+        .expect("read")
+        .expect("public now");
+    assert_eq!(seen.content, new_content);
+
+    let revisions = store.revisions(r.id).await.expect("revisions");
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(
+        (revisions[0].number, revisions[0].event.as_str()),
+        (1, "publish")
+    );
+    assert_eq!(revisions[0].content, new_content);
+
+    let events = store.workflow_events(r.id).await.expect("events");
+    let trail: Vec<_> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.from, e.to, e.actor))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("create", Status::Draft, Status::Draft, WRITER),
+            ("edit", Status::Draft, Status::Draft, WRITER),
+            ("submit", Status::Draft, Status::InClearance, WRITER),
+            ("return", Status::InClearance, Status::Draft, CLEARER),
+            ("submit", Status::Draft, Status::InClearance, WRITER),
+            ("approve", Status::InClearance, Status::Approved, CLEARER),
+            ("publish", Status::Approved, Status::Published, PUBLISHER),
+        ]
+    );
+    assert_eq!(events[3].note.as_deref(), Some("Name the envoy."));
+    // Every write entered the change feed.
+    let feed = store.changes_after(0, 100).await.expect("changes");
+    assert_eq!(feed.len(), 7);
+    assert!(feed.iter().all(|c| c.release_id == r.id));
+    assert_eq!(feed.last().map(|c| c.event.as_str()), Some("publish"));
+}
+
+pub async fn a_transition_from_a_status_the_release_has_left_writes_nothing(store: Arc<dyn Store>) {
+    let r = approved(&store, "Contested").await;
+    let before = store.last_change().await.expect("last change");
+    // Someone else published first; a second publish with the old view of
+    // the release fails whole.
+    let mut publish = step(&r, Action::Publish, PUBLISHER, Status::Published);
+    publish.publish_at = PublishAt::Set(now());
+    publish.public_revision = Some(None);
+    store
+        .apply(r.id, publish.clone(), now())
+        .await
+        .expect("first publish");
+    let err = store
+        .apply(r.id, publish.clone(), now())
+        .await
+        .expect_err("second publish is stale");
+    assert!(matches!(err, StoreError::Stale { .. }), "{err}");
+    assert!(err.to_string().contains("expected approved"), "{err}");
+    assert_eq!(store.revisions(r.id).await.expect("revisions").len(), 1);
+    assert_eq!(store.last_change().await.expect("last") - before, 1);
+
+    let missing = store
+        .apply(ReleaseId(999_999), publish, now())
+        .await
+        .expect_err("no such release");
+    assert!(
+        matches!(missing, StoreError::NotFound(ReleaseId(999_999))),
+        "{missing}"
+    );
+}
+
+pub async fn concurrent_publications_of_one_release_succeed_exactly_once(store: Arc<dyn Store>) {
+    let r = approved(&store, "Raced").await;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            let r = r.clone();
+            tokio::spawn(async move {
+                let mut publish = step(&r, Action::Publish, PUBLISHER, Status::Published);
+                publish.publish_at = PublishAt::Set(now());
+                publish.public_revision = Some(None);
+                store.apply(r.id, publish, now()).await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(_) => won += 1,
+            Err(StoreError::Stale { .. }) => {}
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(store.revisions(r.id).await.expect("revisions").len(), 1);
+}
+
+pub async fn an_embargoed_release_is_public_from_its_lift_time_exactly(store: Arc<dyn Store>) {
+    let r = approved(&store, "Embargoed Budget").await;
+    let lift = now() + SignedDuration::from_hours(2);
+    let mut embargo = step(&r, Action::Embargo, PUBLISHER, Status::Embargoed);
+    embargo.publish_at = PublishAt::Set(lift);
+    let r = store.apply(r.id, embargo, now()).await.expect("embargo");
+    assert_eq!(store.next_due().await.expect("next"), Some(lift));
+
+    let before = view_at(&store, lift - SignedDuration::from_micros(1));
+    assert!(before.release(&r.path()).await.expect("read").is_none());
+    assert!(public_titles(&before).await.is_empty());
+    assert!(
+        before
+            .containing_text("Body of", 10)
+            .await
+            .expect("text")
+            .is_empty()
+    );
+    assert!(
+        before
+            .paths_after(None, 100)
+            .await
+            .expect("paths")
+            .is_empty()
+    );
+    assert!(
+        store
+            .due(lift - SignedDuration::from_micros(1), 10)
+            .await
+            .expect("due")
+            .is_empty()
+    );
+
+    let at = view_at(&store, lift);
+    assert!(at.release(&r.path()).await.expect("read").is_some());
+    assert_eq!(public_titles(&at).await, ["Embargoed Budget"]);
+    assert_eq!(
+        at.containing_text("Body of", 10).await.expect("text").len(),
+        1
+    );
+    assert_eq!(at.paths_after(None, 100).await.expect("paths").len(), 1);
+    let due: Vec<_> = store
+        .due(lift, 10)
+        .await
+        .expect("due")
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(due, [r.id]);
+
+    // Taken off the timetable, it is neither due nor public.
+    let mut off = step(&r, Action::Unschedule, PUBLISHER, Status::Approved);
+    off.publish_at = PublishAt::Clear;
+    let r = store.apply(r.id, off, now()).await.expect("unschedule");
+    assert_eq!(r.published_at, None);
+    assert!(
+        view_at(&store, lift)
+            .release(&r.path())
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(store.next_due().await.expect("next"), None);
+}
+
+pub async fn a_correction_adds_a_revision_and_a_withdrawal_leaves_listings_but_not_the_address(
+    store: Arc<dyn Store>,
+) {
+    let r = approved(&store, "Trade Figures").await;
+    let mut publish = step(&r, Action::Publish, PUBLISHER, Status::Published);
+    publish.publish_at = PublishAt::Set(now());
+    publish.public_revision = Some(None);
+    let r = store.apply(r.id, publish, now()).await.expect("publish");
+    let later = now() + SignedDuration::from_hours(1);
+
+    let mut fixed = r.content.clone();
+    fixed.body = pressroom_domain::Body::from_texts(&["Exports rose 4 percent."]).expect("body");
+    let mut correct = step(&r, Action::Correct, PUBLISHER, Status::Published);
+    correct.content = Some(fixed.clone());
+    correct.public_revision = Some(Some("Corrected the export figure.".into()));
+    let r = store.apply(r.id, correct, later).await.expect("correct");
+    assert_eq!((r.revision, r.published_at), (2, Some(now())));
+    assert_eq!(r.path().to_string(), "/releases/2026/06/01/trade-figures");
+
+    let mut withdraw = step(&r, Action::Withdraw, PUBLISHER, Status::Withdrawn);
+    withdraw.public_revision = Some(Some("Superseded by the annual report.".into()));
+    let r = store.apply(r.id, withdraw, later).await.expect("withdraw");
+    assert_eq!((r.status, r.revision), (Status::Withdrawn, 3));
+
+    let history = store.revisions(r.id).await.expect("revisions");
+    let summary: Vec<_> = history
+        .iter()
+        .map(|h| (h.number, h.event.as_str(), h.change_note.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, "publish", None),
+            (2, "correct", Some("Corrected the export figure.")),
+            (3, "withdraw", Some("Superseded by the annual report.")),
+        ]
+    );
+    assert_ne!(history[0].content, history[1].content);
+    assert_eq!(history[1].content, fixed);
+
+    let view = view_at(&store, later);
+    let page = view
+        .release(&r.path())
+        .await
+        .expect("read")
+        .expect("page stays");
+    assert_eq!(page.status, Status::Withdrawn);
+    assert!(public_titles(&view).await.is_empty(), "left the listings");
+    let kinds = view
+        .facet_counts(crate::Facet::Kind, &ReleaseFilter::default())
+        .await
+        .expect("facets");
+    assert!(kinds.is_empty(), "{kinds:?}");
+}
+
+pub async fn workflow_settings_default_to_clearance_and_keep_what_an_admin_sets(
+    store: Arc<dyn Store>,
+) {
+    assert_eq!(
+        store.workflow_settings().await.expect("settings"),
+        WorkflowSettings::default()
+    );
+    let lax = WorkflowSettings {
+        allow_skip_clearance: true,
+    };
+    store.set_workflow_settings(lax, now()).await.expect("set");
+    assert_eq!(store.workflow_settings().await.expect("settings"), lax);
+    store
+        .set_workflow_settings(WorkflowSettings::default(), now())
+        .await
+        .expect("set back");
+    assert!(
+        !store
+            .workflow_settings()
+            .await
+            .expect("settings")
+            .allow_skip_clearance
+    );
+}
+
+pub async fn a_preview_link_opens_only_its_embargoed_release_until_it_expires_logging_each_access(
+    store: Arc<dyn Store>,
+) {
+    let r = approved(&store, "Under Embargo").await;
+    let token_hash = "ab".repeat(32);
+    let expires = now() + SignedDuration::from_hours(1);
+    let link = NewPreviewLink {
+        release_id: r.id,
+        journalist: "Ada Reporter".into(),
+        token_hash: token_hash.clone(),
+        created_by: PUBLISHER,
+        expires_at: expires,
+    };
+    store
+        .create_preview_link(link.clone(), now())
+        .await
+        .expect("link");
+    // Not embargoed yet: the link opens nothing.
+    assert!(
+        store
+            .open_preview(&token_hash, now())
+            .await
+            .expect("open")
+            .is_none()
+    );
+    let mut embargo = step(&r, Action::Embargo, PUBLISHER, Status::Embargoed);
+    embargo.publish_at = PublishAt::Set(now() + SignedDuration::from_hours(3));
+    store.apply(r.id, embargo, now()).await.expect("embargo");
+
+    let (opened, release) = store
+        .open_preview(&token_hash, now())
+        .await
+        .expect("open")
+        .expect("valid link");
+    assert_eq!(
+        (opened.journalist.as_str(), release.id),
+        ("Ada Reporter", r.id)
+    );
+    store
+        .open_preview(&token_hash, expires - SignedDuration::from_secs(1))
+        .await
+        .expect("open")
+        .expect("still valid");
+    assert!(
+        store
+            .open_preview(&token_hash, expires)
+            .await
+            .expect("open")
+            .is_none()
+    );
+    assert!(
+        store
+            .open_preview(&"cd".repeat(32), now())
+            .await
+            .expect("open")
+            .is_none()
+    );
+    let log = store.preview_accesses(r.id).await.expect("accesses");
+    let log: Vec<_> = log.iter().map(|a| (a.journalist.as_str(), a.at)).collect();
+    assert_eq!(
+        log,
+        [
+            ("Ada Reporter", now()),
+            ("Ada Reporter", expires - SignedDuration::from_secs(1))
+        ]
+    );
+    // A token is unique.
+    let err = store
+        .create_preview_link(link, now())
+        .await
+        .expect_err("same token twice");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+}
