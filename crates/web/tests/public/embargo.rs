@@ -54,9 +54,17 @@ async fn portal() -> Portal {
         base_url: address.clone(),
         ..SiteConfig::default()
     });
+    let ledger = Arc::new(pressroom_testkit::test_keys(&site.base_url));
+    let search_dir = tempfile::tempdir().expect("index dir");
+    let search = Arc::new(
+        pressroom_search::SearchIndex::open_or_create(&search_dir.keep().join("index"))
+            .expect("search index"),
+    );
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site,
+        search,
+        ledger,
     };
     let cache = PageCache::new(std::time::Duration::from_secs(3600)).with_clock(clock.clone());
     let app = cache.wrap(pressroom_web::router(state));
