@@ -57,6 +57,16 @@ enum Command {
     /// Newsroom users: `user add --role admin EMAIL` makes the first admin.
     #[command(subcommand)]
     User(commands::user::Command),
+    /// Create the transparency log's signing key (serve also creates it at
+    /// first start).
+    Init(commands::key::KeyDir),
+    /// Manage the signing key.
+    #[command(subcommand)]
+    Key(commands::key::Command),
+    /// Check a release (its address or a saved proof) against the site's
+    /// transparency log and published keys, or check that a log was not
+    /// rewritten since last seen (--log).
+    Verify(commands::verify::Args),
     /// Tools for benchmarks: a synthetic corpus, loading it, timing search.
     #[command(subcommand)]
     Bench(commands::bench::Command),
@@ -100,6 +110,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Copy(args) => commands::copy::run(args).await,
         Command::Bench(cmd) => commands::bench::run(cmd, &cli.database, &index_dir).await,
         Command::User(cmd) => commands::user::run(&cli.database, cmd).await,
+        Command::Init(keys) => commands::key::init(config_path, &keys),
+        Command::Key(cmd) => commands::key::run(cmd),
+        Command::Verify(args) => commands::verify::run(args).await,
     }
 }
 

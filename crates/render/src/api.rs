@@ -44,6 +44,8 @@ pub struct ApiRelease {
     /// The sanitized body, links absolute.
     pub body_html: String,
     pub body_text: String,
+    /// The proof that this revision is in the site's transparency log.
+    pub proof_url: String,
 }
 
 impl ApiRelease {
@@ -80,6 +82,7 @@ impl ApiRelease {
                 .map(markdown_to_text)
                 .collect::<Vec<_>>()
                 .join("\n\n"),
+            proof_url: site.absolute(&format!("{path}/proof")),
         }
     }
 }

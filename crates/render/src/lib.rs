@@ -23,6 +23,7 @@ mod pages;
 mod search;
 mod site;
 mod sitemap;
+mod verify;
 
 pub use api::{ApiRelease, OPENAPI};
 pub use chart::{Bar, BarChart, ChartRow};
@@ -46,6 +47,7 @@ pub use site::SiteConfig;
 pub use sitemap::{
     MAX_SITEMAP_URLS, SitemapEntry, release_sitemap_count, robots_txt, sitemap_index, urlset,
 };
+pub use verify::{VerifyPage, VerifyRelease};
 
 /// The portal's stylesheet, served by the web layer.
 pub const STYLESHEET: &str = include_str!("../static/style.css");

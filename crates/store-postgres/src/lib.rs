@@ -14,6 +14,7 @@
 //! implements [`pressroom_store::AccountStore`] too (`accounts.rs`).
 
 mod accounts;
+mod ledger;
 mod rows;
 pub mod scratch;
 mod workflow;
@@ -25,12 +26,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
+use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListPosition,
-    ListQuery, Neighbours, NewDraft, NewPreviewLink, PathEntry, PreviewAccess, PreviewLink,
-    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
-    Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, LedgerEntry, ListPage,
+    ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
+    PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
+    Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
@@ -88,6 +90,9 @@ impl PgStore {
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>> {
         let mut outcomes = Vec::with_capacity(batch.len());
+        // Public imports enter the transparency log in the same transaction.
+        let mut leaves = Vec::new();
+        let at = from_micros(now.as_microsecond())?;
         for record in batch {
             let existing = sqlx::query(
                 "SELECT r.id, r.release_date::text AS release_date, r.slug FROM releases r \
@@ -112,6 +117,17 @@ impl PgStore {
                 }
                 None => {
                     let (id, path) = self.insert_imported(tx, &record, now).await?;
+                    if record.status.is_public() {
+                        leaves.push(NewLeaf::new(
+                            id,
+                            &path,
+                            1,
+                            LeafEvent::Import,
+                            at,
+                            &record.content,
+                            None,
+                        )?);
+                    }
                     (
                         id,
                         ImportOutcome::Inserted {
@@ -130,6 +146,7 @@ impl PgStore {
             self.insert_source(tx, outcome.0, &source).await?;
             outcomes.push(outcome.1);
         }
+        self.append_log_leaves(tx, &leaves).await?;
         Ok(outcomes)
     }
 
@@ -1084,6 +1101,24 @@ impl Store for PgStore {
             .await
             .map_err(|e| self.error(e))?;
         Ok(())
+    }
+
+    async fn ledger_size(&self) -> StoreResult<u64> {
+        let mut conn = self.pool.acquire().await.map_err(|e| self.error(e))?;
+        self.ledger_size_in(&mut conn).await
+    }
+
+    async fn ledger_hashes(&self, indexes: &[u64]) -> StoreResult<pressroom_ledger::HashSource> {
+        let mut conn = self.pool.acquire().await.map_err(|e| self.error(e))?;
+        self.ledger_hashes_in(&mut conn, indexes).await
+    }
+
+    async fn ledger_entry(&self, index: u64) -> StoreResult<Option<LedgerEntry>> {
+        self.ledger_entry_at(index).await
+    }
+
+    async fn ledger_entries_of(&self, release: ReleaseId) -> StoreResult<Vec<LedgerEntry>> {
+        self.ledger_entries(release).await
     }
 }
 

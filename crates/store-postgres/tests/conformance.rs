@@ -120,3 +120,40 @@ async fn two_nodes_contending_for_the_scheduler_lease_run_each_round_exactly_onc
         ran_b.len()
     );
 }
+
+/// A log append that fails rolls the whole import back: no revision is
+/// ever acknowledged without its leaf.
+#[tokio::test]
+async fn an_import_whose_log_append_fails_stores_nothing() {
+    let (store, db) = fresh().await;
+    let at = jiff::Timestamp::from_second(1_700_000_000).expect("time");
+    let record = |title: &str, fp: &str| pressroom_store::ImportRecord {
+        content: pressroom_store::conformance::content(title, 2020, 5, 5),
+        fingerprint: fp.to_owned(),
+        source: pressroom_store::Source {
+            path: "f".to_owned(),
+            line: 1,
+        },
+        status: pressroom_domain::Status::Published,
+    };
+    store
+        .import(vec![record("First", "1")], at)
+        .await
+        .expect("import");
+    // Lose the tree's stored hashes behind the store's back.
+    let raw = sqlx::PgPool::connect(db.url()).await.expect("raw");
+    sqlx::query("DELETE FROM ledger_hashes")
+        .execute(&raw)
+        .await
+        .expect("delete");
+    raw.close().await;
+
+    let err = store
+        .import(vec![record("Second", "2")], at)
+        .await
+        .expect_err("the append cannot find the tree's frontier");
+    assert!(err.to_string().contains("transparency log"), "{err}");
+    assert_eq!(store.ledger_size().await.expect("size"), 1);
+    assert_eq!(store.batch_after(None, 10).await.expect("batch").len(), 1);
+    assert_eq!(store.changes_after(0, 10).await.expect("changes").len(), 1);
+}

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod import;
+mod ledger;
 mod revisions;
 mod rows;
 mod workflow;
@@ -21,12 +22,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId, ReleasePath};
+use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{RELEASE_COLUMNS, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, ListPage, ListPosition,
-    ListQuery, Neighbours, NewDraft, NewPreviewLink, PathEntry, PreviewAccess, PreviewLink,
-    ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump, Store, StoreError, StoreResult,
-    Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, LedgerEntry, ListPage,
+    ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
+    PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
+    Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -280,6 +282,9 @@ async fn import_file(
     now_us: i64,
 ) -> StoreResult<Vec<ImportOutcome>> {
     let outcomes = import::import(tx, batch, now_us).await?;
+    // Public imports enter the transparency log in the same transaction.
+    let leaves = import_leaves(batch, &outcomes, now_us)?;
+    ledger::append_log_leaves(tx, &leaves).await?;
     // Every new release enters the change feed in the same transaction.
     let inserted: Vec<i64> = outcomes
         .iter()
@@ -296,6 +301,26 @@ async fn import_file(
         q.build().execute(&mut **tx).await.map_err(backend)?;
     }
     Ok(outcomes)
+}
+
+/// The log leaves of an import: one per new release whose status is public,
+/// in batch order. Unpublished imports stay out of the public log.
+fn import_leaves(
+    batch: &[ImportRecord],
+    outcomes: &[ImportOutcome],
+    now_us: i64,
+) -> StoreResult<Vec<NewLeaf>> {
+    let at = from_micros(now_us)?;
+    batch
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(record, outcome)| match outcome {
+            ImportOutcome::Inserted { id, path } if record.status.is_public() => Some(
+                NewLeaf::new(id.0, path, 1, LeafEvent::Import, at, &record.content, None),
+            ),
+            _ => None,
+        })
+        .collect()
 }
 
 #[async_trait]
@@ -823,6 +848,26 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn ledger_size(&self) -> StoreResult<u64> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::size(&mut conn).await
+    }
+
+    async fn ledger_hashes(&self, indexes: &[u64]) -> StoreResult<pressroom_ledger::HashSource> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::hashes(&mut conn, indexes).await
+    }
+
+    async fn ledger_entry(&self, index: u64) -> StoreResult<Option<LedgerEntry>> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::entry_at(&mut conn, index).await
+    }
+
+    async fn ledger_entries_of(&self, release: ReleaseId) -> StoreResult<Vec<LedgerEntry>> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        ledger::entries_of(&mut conn, release).await
     }
 }
 

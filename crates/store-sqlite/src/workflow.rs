@@ -287,6 +287,24 @@ impl SqliteStore {
                 },
             )
             .await?;
+            // The public revision enters the transparency log in the same
+            // transaction: an acknowledged publication is always in the log.
+            if let Some(event) = pressroom_store::ledger::leaf_event(w.action) {
+                let path = pressroom_domain::ReleasePath {
+                    date: content.date.date(),
+                    slug: slug.clone(),
+                };
+                let leaf = pressroom_store::NewLeaf::new(
+                    id.0,
+                    &path,
+                    revision,
+                    event,
+                    now,
+                    &content,
+                    note.as_deref(),
+                )?;
+                crate::ledger::append_log_leaves(&mut tx, &[leaf]).await?;
+            }
         }
         record_event(
             &mut tx,

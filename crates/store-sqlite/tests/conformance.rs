@@ -47,3 +47,41 @@ async fn the_database_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
     assert_eq!(sync, 2, "synchronous=FULL is 2");
     assert_eq!(fk, 1);
 }
+
+/// A log append that fails rolls the whole import back: no revision is
+/// ever acknowledged without its leaf.
+#[tokio::test]
+async fn an_import_whose_log_append_fails_stores_nothing() {
+    let (store, dir) = fresh().await;
+    let at = jiff::Timestamp::from_second(1_700_000_000).expect("time");
+    let record = |title: &str, fp: &str| pressroom_store::ImportRecord {
+        content: pressroom_store::conformance::content(title, 2020, 5, 5),
+        fingerprint: fp.to_owned(),
+        source: pressroom_store::Source {
+            path: "f".to_owned(),
+            line: 1,
+        },
+        status: pressroom_domain::Status::Published,
+    };
+    store
+        .import(vec![record("First", "1")], at)
+        .await
+        .expect("import");
+    // Lose the tree's stored hashes behind the store's back.
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let raw = sqlx::SqlitePool::connect(&url).await.expect("raw");
+    sqlx::query("DELETE FROM ledger_hashes")
+        .execute(&raw)
+        .await
+        .expect("delete");
+    raw.close().await;
+
+    let err = store
+        .import(vec![record("Second", "2")], at)
+        .await
+        .expect_err("the append cannot find the tree's frontier");
+    assert!(err.to_string().contains("transparency log"), "{err}");
+    assert_eq!(store.ledger_size().await.expect("size"), 1);
+    assert_eq!(store.batch_after(None, 10).await.expect("batch").len(), 1);
+    assert_eq!(store.changes_after(0, 10).await.expect("changes").len(), 1);
+}

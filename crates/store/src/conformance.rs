@@ -45,11 +45,15 @@ macro_rules! store_conformance_tests {
             a_lease_has_one_holder_until_it_expires_or_is_released,
             contending_holders_never_share_a_lease,
             a_dump_restores_every_release_with_its_history_and_sources,
+            every_public_import_appends_one_log_leaf_with_a_dense_index,
+            the_stored_tree_gives_the_same_heads_and_proofs_as_the_leaves,
+            concurrent_imports_get_dense_log_indexes_in_commit_order,
             a_draft_goes_through_clearance_to_publication_with_one_public_revision,
             a_transition_from_a_status_the_release_has_left_writes_nothing,
             concurrent_publications_of_one_release_succeed_exactly_once,
             an_embargoed_release_is_public_from_its_lift_time_exactly,
             a_correction_adds_a_revision_and_a_withdrawal_leaves_listings_but_not_the_address,
+            publication_correction_and_withdrawal_each_append_one_log_leaf_in_their_transaction,
             workflow_settings_default_to_clearance_and_keep_what_an_admin_sets,
             a_preview_link_opens_only_its_embargoed_release_until_it_expires_logging_each_access,
         );
@@ -942,4 +946,188 @@ pub async fn a_dump_restores_every_release_with_its_history_and_sources(store: A
     )
     .await;
     assert!(inserted_id(&next[0]).0 > 1000 + dumps[1].release.id.0);
+}
+
+// The transparency log (pressroom-ledger).
+
+/// The tree head and the proofs computed from the store's stored hashes,
+/// two-pass as the web does it.
+async fn stored_root(store: &Arc<dyn Store>, size: u64) -> pressroom_ledger::Hash {
+    use pressroom_ledger::tree::{Need, needs, tree_hash};
+    let src = store
+        .ledger_hashes(&needs(Need::TreeHash { size }).expect("needs"))
+        .await
+        .expect("hashes");
+    tree_hash(size, &src).expect("tree hash")
+}
+
+/// Every leaf in index order, read back one by one.
+async fn all_leaves(store: &Arc<dyn Store>) -> Vec<crate::LedgerEntry> {
+    let size = store.ledger_size().await.expect("size");
+    let mut out = Vec::new();
+    for i in 0..size {
+        out.push(store.ledger_entry(i).await.expect("entry").expect("dense"));
+    }
+    assert!(store.ledger_entry(size).await.expect("entry").is_none());
+    out
+}
+
+pub async fn every_public_import_appends_one_log_leaf_with_a_dense_index(store: Arc<dyn Store>) {
+    assert_eq!(store.ledger_size().await.expect("size"), 0);
+    let mut draft = record(content("Draft", 2022, 3, 1), "d", "f");
+    draft.status = Status::Draft;
+    let first = import(
+        &store,
+        vec![
+            record(content("One", 2022, 3, 1), "1", "f"),
+            draft,
+            record(content("Two", 2022, 3, 2), "2", "f"),
+        ],
+    )
+    .await;
+    // A duplicate is no new revision, so no new leaf.
+    import(&store, vec![record(content("One", 2022, 3, 1), "1", "g")]).await;
+    assert_eq!(store.ledger_size().await.expect("size"), 2);
+
+    let leaves = all_leaves(&store).await;
+    assert_eq!(
+        leaves
+            .iter()
+            .map(|l| (l.index, l.release_id, l.revision))
+            .collect::<Vec<_>>(),
+        [
+            (0, inserted_id(&first[0]), 1),
+            (1, inserted_id(&first[2]), 1)
+        ]
+    );
+    let leaf = pressroom_ledger::Leaf::from_bytes(&leaves[1].leaf).expect("canonical leaf");
+    assert_eq!(leaf.path, "/releases/2022/03/02/two");
+    assert_eq!(leaf.event, pressroom_ledger::LeafEvent::Import);
+    assert_eq!(leaf.at, now());
+    assert_eq!(leaf.content, content("Two", 2022, 3, 2));
+    let of_two = store
+        .ledger_entries_of(inserted_id(&first[2]))
+        .await
+        .expect("entries");
+    assert_eq!(of_two, [leaves[1].clone()]);
+    // The draft is in no public log.
+    assert!(
+        store
+            .ledger_entries_of(inserted_id(&first[1]))
+            .await
+            .expect("entries")
+            .is_empty()
+    );
+}
+
+pub async fn the_stored_tree_gives_the_same_heads_and_proofs_as_the_leaves(store: Arc<dyn Store>) {
+    use pressroom_ledger::tree::{
+        Appender, HashSource, Need, check_consistency, check_inclusion, leaf_hash, needs,
+        prove_consistency, prove_inclusion,
+    };
+    let mut roots = vec![stored_root(&store, 0).await];
+    for batch in 0..7u32 {
+        let records = (0..batch + 1)
+            .map(|i| {
+                let n = batch * 10 + i;
+                record(
+                    content(&format!("Entry {n}"), 2023, 1, 1 + (n % 28) as i8),
+                    &n.to_string(),
+                    "f",
+                )
+            })
+            .collect();
+        import(&store, records).await;
+        let size = store.ledger_size().await.expect("size");
+        roots.push(stored_root(&store, size).await);
+    }
+    let leaves = all_leaves(&store).await;
+    let size = leaves.len() as u64;
+    assert_eq!(size, 28);
+    // The same leaves hashed in memory give the same head.
+    let mut a = Appender::new(0, HashSource::new());
+    for l in &leaves {
+        a.append(&l.leaf).expect("append");
+    }
+    assert_eq!(a.root().expect("root"), roots[7]);
+    // Inclusion of every leaf, and consistency with every earlier head.
+    for l in &leaves {
+        let src = store
+            .ledger_hashes(
+                &needs(Need::Inclusion {
+                    size,
+                    index: l.index,
+                })
+                .expect("needs"),
+            )
+            .await
+            .expect("hashes");
+        let proof = prove_inclusion(size, l.index, &src).expect("proof");
+        check_inclusion(&proof, size, roots[7], l.index, leaf_hash(&l.leaf)).expect("included");
+    }
+    let mut old = 0u64;
+    for (batch, root) in roots.iter().enumerate().skip(1) {
+        old += batch as u64;
+        let src = store
+            .ledger_hashes(&needs(Need::Consistency { size, old }).expect("needs"))
+            .await
+            .expect("hashes");
+        let proof = prove_consistency(size, old, &src).expect("proof");
+        check_consistency(&proof, size, roots[7], old, *root).expect("consistent");
+    }
+}
+
+pub async fn concurrent_imports_get_dense_log_indexes_in_commit_order(store: Arc<dyn Store>) {
+    let mut tasks = Vec::new();
+    for writer in 0..6u32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for batch in 0..4u32 {
+                let records = (0..3u32)
+                    .map(|i| {
+                        let n = writer * 100 + batch * 10 + i;
+                        record(
+                            content(
+                                &format!("Writer {writer} batch {batch} item {i}"),
+                                2024,
+                                2,
+                                1 + (n % 28) as i8,
+                            ),
+                            &format!("w{n}"),
+                            "f",
+                        )
+                    })
+                    .collect();
+                store.import(records, now()).await.expect("import");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer");
+    }
+    let leaves = all_leaves(&store).await;
+    assert_eq!(leaves.len(), 72);
+    // Each batch's three leaves are consecutive: one transaction, one run
+    // of indexes, never interleaved with another writer's.
+    for chunk in leaves.chunks(3) {
+        let titles: Vec<String> = chunk
+            .iter()
+            .map(|l| {
+                let leaf = pressroom_ledger::Leaf::from_bytes(&l.leaf).expect("leaf");
+                leaf.content
+                    .title
+                    .as_str()
+                    .rsplit_once(" item ")
+                    .expect("title")
+                    .0
+                    .to_owned()
+            })
+            .collect();
+        assert!(titles.iter().all(|t| *t == titles[0]), "{titles:?}");
+    }
+    let mut a = pressroom_ledger::Appender::new(0, pressroom_ledger::HashSource::new());
+    for l in &leaves {
+        a.append(&l.leaf).expect("append");
+    }
+    assert_eq!(a.root().expect("root"), stored_root(&store, 72).await);
 }

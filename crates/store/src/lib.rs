@@ -14,6 +14,7 @@ pub mod conformance;
 mod dump;
 mod error;
 mod feed;
+pub mod ledger;
 mod public;
 mod query;
 pub mod row;
@@ -32,6 +33,7 @@ pub use accounts::{
 pub use dump::{ReleaseDump, RevisionDump, SourceDump};
 pub use error::{StoreError, StoreResult};
 pub use feed::{Change, ChangeFeed, Lease};
+pub use ledger::{LedgerEntry, NewLeaf};
 pub use public::PublicView;
 pub use query::{
     Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListPosition, ListQuery, Neighbours,
@@ -192,6 +194,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// take over without waiting for it to expire.
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
 
+    // The transparency log (pressroom-ledger). Leaves are appended only
+    // inside the transactions that write revisions; these read them back.
+
+    /// The number of leaves in the log.
+    async fn ledger_size(&self) -> StoreResult<u64>;
+
+    /// The stored hashes at `indexes` (Go `sumdb/tlog` layout); every one
+    /// must exist.
+    async fn ledger_hashes(&self, indexes: &[u64]) -> StoreResult<pressroom_ledger::HashSource>;
+
+    /// The log entry at `index`, if the log is that long.
+    async fn ledger_entry(&self, index: u64) -> StoreResult<Option<LedgerEntry>>;
+
+    /// Every log entry of one release, oldest first.
+    async fn ledger_entries_of(&self, release: ReleaseId) -> StoreResult<Vec<LedgerEntry>>;
     // ---- The editorial workflow (written by `pressroom_newsroom::workflow`).
 
     /// Stores a new draft (status draft, revision 1, no public revision,

@@ -123,4 +123,37 @@ impl PublicView {
             .containing_text(needle, self.visibility(), limit)
             .await
     }
+
+    // The transparency log is public by construction: only events that made
+    // a revision public append a leaf, so every entry may be shown.
+
+    /// The number of entries in the log.
+    pub async fn ledger_size(&self) -> StoreResult<u64> {
+        self.store.ledger_size().await
+    }
+
+    /// Stored tree hashes, for checkpoints and proofs.
+    pub async fn ledger_hashes(
+        &self,
+        indexes: &[u64],
+    ) -> StoreResult<pressroom_ledger::HashSource> {
+        self.store.ledger_hashes(indexes).await
+    }
+
+    /// One log entry by index.
+    pub async fn ledger_entry(&self, index: u64) -> StoreResult<Option<crate::LedgerEntry>> {
+        self.store.ledger_entry(index).await
+    }
+
+    /// The log entries of a public release (one the caller read through
+    /// this view), oldest first.
+    pub async fn ledger_entries_of(
+        &self,
+        release: &Release,
+    ) -> StoreResult<Vec<crate::LedgerEntry>> {
+        if !self.visibility().admits(release) {
+            return Ok(Vec::new());
+        }
+        self.store.ledger_entries_of(release.id).await
+    }
 }

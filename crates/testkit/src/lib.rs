@@ -5,6 +5,7 @@
 //! releases; `newsroom.rs` adds staff users, sign-in and CSRF-carrying
 //! forms ([`StaffUser`], [`NewsroomSession`]).
 
+use pressroom_ledger::SiteKeys;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub struct TestApp {
     pub site: Arc<SiteConfig>,
     /// The newsroom's accounts (the same SQLite database as `store`).
     pub accounts: Arc<dyn pressroom_store::AccountStore>,
+    /// The transparency log's keys the server signs with.
+    pub keys: Arc<SiteKeys>,
     /// The server's search index (`test.db.index` beside the database).
     pub search: Arc<SearchIndex>,
     /// Follows the store's change feed into `search`, as `pressroom serve`
@@ -42,6 +45,21 @@ pub struct TestApp {
     index_sync: tokio::sync::Mutex<IndexSync>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
+}
+
+/// The log keys of a test server: the same seed every run, named after the
+/// server's address as `pressroom serve` names its log.
+pub fn test_keys(base_url: &str) -> SiteKeys {
+    let name = pressroom_ledger::origin_from_base_url(base_url).expect("log name");
+    SiteKeys {
+        current: pressroom_ledger::SiteKey::from_seed(&name, [7; 32]).expect("test key"),
+        retired: vec![
+            pressroom_ledger::SiteKey::from_seed(&name, [6; 32])
+                .expect("retired test key")
+                .verifier()
+                .clone(),
+        ],
+    }
 }
 
 /// Starts the portal on `127.0.0.1:0` over a fresh SQLite database.
@@ -70,6 +88,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
     };
     configure(&mut site);
     let site = Arc::new(site);
+    let keys = Arc::new(test_keys(&site.base_url));
     let search = Arc::new(
         SearchIndex::open_or_create(&dir.path().join("test.db.index")).expect("open search index"),
     );
@@ -81,6 +100,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
         site: site.clone(),
         newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts.clone(), clock.clone()),
         search: search.clone(),
+        ledger: keys.clone(),
     };
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(pressroom_web::serve(
@@ -100,6 +120,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
         clock,
         site,
         accounts,
+        keys,
         search,
         index_sync: tokio::sync::Mutex::new(index_sync),
         shutdown: Some(tx),

@@ -5,7 +5,7 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{api, newsroom, public};
+use crate::handlers::{api, ledger, newsroom, public};
 use crate::{AppState, middleware, security};
 
 /// Every public route: what anyone may request without signing in. The
@@ -33,6 +33,26 @@ pub fn public_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/api/releases/{year}/{month}/{day}/{slug}",
             get(api::releases::show),
         ),
+        // The transparency log (crates/ledger): checkpoint, keys, entries,
+        // proofs and the page that explains the check.
+        (
+            "/.well-known/pressroom/checkpoint",
+            get(ledger::log::checkpoint),
+        ),
+        ("/.well-known/pressroom/keys", get(ledger::log::keys)),
+        (
+            "/.well-known/pressroom/log/entries/{index}",
+            get(ledger::log::entry),
+        ),
+        (
+            "/.well-known/pressroom/log/consistency/{old}/{new}",
+            get(ledger::log::consistency),
+        ),
+        (
+            "/releases/{year}/{month}/{day}/{slug}/proof",
+            get(ledger::proof::show),
+        ),
+        ("/verify", get(ledger::verify::page)),
         ("/api/openapi.json", get(api::openapi::document)),
         ("/search", get(public::search::show)),
         ("/api/search", get(api::search::search)),

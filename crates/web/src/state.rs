@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use pressroom_ledger::SiteKeys;
 use pressroom_render::SiteConfig;
 use pressroom_search::SearchIndex;
 use pressroom_store::PublicView;
@@ -14,6 +15,8 @@ use crate::search::PublicSearch;
 pub struct AppState {
     pub public: PublicView,
     pub site: Arc<SiteConfig>,
+    /// The transparency log's signing key and the published keys.
+    pub ledger: Arc<SiteKeys>,
     /// This node's search index; handlers reach it only through
     /// [`PublicSearch`], which re-checks every hit at the visibility gate.
     pub search: Arc<SearchIndex>,
@@ -65,5 +68,11 @@ impl FromRef<AppState> for PublicView {
 impl FromRef<AppState> for Arc<SiteConfig> {
     fn from_ref(state: &AppState) -> Self {
         state.site.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<SiteKeys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.ledger.clone()
     }
 }

@@ -3,6 +3,8 @@ pub mod bench_search;
 pub mod copy;
 pub mod export;
 pub mod import;
+pub mod key;
 pub mod reindex;
 pub mod serve;
 pub mod user;
+pub mod verify;

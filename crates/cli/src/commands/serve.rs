@@ -27,6 +27,9 @@ pub struct Args {
     /// node's memory when no change is reported; 0 turns the cache off.
     #[arg(long, default_value_t = 30)]
     page_cache_seconds: u64,
+
+    #[command(flatten)]
+    keys: crate::commands::key::KeyDir,
 }
 
 pub async fn run(
@@ -46,7 +49,7 @@ pub async fn run(
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     // The demo's temporary directory lives until the server stops.
-    let (_demo_dir, store, index) = if args.demo {
+    let (demo_dir, store, index) = if args.demo {
         let dir =
             tempfile::tempdir().context("cannot create a temporary directory for the demo")?;
         let url = format!("sqlite://{}", dir.path().join("demo.db").display());
@@ -74,9 +77,18 @@ pub async fn run(
     let (store, accounts) = store;
     let sync = start_index(store.clone(), index.clone()).await?;
 
+    // The transparency log's key: made at first start if missing (the
+    // demo's lives and dies with its temporary database).
+    let key_dir = match &demo_dir {
+        Some(dir) => dir.path().join("keys"),
+        None => args.keys.dir.clone(),
+    };
+    let (keys, _) = crate::commands::key::load_or_create(&key_dir, &site.base_url)?;
+    tracing::info!(public_key = %keys.current.verifier(), "signing the transparency log");
     let state = AppState {
         public: PublicView::new(store.clone(), clock.clone()),
         site: Arc::new(site),
+        ledger: Arc::new(keys),
         search: index,
         newsroom: NewsroomState::new(store.clone(), accounts, clock.clone()),
     };

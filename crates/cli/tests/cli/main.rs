@@ -9,6 +9,7 @@ mod postgres;
 mod scheduling;
 mod search;
 mod serve;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

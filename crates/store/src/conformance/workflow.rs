@@ -361,6 +361,52 @@ pub async fn a_correction_adds_a_revision_and_a_withdrawal_leaves_listings_but_n
     assert!(kinds.is_empty(), "{kinds:?}");
 }
 
+pub async fn publication_correction_and_withdrawal_each_append_one_log_leaf_in_their_transaction(
+    store: Arc<dyn Store>,
+) {
+    let r = approved(&store, "Logged Figures").await;
+    assert_eq!(
+        store.ledger_size().await.expect("size"),
+        0,
+        "drafts are not logged"
+    );
+    let mut publish = step(&r, Action::Publish, PUBLISHER, Status::Published);
+    publish.publish_at = PublishAt::Set(now());
+    publish.public_revision = Some(None);
+    let r = store.apply(r.id, publish, now()).await.expect("publish");
+    assert_eq!(store.ledger_size().await.expect("size"), 1);
+
+    // A stale write is refused whole: no leaf either.
+    let mut stale = step(&r, Action::Correct, PUBLISHER, Status::Published);
+    stale.expect_revision = 7;
+    stale.public_revision = Some(Some("Never written.".into()));
+    assert!(store.apply(r.id, stale, now()).await.is_err());
+    assert_eq!(store.ledger_size().await.expect("size"), 1);
+
+    let mut fixed = r.content.clone();
+    fixed.body = pressroom_domain::Body::from_texts(&["Exports rose 5 percent."]).expect("body");
+    let mut correct = step(&r, Action::Correct, PUBLISHER, Status::Published);
+    correct.content = Some(fixed.clone());
+    correct.public_revision = Some(Some("Corrected the figure.".into()));
+    let r = store.apply(r.id, correct, now()).await.expect("correct");
+    let mut withdraw = step(&r, Action::Withdraw, PUBLISHER, Status::Withdrawn);
+    withdraw.public_revision = Some(Some("Superseded.".into()));
+    let r = store.apply(r.id, withdraw, now()).await.expect("withdraw");
+
+    let entries = store.ledger_entries_of(r.id).await.expect("entries");
+    let summary: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            let leaf = pressroom_ledger::Leaf::from_bytes(&e.leaf).expect("canonical leaf");
+            (e.index, e.revision, leaf.event.as_str())
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [(0, 1, "publish"), (1, 2, "correct"), (2, 3, "withdraw")]
+    );
+}
+
 pub async fn workflow_settings_default_to_clearance_and_keep_what_an_admin_sets(
     store: Arc<dyn Store>,
 ) {

@@ -1,3 +1,4 @@
 pub(crate) mod api;
+pub(crate) mod ledger;
 pub(crate) mod newsroom;
 pub(crate) mod public;

@@ -52,6 +52,7 @@ async fn the_list_gives_every_public_release_newest_first_with_stable_fields() {
             "issuer",
             "kind",
             "language",
+            "proof_url",
             "published_at",
             "revision",
             "status",

@@ -59,6 +59,7 @@ async fn portal() -> Portal {
         base_url: address.clone(),
         ..SiteConfig::default()
     });
+    let ledger = Arc::new(pressroom_testkit::test_keys(&site.base_url));
     let search = Arc::new(
         SearchIndex::open_or_create(&dir.path().join("e.db.index")).expect("search index"),
     );
@@ -70,6 +71,7 @@ async fn portal() -> Portal {
         site,
         search,
         newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts, clock.clone()),
+        ledger,
     };
     let cache = PageCache::new(std::time::Duration::from_secs(3600)).with_clock(clock.clone());
     let app = cache.wrap(pressroom_web::router(state));

@@ -8,6 +8,7 @@ mod corrections;
 mod embargo;
 mod exit;
 mod feeds;
+mod ledger;
 mod listing;
 mod newsroom;
 mod release;
