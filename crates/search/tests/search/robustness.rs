@@ -90,7 +90,7 @@ fn an_embargoed_release_is_found_from_its_lift_and_its_words_never_show_through_
     }
     let r = index.search(&ask("zephyrine"), lift).expect("search");
     assert_eq!(r.total, 1, "found at the lift instant");
-    let r = index.search(&ask("zephyrin"), lift).expect("search");
+    let r = index.search(&ask("zepyrine"), lift).expect("search");
     assert_eq!(
         r.suggestion.map(|s| s.q).as_deref(),
         Some("zephyrine"),
