@@ -332,7 +332,10 @@ async fn an_embargoed_release_is_on_no_public_route_before_its_lift_and_on_every
     // ...and the publication is in the transparency log.
     let (status, proof) = p.get(&format!("{path}/proof")).await;
     assert_eq!(status, 200, "{proof}");
-    assert!(proof.contains("\"format\":\"pressroom-proof/1\""), "{proof}");
+    assert!(
+        proof.contains("\"format\":\"pressroom-proof/1\""),
+        "{proof}"
+    );
 }
 
 fn matches_pattern(pattern: &str, address: &str) -> bool {
