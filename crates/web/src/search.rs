@@ -102,6 +102,22 @@ pub(crate) struct SearchParams {
     pub per_page: Option<String>,
 }
 
+impl SearchParams {
+    /// The parameters, or a 400 that names what could not be read (a
+    /// parameter given twice, say), as a page or as problem details like
+    /// every other error, never the framework's plain-text rejection.
+    pub(crate) fn from_query(
+        query: Result<axum::extract::Query<Self>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<Self, AppError> {
+        query.map(|axum::extract::Query(p)| p).map_err(|e| {
+            AppError::BadRequest(format!(
+                "The search parameters could not be read ({}): give each parameter at most once.",
+                e.body_text()
+            ))
+        })
+    }
+}
+
 fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)

@@ -297,6 +297,33 @@ async fn malformed_parameters_get_a_clear_400_on_the_page_and_the_api() {
 }
 
 #[tokio::test]
+async fn a_parameter_given_twice_is_a_clear_400_not_a_framework_rejection() {
+    let app = seeded().await;
+
+    let (status, page) = app.get_search(&[("year", "2018"), ("year", "2019")]).await;
+    let (api_status, api) = app
+        .get_api_search(&[("year", "2018"), ("year", "2019")])
+        .await;
+
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.texts("main p")
+            .join(" ")
+            .contains("give each parameter at most once"),
+        "{}",
+        page.source
+    );
+    assert_eq!(api_status, StatusCode::BAD_REQUEST);
+    assert!(
+        api["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("duplicate field"),
+        "{api}"
+    );
+}
+
+#[tokio::test]
 async fn the_empty_search_page_shows_the_form_and_the_help() {
     let app = seeded().await;
 

@@ -1,4 +1,5 @@
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use pressroom_search::{Facets, Hit, Notice, Suggestion};
 use serde::Serialize;
@@ -28,9 +29,9 @@ pub(crate) struct ApiResults {
 /// `/api/search`: the same parameters and results as `/search`, as JSON.
 pub(crate) async fn search(
     State(search): State<PublicSearch>,
-    Query(params): Query<SearchParams>,
+    params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<ApiResults>, AppError> {
-    let req = params.to_request()?;
+    let req = SearchParams::from_query(params)?.to_request()?;
     let results = search.search(req.clone()).await?;
     let seen = u64::from(req.page) * u64::from(req.per_page);
     let next = (seen < results.total && req.page < pressroom_search::SearchRequest::MAX_PAGE)

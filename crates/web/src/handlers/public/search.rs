@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use pressroom_domain::ReleaseDate;
@@ -18,9 +19,9 @@ use crate::search::{PublicSearch, SearchParams, feed_query, search_url};
 pub(crate) async fn show(
     State(search): State<PublicSearch>,
     State(site): State<Arc<SiteConfig>>,
-    Query(params): Query<SearchParams>,
+    params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    let req = params.to_request()?;
+    let req = SearchParams::from_query(params)?.to_request()?;
     let results = search.search(req.clone()).await?;
     let page = view(&site, &req, results);
     Ok(Html(page.to_html()?))
