@@ -17,7 +17,7 @@ use sqlx::{Postgres, Row, Transaction};
 use crate::PgStore;
 
 fn backend(e: sqlx::Error) -> StoreError {
-    StoreError::Backend(crate::describe(&e))
+    crate::classify(e)
 }
 
 /// A unique value already taken is a conflict the caller can name.

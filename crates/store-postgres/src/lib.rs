@@ -15,6 +15,7 @@
 
 mod accounts;
 mod ledger;
+mod portal;
 mod rows;
 pub mod scratch;
 mod workflow;
@@ -302,6 +303,20 @@ fn redact(url: &str) -> String {
             format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
         }
         _ => url.to_owned(),
+    }
+}
+
+/// A driver error where the store's URL is not at hand: a lost or refused
+/// connection is still `Unavailable` (a 503 on the web, not a 500), so a
+/// sign-in or a save during an outage says so.
+pub(crate) fn classify(e: sqlx::Error) -> StoreError {
+    if is_connection_error(&e) {
+        StoreError::Unavailable {
+            url: "(the PostgreSQL server)".to_owned(),
+            reason: describe(&e),
+        }
+    } else {
+        StoreError::Backend(describe(&e))
     }
 }
 
@@ -956,6 +971,31 @@ impl Store for PgStore {
         .map_err(|e| self.error(e))?;
         tx.commit().await.map_err(|e| self.error(e))?;
         Ok(())
+    }
+
+    async fn export_rows(
+        &self,
+        table: pressroom_store::PortalTable,
+        after: Option<pressroom_store::Cell>,
+        limit: u32,
+    ) -> StoreResult<Vec<pressroom_store::Row>> {
+        self.portal_export(table, after, limit).await
+    }
+
+    async fn import_rows(
+        &self,
+        table: pressroom_store::PortalTable,
+        rows: Vec<pressroom_store::Row>,
+    ) -> StoreResult<()> {
+        self.portal_import(table, rows).await
+    }
+
+    async fn count_rows(&self, table: pressroom_store::PortalTable) -> StoreResult<u64> {
+        self.portal_count(table).await
+    }
+
+    async fn erase_portal(&self) -> StoreResult<()> {
+        self.portal_erase().await
     }
 
     async fn last_change(&self) -> StoreResult<i64> {

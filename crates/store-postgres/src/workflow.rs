@@ -19,7 +19,7 @@ use crate::rows::{PG_RELEASE_COLUMNS as RELEASE_COLUMNS, release_from_row};
 use crate::{CHANNEL, PgStore, WRITE_LOCK};
 
 fn backend(e: sqlx::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
+    crate::classify(e)
 }
 
 fn to_micros(t: Timestamp) -> i64 {

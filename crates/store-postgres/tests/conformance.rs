@@ -31,6 +31,19 @@ mod accounts {
     pressroom_store::account_conformance_tests!(fresh_accounts());
 }
 
+async fn fresh_both() -> (pressroom_store::portal_conformance::Both, ScratchDatabase) {
+    let db = ScratchDatabase::create()
+        .await
+        .expect("PostgreSQL must be reachable (scripts/test starts it)");
+    let store = Arc::new(PgStore::open(db.url()).await.expect("open postgres store"));
+    ((store.clone(), store), db)
+}
+
+mod portal {
+    use super::*;
+    pressroom_store::portal_conformance_tests!(fresh_both());
+}
+
 #[tokio::test]
 async fn the_test_server_makes_acknowledged_writes_durable() {
     let db = ScratchDatabase::create().await.expect("scratch database");

@@ -11,6 +11,7 @@
 mod accounts;
 mod import;
 mod ledger;
+mod portal;
 mod revisions;
 mod rows;
 mod workflow;
@@ -712,6 +713,33 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn export_rows(
+        &self,
+        table: pressroom_store::PortalTable,
+        after: Option<pressroom_store::Cell>,
+        limit: u32,
+    ) -> StoreResult<Vec<pressroom_store::Row>> {
+        portal::export(&self.reader, table, after, limit).await
+    }
+
+    async fn import_rows(
+        &self,
+        table: pressroom_store::PortalTable,
+        rows: Vec<pressroom_store::Row>,
+    ) -> StoreResult<()> {
+        portal::import(&self.writer, table, rows).await
+    }
+
+    async fn count_rows(&self, table: pressroom_store::PortalTable) -> StoreResult<u64> {
+        portal::count(&self.reader, table).await
+    }
+
+    async fn erase_portal(&self) -> StoreResult<()> {
+        portal::erase(&self.writer).await?;
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
         Ok(())
     }
 

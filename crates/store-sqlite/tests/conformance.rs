@@ -27,6 +27,18 @@ mod accounts {
     pressroom_store::account_conformance_tests!(fresh_accounts());
 }
 
+async fn fresh_both() -> (pressroom_store::portal_conformance::Both, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = Arc::new(SqliteStore::open(&url).await.expect("open sqlite store"));
+    ((store.clone(), store), dir)
+}
+
+mod portal {
+    use super::*;
+    pressroom_store::portal_conformance_tests!(fresh_both());
+}
+
 #[tokio::test]
 async fn opening_a_database_in_a_missing_directory_names_the_url() {
     let err = SqliteStore::open("sqlite:///nonexistent-dir/sub/x.db")

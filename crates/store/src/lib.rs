@@ -15,6 +15,8 @@ mod dump;
 mod error;
 mod feed;
 pub mod ledger;
+pub mod portal;
+pub mod portal_conformance;
 mod public;
 mod query;
 pub mod row;
@@ -34,6 +36,7 @@ pub use dump::{ReleaseDump, RevisionDump, SourceDump};
 pub use error::{StoreError, StoreResult};
 pub use feed::{Change, ChangeFeed, Lease};
 pub use ledger::{LedgerEntry, NewLeaf};
+pub use portal::{Cell, CellKind, PortalTable, Row};
 pub use public::PublicView;
 pub use query::{
     Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListPosition, ListQuery, Neighbours,
@@ -163,6 +166,30 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// or path is a [`StoreError::Conflict`] and nothing of the batch is
     /// written.
     async fn restore(&self, batch: Vec<ReleaseDump>) -> StoreResult<()>;
+
+    /// Rows of a [`PortalTable`] in key order after `after` (the key cell
+    /// of the last row of the previous page), at most `limit`; a table
+    /// without a key comes whole in one page.
+    async fn export_rows(
+        &self,
+        table: PortalTable,
+        after: Option<Cell>,
+        limit: u32,
+    ) -> StoreResult<Vec<Row>>;
+
+    /// Writes rows another store exported, keys and all, in one
+    /// transaction, and moves the backend's own key generator past them.
+    /// A key already taken is a [`StoreError::Conflict`]; nothing of the
+    /// batch is written then.
+    async fn import_rows(&self, table: PortalTable, rows: Vec<Row>) -> StoreResult<()>;
+
+    /// How many rows a [`PortalTable`] holds.
+    async fn count_rows(&self, table: PortalTable) -> StoreResult<u64>;
+
+    /// Deletes every release, account, audit line, workflow row and log
+    /// entry, in one transaction. Only `copy` calls it, to take back what
+    /// a failed copy wrote into a target it first found empty.
+    async fn erase_portal(&self) -> StoreResult<()>;
 
     /// The sequence number of the newest committed change, 0 if none.
     async fn last_change(&self) -> StoreResult<i64>;
