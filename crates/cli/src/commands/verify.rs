@@ -15,12 +15,12 @@ use serde::Deserialize;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A release's address (http://…/releases/YYYY/MM/DD/slug, or its /proof)
+    /// A release's address (https://…/releases/YYYY/MM/DD/slug, or its /proof)
     /// or a saved proof file.
     #[arg(required_unless_present = "log")]
     target: Option<String>,
 
-    /// Instead: check the log at this site address (http://host[:port]) has
+    /// Instead: check the log at this site address (https://host[:port]) has
     /// only grown since the checkpoint seen last time, and remember the new one.
     #[arg(long, conflicts_with = "target")]
     log: Option<String>,
@@ -29,6 +29,11 @@ pub struct Args {
     /// published keys. Repeat for several.
     #[arg(long = "key")]
     keys: Vec<String>,
+
+    /// A PEM file of CA certificates to trust for https:// besides the
+    /// usual web roots: for a site behind a private CA.
+    #[arg(long, value_name = "FILE")]
+    ca: Option<PathBuf>,
 
     /// Where --log keeps the last checkpoint seen of each log.
     #[arg(long, env = "PRESSROOM_VERIFY_STATE")]
@@ -49,15 +54,39 @@ struct ApiRecord {
     body_text: String,
 }
 
-async fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
-    if url.starts_with("https://") {
-        bail!(
-            "{url}: this build fetches over plain http only; save the proof (add /proof to the release address) and give the file, with --key"
-        );
+/// The HTTP(S) client: the Mozilla roots (webpki-roots), plus the CAs of
+/// `--ca` when given.
+fn client(args: &Args) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(std::time::Duration::from_secs(30));
+    if let Some(path) = &args.ca {
+        let pem = std::fs::read(path)
+            .with_context(|| format!("cannot read the CA file {}", path.display()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .with_context(|| format!("{} holds no PEM certificate", path.display()))?;
+        if certs.is_empty() {
+            bail!("{} holds no PEM certificate", path.display());
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
     }
-    let res = reqwest::get(url)
-        .await
-        .with_context(|| format!("cannot fetch {url}"))?;
+    builder.build().context("cannot set up the HTTPS client")
+}
+
+async fn fetch(client: &reqwest::Client, url: &str) -> anyhow::Result<Vec<u8>> {
+    let res = client.get(url).send().await.map_err(|e| {
+        let chain = format!("{:#}", anyhow::Error::from(e));
+        if chain.contains("certificate") {
+            anyhow::anyhow!(
+                "cannot fetch {url}: the server's TLS certificate is not trusted ({chain}); \
+                 if the site uses a private CA, give its certificate with --ca FILE"
+            )
+        } else {
+            anyhow::anyhow!("cannot fetch {url}: {chain}")
+        }
+    })?;
     let status = res.status();
     if !status.is_success() {
         bail!("{url} answered {status}");
@@ -77,7 +106,11 @@ fn site_of(url: &str) -> String {
         .unwrap_or_else(|| url.trim_end_matches('/').to_owned())
 }
 
-async fn keys_for(args: &Args, site: Option<&str>) -> anyhow::Result<Vec<VerifierKey>> {
+async fn keys_for(
+    args: &Args,
+    client: &reqwest::Client,
+    site: Option<&str>,
+) -> anyhow::Result<Vec<VerifierKey>> {
     if !args.keys.is_empty() {
         return args
             .keys
@@ -91,7 +124,7 @@ async fn keys_for(args: &Args, site: Option<&str>) -> anyhow::Result<Vec<Verifie
         );
     };
     let url = format!("{site}/.well-known/pressroom/keys");
-    let published: PublishedKeys = serde_json::from_slice(&fetch(&url).await?)
+    let published: PublishedKeys = serde_json::from_slice(&fetch(client, &url).await?)
         .with_context(|| format!("{url} is not a list of keys"))?;
     std::iter::once(published.current)
         .chain(published.retired)
@@ -100,9 +133,10 @@ async fn keys_for(args: &Args, site: Option<&str>) -> anyhow::Result<Vec<Verifie
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let client = client(&args)?;
     let result = match (&args.target, &args.log) {
-        (_, Some(site)) => check_log(&args, site.trim_end_matches('/')).await,
-        (Some(target), None) => check_release(&args, target).await,
+        (_, Some(site)) => check_log(&args, &client, site.trim_end_matches('/')).await,
+        (Some(target), None) => check_release(&args, &client, target).await,
         (None, None) => bail!("give a release address, a saved proof, or --log SITE"),
     };
     match result {
@@ -114,21 +148,21 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn check_release(args: &Args, target: &str) -> anyhow::Result<()> {
+async fn check_release(args: &Args, client: &reqwest::Client, target: &str) -> anyhow::Result<()> {
     let online = target.starts_with("http://") || target.starts_with("https://");
     let (bytes, site, page) = if online {
         let page = target
             .trim_end_matches('/')
             .trim_end_matches("/proof")
             .to_owned();
-        let bytes = fetch(&format!("{page}/proof")).await?;
+        let bytes = fetch(client, &format!("{page}/proof")).await?;
         (bytes, Some(site_of(&page)), Some(page))
     } else {
         let bytes = std::fs::read(target)
             .with_context(|| format!("cannot read the proof file {target}"))?;
         (bytes, None, None)
     };
-    let keys = keys_for(args, site.as_deref()).await?;
+    let keys = keys_for(args, client, site.as_deref()).await?;
     let verified = verify_bundle(&bytes, &keys)?;
     let leaf = &verified.leaf;
     println!(
@@ -153,7 +187,7 @@ async fn check_release(args: &Args, target: &str) -> anyhow::Result<()> {
             );
         }
         let api = format!("{site}/api{}", leaf.path);
-        let record: ApiRecord = serde_json::from_slice(&fetch(&api).await?)
+        let record: ApiRecord = serde_json::from_slice(&fetch(client, &api).await?)
             .with_context(|| format!("{api} is not a release record"))?;
         let body_text = leaf
             .content
@@ -215,9 +249,9 @@ fn state_path(args: &Args) -> anyhow::Result<PathBuf> {
     Ok(base.join("pressroom").join("checkpoints.json"))
 }
 
-async fn check_log(args: &Args, site: &str) -> anyhow::Result<()> {
-    let keys = keys_for(args, Some(site)).await?;
-    let note = fetch(&format!("{site}/.well-known/pressroom/checkpoint")).await?;
+async fn check_log(args: &Args, client: &reqwest::Client, site: &str) -> anyhow::Result<()> {
+    let keys = keys_for(args, client, Some(site)).await?;
+    let note = fetch(client, &format!("{site}/.well-known/pressroom/checkpoint")).await?;
     let new = open_checkpoint(&note, &keys)?;
     println!(
         "ok  signature: log {} has {} entries, signed by a published key",
@@ -242,7 +276,7 @@ async fn check_log(args: &Args, site: &str) -> anyhow::Result<()> {
                 new.size
             );
             let proof: ConsistencyProof = if old.size <= new.size {
-                serde_json::from_slice(&fetch(&url).await?)
+                serde_json::from_slice(&fetch(client, &url).await?)
                     .with_context(|| format!("{url} is not a consistency proof"))?
             } else {
                 ConsistencyProof::new(&new.origin, old.size, new.size, &[])

@@ -155,3 +155,87 @@ async fn the_log_monitor_remembers_checkpoints_and_catches_a_rewritten_history()
     assert!(!ok && out.contains("signature"), "{out}");
     terminate(&mut second);
 }
+
+/// A TLS front for a plain server, as a reverse proxy would be: loopback
+/// only, with a certificate made for 127.0.0.1 by the test.
+async fn tls_front(plain: &str, cert: &rcgen::CertifiedKey) -> String {
+    use tokio_rustls::rustls::ServerConfig;
+    use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let backend = plain.trim_start_matches("http://").to_owned();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(cert.key_pair.serialize_der()));
+    let config = ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let backend = backend.clone();
+            tokio::spawn(async move {
+                // A refused handshake (an untrusted certificate) ends here.
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                if let Ok(mut plain) = tokio::net::TcpStream::connect(&backend).await {
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+                }
+            });
+        }
+    });
+    format!("https://127.0.0.1:{port}")
+}
+
+fn self_signed() -> rcgen::CertifiedKey {
+    rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_statement_verifies_over_https_with_a_private_ca_and_a_wrong_certificate_is_refused() {
+    let cli = Cli::new();
+    assert!(cli.run(&["import", path_str(&seeds())]).status.success());
+    let (mut child, addr) = start(&cli, &["--page-cache-seconds", "0"]);
+    let url = first_release(&addr).await;
+    let cert = self_signed();
+    let site = tls_front(&addr, &cert).await;
+    let https = url.replacen(&addr, &site, 1);
+    assert!(https.starts_with("https://"), "{https}");
+    let ca = cli.write("site-ca.pem", &cert.cert.pem());
+    let ca = path_str(&ca).to_owned();
+
+    let (ok, out) = verify(&cli, &[&https, "--ca", &ca]);
+    assert!(ok, "{out}");
+    assert!(out.contains("ok  inclusion"), "{out}");
+    let (ok, out) = verify(&cli, &["--log", &site, "--ca", &ca]);
+    assert!(ok, "{out}");
+
+    // Not among the web's roots, and not the CA given: refused, saying why.
+    let (ok, out) = verify(&cli, &[&https]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("TLS certificate is not trusted"), "{out}");
+    assert!(out.contains("--ca FILE"), "{out}");
+    let other = cli.write("other-ca.pem", &self_signed().cert.pem());
+    let (ok, out) = verify(&cli, &[&https, "--ca", path_str(&other)]);
+    assert!(
+        !ok && out.contains("TLS certificate is not trusted"),
+        "{out}"
+    );
+    let junk = cli.write("junk.pem", "not a certificate");
+    let out = cli
+        .command()
+        .args(["verify", &https, "--ca", path_str(&junk)])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(
+        crate::stderr(&out).contains("holds no PEM certificate"),
+        "{}",
+        crate::stderr(&out)
+    );
+
+    terminate(&mut child);
+}
