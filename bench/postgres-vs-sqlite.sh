@@ -10,6 +10,14 @@
 # cost) and on (what a node serves between writes). PostgreSQL is the
 # server PRESSROOM_BENCH_POSTGRES names (default 127.0.0.1:5432); the bench
 # creates and drops a database of its own there.
+#
+# A portal loaded beforehand (PRESSROOM_BENCH_SQLITE=/path/to/loaded.db, e.g.
+# a million releases) skips the corpus and the imports: the file is copied
+# (the original is never opened for writing) and PostgreSQL is loaded from
+# the copy with `pressroom copy`, which is timed. PRESSROOM_BENCH_BIN uses a
+# prebuilt binary instead of building one. The load average is printed with
+# the results: on a shared machine wall-clock numbers move with it, so the
+# CPU seconds of each load are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,9 +28,15 @@ duration=${WRK_DURATION:-10s}
 command -v wrk >/dev/null || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 psql "$pg_admin" -Atc 'SELECT 1' >/dev/null || { echo "error: PostgreSQL is not reachable at $pg_admin" >&2; exit 1; }
 
-cargo build --release -q -p pressroom-cli
-bin=$PWD/target/release/pressroom
-work=$(mktemp -d)
+if [ -n "${PRESSROOM_BENCH_BIN:-}" ]; then
+  bin=$PRESSROOM_BENCH_BIN
+else
+  cargo build --release -q -p pressroom-cli
+  bin=$PWD/target/release/pressroom
+fi
+loaded=${PRESSROOM_BENCH_SQLITE:-}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+work=$(mktemp -d "${TMPDIR:-/tmp}/pressroom-bench.XXXXXX")
 pg_db=pressroom_bench_$$
 pg_url=${pg_admin%/*}/$pg_db
 sqlite_url=sqlite://$work/bench.db
@@ -35,30 +49,51 @@ cleanup() {
 trap cleanup EXIT
 export PRESSROOM_LOG=warn
 
-echo "== corpus: $n releases, $per_file per file"
-mkdir -p "$work/corpus"
-files=$(( (n + per_file - 1) / per_file ))
-for i in $(seq 1 "$files"); do
-  "$bin" bench generate --count "$per_file" --seed "$i" --format text \
-    -o "$work/corpus/$(printf %05d "$i").txt" 2>/dev/null
-done
-du -sh "$work/corpus" | cut -f1 | sed 's/^/corpus size: /'
-
 psql "$pg_admin" -qc "CREATE DATABASE $pg_db" >/dev/null
 declare -A url=([sqlite]=$sqlite_url [postgres]=$pg_url)
 declare -A results
 
 now() { date +%s.%N; }
-for backend in sqlite postgres; do
-  echo "== import into $backend"
+# Runs a command, timing it; sets $secs (wall) and $cpu (user+system).
+timed() {
+  local start end
   start=$(now)
-  "$bin" --database "${url[$backend]}" import "$work/corpus" | tail -1
+  /usr/bin/time -f '%U %S' -o "$work/time" "$@"
   end=$(now)
   secs=$(echo "$end - $start" | bc -l)
-  rate=$(echo "$n / $secs" | bc -l)
-  results[$backend,import]=$(printf '%.1f s, %.0f releases/s' "$secs" "$rate")
-  echo "${results[$backend,import]}"
-done
+  cpu=$(awk '{print $1 + $2}' "$work/time")
+}
+
+if [ -n "$loaded" ]; then
+  echo "== copying $loaded (read only) to $work"
+  cp "$loaded" "$work/bench.db"
+  [ -f "$loaded-wal" ] && cp "$loaded-wal" "$work/bench.db-wal"
+  n=$(sqlite3 -readonly "$work/bench.db" 'SELECT COUNT(*) FROM releases')
+  echo "== copy sqlite -> postgres: $n releases"
+  timed "$bin" copy --from "$sqlite_url" --to "$pg_url" >"$work/copy.out"
+  head -1 "$work/copy.out"
+  results[postgres,import]=$(printf 'pressroom copy: %.1f s wall, %.1f s CPU, %.0f releases/s' \
+    "$secs" "$cpu" "$(echo "$n / $secs" | bc -l)")
+  results[sqlite,import]="(loaded beforehand)"
+  echo "${results[postgres,import]}"
+else
+  echo "== corpus: $n releases, $per_file per file"
+  mkdir -p "$work/corpus"
+  files=$(( (n + per_file - 1) / per_file ))
+  for i in $(seq 1 "$files"); do
+    "$bin" bench generate --count "$per_file" --seed "$i" --format text \
+      -o "$work/corpus/$(printf %05d "$i").txt" 2>/dev/null
+  done
+  du -sh "$work/corpus" | cut -f1 | sed 's/^/corpus size: /'
+  for backend in sqlite postgres; do
+    echo "== import into $backend"
+    timed "$bin" --database "${url[$backend]}" import "$work/corpus" >"$work/import.out"
+    tail -1 "$work/import.out"
+    results[$backend,import]=$(printf '%.1f s wall, %.1f s CPU (pressroom), %.0f releases/s' \
+      "$secs" "$cpu" "$(echo "$n / $secs" | bc -l)")
+    echo "${results[$backend,import]}"
+  done
+fi
 
 # Starts a server; prints its address.
 serve() {
@@ -79,13 +114,16 @@ measure() {
          END {printf "%8.0f req/s  p50 %-8s p99 %-8s%s", rps, p50, p99, (bad ? "  NON-2xx " bad : "")}'
 }
 
-pages=(/ "/?page=$(( n / 20 / 2 ))")
+deep="/?page=$(( n / 20 / 2 ))"
+pages=(/ "$deep" "/search?q=budget" "/api/search?q=minister+trade")
 for backend in sqlite postgres; do
   addr=$(serve "$backend" 0)
   release=$(curl -s "$addr/" | grep -o 'href="/releases/[^"]*"' | head -1 | cut -d'"' -f2)
-  for page in "${pages[@]}"; do
+  kind=$(curl -s "$addr/" | grep -o 'href="/?kind=[^"]*"' | head -1 | cut -d'"' -f2 | sed 's/&amp;/\&/g')
+  for page in "${pages[@]}" ${kind:+"$kind"}; do
     results[$backend,$page]=$(measure "$addr$page")
   done
+  results[$backend,kindpath]=$kind
   results[$backend,release]=$(measure "$addr$release")
   cached=$(serve "$backend" 30)
   results[$backend,cached]=$(measure "$cached/")
@@ -93,11 +131,16 @@ done
 
 echo
 echo "== results: $n releases, $(nproc) cores, wrk -t2 -c16 -d$duration on loopback"
+echo "load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 for backend in sqlite postgres; do
+  kind=${results[$backend,kindpath]}
   echo "$backend"
-  echo "  import                 ${results[$backend,import]}"
+  echo "  load                   ${results[$backend,import]}"
   echo "  listing /              ${results[$backend,/]}"
-  echo "  deep page ${pages[1]}  ${results[$backend,${pages[1]}]}"
+  echo "  deep page $deep  ${results[$backend,$deep]}"
+  [ -n "$kind" ] && echo "  filtered $kind  ${results[$backend,$kind]}"
+  echo "  search /search?q=budget ${results[$backend,/search?q=budget]}"
+  echo "  api search             ${results[$backend,/api/search?q=minister+trade]}"
   echo "  release page           ${results[$backend,release]}"
   echo "  listing /, cached      ${results[$backend,cached]}"
 done
