@@ -90,6 +90,8 @@ pub struct IndexSync {
     /// Releases of changes read but not yet committed to the index (the
     /// last attempt failed), retried before anything newer.
     pending: BTreeSet<ReleaseId>,
+    /// The feed's fallback poll, kept across the feed's renewals.
+    poll: Option<std::time::Duration>,
 }
 
 impl IndexSync {
@@ -130,7 +132,18 @@ impl IndexSync {
             index,
             feed,
             pending: BTreeSet::new(),
+            poll: None,
         }
+    }
+
+    /// How often the outbox is read when no change signal comes: a write
+    /// by another process on SQLite (no signal crosses processes) is seen
+    /// within this bound.
+    pub fn with_poll_interval(mut self, poll: std::time::Duration) -> Self {
+        self.feed =
+            ChangeFeed::after(self.store.clone(), self.feed.cursor()).with_poll_interval(poll);
+        self.poll = Some(poll);
+        self
     }
 
     /// The feed position of the last change read.
@@ -150,7 +163,11 @@ impl IndexSync {
             let last = last.seq;
             // Skip the feed past what was just read: ChangeFeed::next would
             // return it again otherwise.
-            self.feed = ChangeFeed::after(self.store.clone(), last);
+            let feed = ChangeFeed::after(self.store.clone(), last);
+            self.feed = match self.poll {
+                Some(poll) => feed.with_poll_interval(poll),
+                None => feed,
+            };
             self.pending
                 .extend(changes.iter().map(|change| change.release_id));
             applied += changes.len();
@@ -158,17 +175,17 @@ impl IndexSync {
         }
     }
 
-    /// Waits for the next changes and applies them. Returns how many there
-    /// were. On an index error the changes stay pending and are retried
-    /// first by the next call; the caller should still treat them as seen
-    /// (drop caches), since the store has them.
-    pub async fn next(&mut self) -> Result<usize, IndexError> {
+    /// Waits for the next changes and applies them. Returns the releases
+    /// they named, each once. On an index error the changes stay pending
+    /// and are retried first by the next call; the caller should still
+    /// treat them as seen (drop caches), since the store has them.
+    pub async fn next(&mut self) -> Result<Vec<ReleaseId>, IndexError> {
         self.retry().await?;
         let changes = self.feed.next().await?;
-        self.pending
-            .extend(changes.iter().map(|change| change.release_id));
+        let named: BTreeSet<ReleaseId> = changes.iter().map(|c| c.release_id).collect();
+        self.pending.extend(named.iter().copied());
         self.apply_pending().await?;
-        Ok(changes.len())
+        Ok(named.into_iter().collect())
     }
 
     async fn retry(&mut self) -> Result<usize, IndexError> {

@@ -1,10 +1,20 @@
-//! [`PageCache`]: each serving node keeps the public pages it rendered in
-//! memory and drops them all when the store's change feed reports a write
-//! (from this node or any other on the same database). Pages already cached
-//! keep serving while the database is out of reach; `max_age` bounds how
-//! long a page can outlive a change no feed reported (a release whose
-//! publication time arrives without a write). `pressroom serve
-//! --page-cache-seconds` sets it; 0 turns the cache off.
+//! [`PageCache`]: the render cache. Each serving node keeps the public
+//! pages and feeds it rendered in memory, by address, each stored once as
+//! it was rendered and once compressed with gzip and with brotli, so a hit
+//! costs a map lookup whatever encoding the client takes (each encoding its
+//! own ETag, `Vary: Accept-Encoding`).
+//!
+//! A change reported by the store's change feed (from this node or any
+//! other on the same database) drops only the pages it touches
+//! ([`PageCache::invalidate_releases`]): the changed release's page and its
+//! neighbours', the listings, feeds and archive years whose filters it
+//! matches before or after the change, and every page that may show any
+//! release (search, sitemaps, the log). The rules are in `scope.rs`. Pages
+//! already cached keep serving while the database is out of reach;
+//! `max_age` bounds how long a page can outlive a change no feed reported.
+//! `pressroom serve --page-cache-seconds` sets it (0 turns the cache off)
+//! and `--page-cache-mb` bounds its memory: beyond it the least recently
+//! served pages go.
 //!
 //! A scheduled or embargoed release becomes public at its time without any
 //! write, so a page rendered before that instant must not be served after
@@ -13,19 +23,26 @@
 //! from the store after every change), a page rendered before the lift is a
 //! miss from the lift on.
 
+mod encode;
+mod scope;
+
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use jiff::Timestamp;
-use pressroom_domain::Clock;
+use pressroom_domain::{Clock, Release, ReleaseId};
+use pressroom_store::{Store, StoreError, Visibility};
+
+use encode::{Encoding, Variants};
+use scope::{Facets, Scope, Touched};
 
 /// Rendered public pages by address, for one node.
 #[derive(Debug, Clone)]
@@ -35,10 +52,15 @@ pub struct PageCache {
 
 #[derive(Debug)]
 struct Inner {
-    pages: Mutex<HashMap<String, Page>>,
+    pages: RwLock<HashMap<String, Arc<Page>>>,
+    /// The bytes the pages hold, bodies and keys.
+    bytes: AtomicUsize,
+    max_bytes: AtomicUsize,
     /// Bumped by every invalidation: a page rendered across one is not
     /// stored, since it may predate the change.
     generation: AtomicU64,
+    /// Counts lookups, to find the least recently served pages.
+    tick: AtomicU64,
     max_age: Duration,
     /// The clock the public view reads; without it pages are not dated.
     clock: OnceLock<Arc<dyn Clock>>,
@@ -47,32 +69,44 @@ struct Inner {
     next_lift: AtomicI64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Page {
     stored: Instant,
     /// The clock's time when rendering began.
     rendered: Option<Timestamp>,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+    scope: Scope,
+    variants: Variants,
+    /// What it costs the byte budget.
+    size: usize,
+    last_used: AtomicU64,
 }
 
 impl PageCache {
-    /// Pages kept at most; beyond it the cache starts over.
-    const MAX_PAGES: usize = 10_000;
+    /// The default byte budget (`pressroom serve --page-cache-mb`).
+    pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
     /// Bodies larger than this are served but not kept.
-    const MAX_BODY: usize = 2 << 20;
+    const MAX_BODY: usize = 16 << 20;
 
     pub fn new(max_age: Duration) -> Self {
         Self {
             inner: Arc::new(Inner {
-                pages: Mutex::new(HashMap::new()),
+                pages: RwLock::new(HashMap::new()),
+                bytes: AtomicUsize::new(0),
+                max_bytes: AtomicUsize::new(Self::DEFAULT_MAX_BYTES),
                 generation: AtomicU64::new(0),
+                tick: AtomicU64::new(0),
                 max_age,
                 clock: OnceLock::new(),
                 next_lift: AtomicI64::new(i64::MAX),
             }),
         }
+    }
+
+    /// Bounds the memory the pages take (bodies in every encoding and
+    /// keys); beyond it the least recently served pages are dropped.
+    pub fn with_max_bytes(self, max_bytes: usize) -> Self {
+        self.inner.max_bytes.store(max_bytes, Ordering::SeqCst);
+        self
     }
 
     /// Dates each page by `clock` (the one the public view reads), so that
@@ -112,21 +146,93 @@ impl PageCache {
         }
     }
 
-    /// Forgets every page: something they may show has changed.
+    /// Forgets every page: something they may show has changed, and what
+    /// is not known (the change feed failed).
     pub fn invalidate(&self) {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut pages) = self.inner.pages.lock() {
+        if let Ok(mut pages) = self.inner.pages.write() {
             pages.clear();
+            self.inner.bytes.store(0, Ordering::SeqCst);
         }
+    }
+
+    /// Forgets the pages that changes to `ids` may have altered, reading
+    /// each release's current state and earlier revisions (a correction may
+    /// have moved it to another kind, issuer or date) and its neighbours
+    /// now, which are the pages whose links to it changed. Returns how many
+    /// pages were dropped. A release no longer in the store, or a cache
+    /// without a clock, drops everything.
+    pub async fn invalidate_releases(
+        &self,
+        store: &dyn Store,
+        ids: &[ReleaseId],
+    ) -> Result<usize, StoreError> {
+        let Some(now) = self.now() else {
+            let n = self.len();
+            self.invalidate();
+            return Ok(n);
+        };
+        let mut touched = Touched::default();
+        for &id in ids {
+            let Some(current) = store.get(id).await? else {
+                let n = self.len();
+                self.invalidate();
+                return Ok(n);
+            };
+            let mut states: Vec<Release> = vec![current.clone()];
+            for revision in store.revisions(id).await? {
+                if states.iter().all(|s| s.content != revision.content) {
+                    states.push(Release {
+                        content: revision.content,
+                        ..current.clone()
+                    });
+                }
+            }
+            let mut asked = std::collections::HashSet::new();
+            for state in &states {
+                let path = state.path().to_string();
+                touched.states.insert(Facets::of(&state.content));
+                // The neighbours depend on the kind and the position only.
+                if asked.insert((path.clone(), state.content.kind.clone())) {
+                    let around = store.neighbours(state, Visibility::ListedAt(now)).await?;
+                    for r in [around.older, around.newer].into_iter().flatten() {
+                        touched.paths.insert(r.path().to_string());
+                    }
+                }
+                touched.paths.insert(path);
+            }
+        }
+        Ok(self.drop_touched(&touched))
+    }
+
+    fn drop_touched(&self, touched: &Touched) -> usize {
+        self.inner.generation.fetch_add(1, Ordering::SeqCst);
+        let Ok(mut pages) = self.inner.pages.write() else {
+            return 0;
+        };
+        let before = pages.len();
+        pages.retain(|_, page| {
+            let keep = !page.scope.touched_by(touched);
+            if !keep {
+                self.inner.bytes.fetch_sub(page.size, Ordering::SeqCst);
+            }
+            keep
+        });
+        before - pages.len()
     }
 
     /// How many pages are kept now.
     pub fn len(&self) -> usize {
-        self.inner.pages.lock().map_or(0, |p| p.len())
+        self.inner.pages.read().map_or(0, |p| p.len())
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The bytes the kept pages take (bodies in every encoding and keys).
+    pub fn bytes(&self) -> usize {
+        self.inner.bytes.load(Ordering::SeqCst)
     }
 
     /// Wraps a router so that its successful GET responses are cached; a
@@ -141,60 +247,87 @@ impl PageCache {
         ))
     }
 
-    fn get(&self, key: &str) -> Option<Page> {
-        let pages = self.inner.pages.lock().ok()?;
-        pages
+    fn get(&self, key: &str) -> Option<Arc<Page>> {
+        let pages = self.inner.pages.read().ok()?;
+        let page = pages
             .get(key)
             .filter(|p| p.stored.elapsed() < self.inner.max_age)
-            .filter(|p| !self.outlived_by_a_lift(p.rendered))
-            .cloned()
+            .filter(|p| !self.outlived_by_a_lift(p.rendered))?;
+        let tick = self.inner.tick.fetch_add(1, Ordering::Relaxed);
+        page.last_used.store(tick, Ordering::Relaxed);
+        Some(page.clone())
     }
 
-    fn put(&self, key: String, page: Page, generation: u64) {
-        if let Ok(mut pages) = self.inner.pages.lock()
-            && self.inner.generation.load(Ordering::SeqCst) == generation
-        {
-            if pages.len() >= Self::MAX_PAGES {
-                pages.clear();
+    fn put(&self, key: String, page: Arc<Page>, generation: u64) {
+        let max = self.inner.max_bytes.load(Ordering::SeqCst);
+        // A page that would take more than an eighth of the budget would
+        // push out too many others.
+        if page.size > max / 8 {
+            return;
+        }
+        let Ok(mut pages) = self.inner.pages.write() else {
+            return;
+        };
+        if self.inner.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        self.inner.bytes.fetch_add(page.size, Ordering::SeqCst);
+        if let Some(old) = pages.insert(key, page) {
+            self.inner.bytes.fetch_sub(old.size, Ordering::SeqCst);
+        }
+        if self.inner.bytes.load(Ordering::SeqCst) > max {
+            self.evict(&mut pages, max - max / 4);
+        }
+    }
+
+    /// Drops the least recently served pages until `target` bytes remain:
+    /// a quarter of the budget at once, so the sort is rare.
+    fn evict(&self, pages: &mut HashMap<String, Arc<Page>>, target: usize) {
+        let mut by_use: Vec<(u64, String)> = pages
+            .iter()
+            .map(|(k, p)| (p.last_used.load(Ordering::Relaxed), k.clone()))
+            .collect();
+        by_use.sort_unstable();
+        for (_, key) in by_use {
+            if self.inner.bytes.load(Ordering::SeqCst) <= target {
+                break;
             }
-            pages.insert(key, page);
+            if let Some(page) = pages.remove(&key) {
+                self.inner.bytes.fetch_sub(page.size, Ordering::SeqCst);
+            }
         }
     }
 }
 
-/// The cache key: the address and the encodings the client accepts, since
-/// the compressed body differs by encoding.
-fn key(request: &Request) -> String {
-    let encoding = request
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    format!("{}\n{encoding}", request.uri())
+/// Whether the cache may answer this request, and keep its answer.
+fn cacheable(request: &Request) -> bool {
+    // Never the newsroom, nor anything a credential may personalise: one
+    // user's page must not be served to another.
+    request.method() == Method::GET
+        && !crate::security::is_newsroom_path(request.uri().path())
+        && !request.headers().contains_key(header::AUTHORIZATION)
 }
 
 async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
-    // Never the newsroom, nor anything a credential may personalise: one
-    // user's page must not be served to another.
-    if request.method() != Method::GET
-        || crate::security::is_newsroom_path(request.uri().path())
-        || request.headers().contains_key(header::AUTHORIZATION)
-    {
+    if !cacheable(&request) {
         return next.run(request).await;
     }
-    let key = key(&request);
+    let key = request.uri().to_string();
+    let encoding = Encoding::preferred(request.headers());
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = cache.get(&key) {
-        // The validators were set when the page was rendered; a client that
-        // already holds these bytes gets a 304 from the cache too.
-        if etag_matches(&request, &page) {
-            return not_modified(page);
-        }
-        return respond(page, "hit");
+        return respond(&page, encoding, if_none_match.as_ref(), "hit");
     }
+    let scope = Scope::of(request.uri().path(), request.uri().query());
     let generation = cache.inner.generation.load(Ordering::SeqCst);
     let rendered = cache.now();
+    // Rendered uncompressed: the cache compresses it once for every
+    // client. A 304 the validators earn passes through uncached.
+    let mut request = request;
+    request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::CONTENT_ENCODING)
         || response
             .headers()
             .get(header::CACHE_CONTROL)
@@ -214,50 +347,53 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
                 .unwrap_or_default();
         }
     };
-    let page = Page {
+    let variants = Variants::compress(parts.headers, body);
+    let page = Arc::new(Page {
         stored: Instant::now(),
         rendered,
-        status: parts.status,
-        headers: parts.headers,
-        body,
-    };
+        scope,
+        size: variants.size() + key.len(),
+        variants,
+        last_used: AtomicU64::new(cache.inner.tick.fetch_add(1, Ordering::Relaxed)),
+    });
     cache.put(key, page.clone(), generation);
-    respond(page, "miss")
+    respond(&page, encoding, if_none_match.as_ref(), "miss")
 }
 
-/// Whether `If-None-Match` names the cached page's ETag (weak comparison,
-/// as RFC 9110 asks for this header).
-fn etag_matches(request: &Request, page: &Page) -> bool {
-    let Some(etag) = page.headers.get(header::ETAG).and_then(|v| v.to_str().ok()) else {
-        return false;
+/// The page in the client's encoding, or a 304 when `If-None-Match` names
+/// that encoding's ETag (weak comparison, as RFC 9110 asks for it).
+fn respond(
+    page: &Page,
+    accepted: Encoding,
+    if_none_match: Option<&HeaderValue>,
+    outcome: &'static str,
+) -> Response {
+    let (headers, body) = page.variants.pick(accepted);
+    let matches = |etag: &str| {
+        let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+        if_none_match
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(',')
+                    .any(|t| t.trim() == "*" || bare(t) == bare(etag))
+            })
     };
-    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    request
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == "*" || bare(t) == bare(etag))
-}
-
-/// A 304 with the cached page's headers but no body.
-fn not_modified(page: Page) -> Response {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NOT_MODIFIED;
-    let mut headers = page.headers;
-    headers.remove(header::CONTENT_LENGTH);
-    *response.headers_mut() = headers;
-    response
-        .headers_mut()
-        .insert("x-cache", HeaderValue::from_static("hit"));
-    response
-}
-
-fn respond(page: Page, outcome: &'static str) -> Response {
-    let mut response = Response::new(Body::from(page.body));
-    *response.status_mut() = page.status;
-    *response.headers_mut() = page.headers;
+    let not_modified = headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(matches);
+    let mut response = if not_modified {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        let mut headers: HeaderMap = headers.clone();
+        headers.remove(header::CONTENT_LENGTH);
+        *r.headers_mut() = headers;
+        r
+    } else {
+        let mut r = Response::new(Body::from(body.clone()));
+        *r.headers_mut() = headers.clone();
+        r
+    };
     response
         .headers_mut()
         .insert("x-cache", HeaderValue::from_static(outcome));
@@ -374,6 +510,73 @@ mod tests {
             "re-rendered at the lift"
         );
         assert_eq!(body(&app, "/").await.1, "render 2", "and cached again");
+    }
+
+    #[tokio::test]
+    async fn a_page_is_rendered_once_for_every_encoding_and_each_gets_its_own_etag() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        let app = cache.wrap(Router::new().route(
+            "/",
+            get(move || {
+                h.fetch_add(1, Ordering::SeqCst);
+                async {
+                    (
+                        [
+                            (header::ETAG, "\"abc\""),
+                            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                        ],
+                        "<p>A statement.</p>".repeat(100),
+                    )
+                }
+            }),
+        ));
+        let mut etags = Vec::new();
+        for accept in ["br, gzip", "gzip", ""] {
+            let res = app
+                .clone()
+                .oneshot(
+                    Request::get("/")
+                        .header(header::ACCEPT_ENCODING, accept)
+                        .body(Body::empty())
+                        .expect("request"),
+                )
+                .await
+                .expect("response");
+            assert_eq!(res.headers()[header::VARY], "accept-encoding");
+            let coding = res
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().expect("ascii").to_owned());
+            etags.push((coding, res.headers()[header::ETAG].clone()));
+        }
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "rendered once");
+        assert_eq!(etags[0].0.as_deref(), Some("br"));
+        assert_eq!(etags[1].0.as_deref(), Some("gzip"));
+        assert_eq!(etags[2].0, None);
+        assert_ne!(etags[0].1, etags[1].1);
+        assert_ne!(etags[1].1, etags[2].1);
+        assert!(cache.bytes() > 0);
+    }
+
+    #[tokio::test]
+    async fn the_least_recently_served_pages_go_when_the_byte_budget_is_spent() {
+        let cache = PageCache::new(Duration::from_secs(60)).with_max_bytes(64 * 1024);
+        let app = cache.wrap(Router::new().route("/{n}", get(|| async { "x".repeat(2000) })));
+        for n in 0..100 {
+            body(&app, &format!("/{n}")).await;
+            // Page 0 stays in use.
+            body(&app, "/0").await;
+        }
+        assert!(cache.bytes() <= 64 * 1024, "{} bytes", cache.bytes());
+        assert!(cache.len() < 100);
+        let res = app
+            .clone()
+            .oneshot(Request::get("/0").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        assert_eq!(res.headers()["x-cache"], "hit");
     }
 
     #[tokio::test]

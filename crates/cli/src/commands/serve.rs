@@ -28,6 +28,17 @@ pub struct Args {
     #[arg(long, default_value_t = 30)]
     page_cache_seconds: u64,
 
+    /// How much memory, in MiB, the rendered pages may take (every
+    /// encoding counted); beyond it the least recently served go.
+    #[arg(long, default_value_t = 64)]
+    page_cache_mb: usize,
+
+    /// How often, in milliseconds, the change feed is read when no change
+    /// signal comes. On SQLite a write by another process (`pressroom
+    /// import`) sends none, so this bounds how late it shows here.
+    #[arg(long, default_value_t = 5000)]
+    change_poll_ms: u64,
+
     #[command(flatten)]
     keys: crate::commands::key::KeyDir,
 }
@@ -75,7 +86,9 @@ pub async fn run(
         )
     };
     let (store, accounts) = store;
-    let sync = start_index(store.clone(), index.clone()).await?;
+    let sync = start_index(store.clone(), index.clone())
+        .await?
+        .with_poll_interval(Duration::from_millis(args.change_poll_ms.max(1)));
 
     // The transparency log's key: made at first start if missing (the
     // demo's lives and dies with its temporary database).
@@ -92,8 +105,9 @@ pub async fn run(
         search: index,
         newsroom: NewsroomState::new(store.clone(), accounts, clock.clone()),
     };
-    let cache =
-        PageCache::new(Duration::from_secs(args.page_cache_seconds)).with_clock(clock.clone());
+    let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds))
+        .with_max_bytes(args.page_cache_mb.saturating_mul(1 << 20))
+        .with_clock(clock.clone());
     cache.set_next_lift(
         store
             .next_due()
@@ -151,8 +165,16 @@ async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn St
     let mut failing = false;
     loop {
         match sync.next().await {
-            Ok(changes) => {
-                cache.invalidate();
+            Ok(changed) => {
+                // Only the pages these releases are on; all of them if
+                // what they touch cannot be read.
+                match cache.invalidate_releases(store.as_ref(), &changed).await {
+                    Ok(dropped) => tracing::debug!(dropped, "pages invalidated"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot read what changed: dropping every page");
+                        cache.invalidate();
+                    }
+                }
                 // A change may have scheduled, re-timed or published a
                 // release: pages must not outlive the next lift.
                 match store.next_due().await {
@@ -164,7 +186,7 @@ async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn St
                     failing = false;
                 }
                 tracing::debug!(
-                    changes,
+                    changes = changed.len(),
                     cursor = sync.cursor(),
                     "index updated, pages invalidated"
                 );

@@ -12,6 +12,7 @@ mod ledger;
 mod listing;
 mod newsroom;
 mod release;
+mod render_cache;
 mod safety;
 mod search;
 mod sitemaps;

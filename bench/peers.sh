@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# pressroom against its peers, in ONE run on this machine, loopback only
+# (issue 11): nginx serving a pre-rendered page as a static file, WordPress
+# 6.1 (php-fpm + MariaDB, no page cache) and Hugo, set up by
+# ../shared/bench/peers/setup.sh. wrk (bounded: WARMUP + DURATION per
+# target, 64 connections) runs against the release page, listing, filtered
+# listing, Atom feed and search of each, then the table prints req/s, p99
+# and the ratios pressroom/nginx and pressroom/WordPress. Last, publish-to-
+# visible: a release imported into pressroom's database while it serves,
+# timed until its page, the listing, the feed, search and the sitemap show
+# it, beside Hugo's full rebuild of its site.
+#
+#   sudo bench/peers.sh                    # as root: setup.sh installs packages
+#
+# Environment (defaults in brackets):
+#   SOURCE_DB [/work/bench1m/bench.db]  SQLite database to serve; it is COPIED
+#                       into WORK and never opened in place
+#   WORK [/tmp/pressroom-bench-peers]   the copy, its search index, raw output
+#   CONNS [64] THREADS [1] DURATION [10s] WARMUP [3s]   wrk settings
+#   SEARCH_WORD [Ukraine]   the word searched on every system
+#   N [10000]            releases the peers get (setup.sh's N; WordPress loads
+#                        ~10 posts/s here, so not a million)
+#   HUGO_RUNS [3]        timed Hugo full builds (hyperfine)
+#   PORT [18190]         pressroom's port
+# The peers keep their own ports (8081 WordPress, 8082 nginx static).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PEERS=${PEERS:-$(cd "$ROOT/../shared/bench/peers" && pwd)}
+STATE=${STATE:-/var/lib/pressroom-bench}
+SOURCE_DB=${SOURCE_DB:-/work/bench1m/bench.db}
+WORK=${WORK:-/tmp/pressroom-bench-peers}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-1}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+SEARCH_WORD=${SEARCH_WORD:-Ukraine}
+HUGO_RUNS=${HUGO_RUNS:-3}
+PORT=${PORT:-18190}
+LUA="$PEERS/wrk-report.lua"
+BIN="$ROOT/target/release/pressroom"
+RES="$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)"
+log() { printf '[peers] %s\n' "$*" >&2; }
+die() { printf '[peers] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ -f "$SOURCE_DB" ] || die "no database at $SOURCE_DB (set SOURCE_DB)"
+mkdir -p "$WORK" "$RES"
+
+# ---- the peers: installed and loaded once, started if they are not up
+if [ ! -s "$STATE/wp-post-url.txt" ] || [ ! -d "$STATE/hugo/content" ]; then
+  log "setting up the peers (setup.sh all, N=${N:-10000}; slow the first time)"
+  "$PEERS/setup.sh" all
+fi
+if ! curl -s -o /dev/null --max-time 5 http://127.0.0.1:8082/ \
+   || ! curl -s -o /dev/null --max-time 5 http://127.0.0.1:8081/; then
+  "$PEERS/setup.sh" start
+fi
+command -v wrk >/dev/null || die "wrk missing: run $PEERS/setup.sh install"
+
+# ---- pressroom: release build, a copy of the database, its index
+cargo build -p pressroom-cli --release --locked --quiet
+DB="$WORK/bench.db"
+if [ ! -f "$DB" ] || [ "$SOURCE_DB" -nt "$DB" ]; then
+  log "copying $SOURCE_DB to $DB"
+  rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.index"
+  cp "$SOURCE_DB" "$DB.part"
+  [ -f "$SOURCE_DB-wal" ] && cp "$SOURCE_DB-wal" "$DB.part-wal"
+  mv "$DB.part" "$DB"
+  [ -f "$DB.part-wal" ] && mv "$DB.part-wal" "$DB-wal"
+fi
+if [ ! -d "$DB.index" ]; then
+  log "building the search index once (not part of any timing)"
+  /usr/bin/time -f "reindex: %e s, max RSS %M KB" "$BIN" --database "sqlite://$DB" reindex 2>&1 | tail -1 | tee "$RES/reindex.txt" >&2
+fi
+RELEASES=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect("file:"+sys.argv[1]+"?mode=ro", uri=True).execute("select count(*) from releases").fetchone()[0])' "$DB")
+
+# Cold start: process start to the first answered request.
+start_ns=$(date +%s%N)
+PRESSROOM_LOG=warn "$BIN" --database "sqlite://$DB" serve --bind "127.0.0.1:$PORT" \
+  --page-cache-mb 64 --change-poll-ms 10 --keys "$WORK/keys" >"$RES/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+base="http://127.0.0.1:$PORT"
+until curl -s -o /dev/null "$base/robots.txt"; do
+  kill -0 $server 2>/dev/null || die "pressroom did not start: $(tail -3 "$RES/serve.log")"
+  sleep 0.005
+done
+COLD_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+log "pressroom up in $COLD_MS ms with $RELEASES releases"
+
+# ---- the URLs of each page type on each system
+release=$(curl -s "$base/" | grep -o 'href="/releases/[^"]*"' | head -1 | cut -d'"' -f2)
+kind=$(curl -s "$base/" | grep -o 'href="/?kind=[^"&]*"' | head -1 | cut -d'"' -f2)
+WP=http://127.0.0.1:8081
+WP_POST=$(head -1 "$STATE/wp-post-url.txt")
+WP_CAT_ID=$(mariadb -uroot -N -e "SELECT t.term_id FROM pressroom_wp.wp_terms t JOIN pressroom_wp.wp_term_taxonomy x USING (term_id) WHERE x.taxonomy='category' AND t.name='Readout'")
+WP_CAT=$(curl -s -o /dev/null -L -w '%{url_effective}' "$WP/?cat=$WP_CAT_ID")
+NGINX=http://127.0.0.1:8082/
+# page type | pressroom URL | WordPress URL
+ROWS=(
+  "release page|$base$release|$WP_POST"
+  "listing|$base/|$WP/"
+  "filtered listing|$base$kind|$WP_CAT"
+  "Atom feed|$base/feed.atom|$WP/feed/atom/"
+  "search|$base/search?q=$SEARCH_WORD|$WP/?s=$SEARCH_WORD"
+)
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r name ours theirs <<<"$row"
+  for u in "$ours" "$theirs"; do
+    code=$(curl -s -o /dev/null --max-time 30 -w '%{http_code}' "$u")
+    [ "$code" = 200 ] || die "$name: $u answered $code"
+  done
+done
+
+# One wrk run: prints "rps p99_ms errors".
+measure() {
+  local url=$1 slug=$2
+  wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --timeout 10s -s "$LUA" "$url" >/dev/null 2>&1
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s -s "$LUA" "$url" >"$RES/wrk-$slug.txt" 2>&1
+  local line; line=$(grep '^RESULT' "$RES/wrk-$slug.txt") || die "wrk printed no RESULT for $url"
+  get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${line#RESULT}"; }
+  echo "$(get rps) $(get p99_ms) $(( $(get sock_errors) + $(get timeouts) + $(get non2xx3xx) ))"
+}
+
+{
+  echo "date: $(date -u +%FT%TZ); cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) x $(nproc)"
+  echo "loadavg before: $(cat /proc/loadavg)"
+  echo "pressroom: $RELEASES releases (SQLite copy of $SOURCE_DB); peers: $(wc -l < "$STATE/wp-urls.txt") WordPress URLs rotated file, $(cat "$STATE/hugo/.count") Hugo posts"
+} | tee "$RES/machine.txt" >&2
+
+log "nginx static file"
+read -r NGINX_RPS NGINX_P99 NGINX_ERR < <(measure "$NGINX" nginx)
+declare -A P_RPS P_P99 P_ERR W_RPS W_P99 W_ERR
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r name ours theirs <<<"$row"
+  slug=$(tr -c 'a-zA-Z0-9\n' '-' <<<"$name")
+  log "$name: pressroom"
+  read -r P_RPS[$name] P_P99[$name] P_ERR[$name] < <(measure "$ours" "pressroom-$slug")
+  log "$name: WordPress"
+  read -r W_RPS[$name] W_P99[$name] W_ERR[$name] < <(measure "$theirs" "wordpress-$slug")
+done
+RSS_KB=$(ps -o rss= -p $server | tr -d ' ')
+
+# ---- publish-to-visible: import one release while pressroom serves
+log "publish-to-visible"
+python3 "$ROOT/bench/visible.py" "$BIN" "sqlite://$DB" "$base" "$WORK" > "$RES/visible.txt"
+log "Hugo full build ($HUGO_RUNS runs)"
+hyperfine --runs "$HUGO_RUNS" --warmup 1 --style basic \
+  --prepare "rm -rf '$WORK/hugo-public'" --export-json "$RES/hugo.json" \
+  "hugo --quiet --source '$STATE/hugo' --destination '$WORK/hugo-public'" >"$RES/hyperfine-hugo.txt" 2>&1
+HUGO_S=$(python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$RES/hugo.json")
+rm -rf "$WORK/hugo-public"
+echo "loadavg after: $(cat /proc/loadavg)" | tee -a "$RES/machine.txt" >&2
+
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b else '-')" "$1" "$2"; }
+{
+  echo "| page type | pressroom req/s | p99 ms | errors | WordPress req/s | p99 ms | nginx static req/s | pressroom/nginx | pressroom/WordPress |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for row in "${ROWS[@]}"; do
+    IFS='|' read -r name _ _ <<<"$row"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s× | %s× |\n' "$name" \
+      "${P_RPS[$name]}" "${P_P99[$name]}" "${P_ERR[$name]}" "${W_RPS[$name]}" "${W_P99[$name]}" \
+      "$NGINX_RPS" "$(ratio "${P_RPS[$name]}" "$NGINX_RPS")" "$(ratio "${P_RPS[$name]}" "${W_RPS[$name]}")"
+  done
+  echo
+  echo "nginx static page: $NGINX_RPS req/s, p99 $NGINX_P99 ms. wrk -t$THREADS -c$CONNS, warmup $WARMUP, measured $DURATION."
+  echo "pressroom: $RELEASES releases, cold start to first answer $COLD_MS ms, RSS after the runs $((RSS_KB / 1024)) MB."
+  echo
+  cat "$RES/visible.txt"
+  echo "| Hugo full rebuild ($(cat "$STATE/hugo/.count") posts, mean of $HUGO_RUNS) | ${HUGO_S} s |"
+  echo
+  cat "$RES/machine.txt"
+} | tee "$RES/table.md"
+log "raw output in $RES"
