@@ -57,6 +57,9 @@ pub struct WorkItem {
     pub title: String,
     pub status: String,
     pub href: String,
+    /// Shown beside the item, flagged: why it needs attention now (an
+    /// overdue scheduled release).
+    pub alert: Option<String>,
 }
 
 #[derive(Debug, Template)]
@@ -66,6 +69,9 @@ pub struct DashboardPage<'a> {
     pub who: Option<Who>,
     pub drafts: Vec<WorkItem>,
     pub waiting: Vec<WorkItem>,
+    /// Scheduled or embargoed releases past their time and still not
+    /// published (the scheduler is down): publishers only.
+    pub overdue: Vec<WorkItem>,
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +181,131 @@ pub struct EditorPage<'a> {
     pub notice: Option<String>,
 }
 
+/// A text box an action's form asks for (a comment, a reason).
+#[derive(Debug, Clone)]
+pub struct NoteInput {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+}
+
+/// One workflow action the signed-in user may take on a release now, as
+/// its own small form.
+#[derive(Debug, Clone)]
+pub struct ActionForm {
+    /// The action's name (`submit`, `approve`...), for ids.
+    pub name: &'static str,
+    pub label: &'static str,
+    /// Where the form posts.
+    pub href: String,
+    pub note: Option<NoteInput>,
+    /// The label of a time field (with its zone), if the action needs one.
+    pub time: Option<&'static str>,
+    /// What was typed, kept when the form comes back with an error.
+    pub note_value: String,
+    pub time_value: String,
+    pub zone_value: String,
+    /// Why this action was just refused, shown beside its form.
+    pub error: Option<String>,
+}
+
+/// One line of a release's newsroom history.
+#[derive(Debug, Clone)]
+pub struct HistoryItem {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    pub note: Option<String>,
+}
+
+/// One public revision of a release.
+#[derive(Debug, Clone)]
+pub struct RevisionItem {
+    pub number: u32,
+    pub event: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+/// A preview link issued for an embargoed release.
+#[derive(Debug, Clone)]
+pub struct PreviewLinkView {
+    pub journalist: String,
+    pub created: String,
+    pub expires: String,
+}
+
+/// One reading through a preview link.
+#[derive(Debug, Clone)]
+pub struct PreviewAccessView {
+    pub journalist: String,
+    pub at: String,
+}
+
+/// The embargo preview panel of a release page (publishers, embargoed
+/// releases).
+#[derive(Debug, Clone, Default)]
+pub struct PreviewPanel {
+    /// May the signed-in user issue links now (embargoed, publisher)?
+    pub can_issue: bool,
+    /// A link just issued: its address, shown only now.
+    pub new_link: Option<String>,
+    pub error: Option<String>,
+    pub journalist: String,
+    pub links: Vec<PreviewLinkView>,
+    pub accesses: Vec<PreviewAccessView>,
+}
+
+/// A release in the newsroom: its fields (in the editor when they may be
+/// changed), its state, the actions the signed-in user may take, its
+/// history and, when embargoed, its preview links.
+#[derive(Debug, Template)]
+#[template(path = "newsroom/release.html")]
+pub struct ReleaseDeskPage<'a> {
+    pub site: &'a SiteConfig,
+    pub who: Option<Who>,
+    pub csrf: String,
+    pub id: i64,
+    pub heading: String,
+    pub status: String,
+    pub author: String,
+    /// The public address, once the release is public.
+    pub public_href: Option<String>,
+    /// When it goes or went public, in UTC.
+    pub publish_at: Option<String>,
+    /// The editor form, when the user may change the content (a draft, or
+    /// a correction of a published release).
+    pub editable: bool,
+    pub action: String,
+    pub fields: Vec<EditorField>,
+    pub errors: FieldErrors,
+    pub buttons: Vec<EditorButton>,
+    /// The content, read-only, when not editable.
+    pub readonly: Vec<(&'static str, String)>,
+    pub notice: Option<String>,
+    pub actions: Vec<ActionForm>,
+    /// Why an action just posted was refused, when its form is not offered
+    /// (the role or the release's status does not allow it).
+    pub refusal: Option<String>,
+    pub zones: Vec<&'static str>,
+    pub history: Vec<HistoryItem>,
+    pub revisions: Vec<RevisionItem>,
+    pub preview: Option<PreviewPanel>,
+}
+
+/// The workflow settings an admin controls.
+#[derive(Debug, Template)]
+#[template(path = "newsroom/settings.html")]
+pub struct SettingsPage<'a> {
+    pub site: &'a SiteConfig,
+    pub who: Option<Who>,
+    pub csrf: String,
+    pub allow_skip_clearance: bool,
+    pub notice: Option<String>,
+}
+
 macro_rules! to_html {
     ($($page:ident),*) => {$(
         impl $page<'_> {
@@ -192,5 +323,7 @@ to_html!(
     InvitationPage,
     TokensPage,
     AuditPage,
-    EditorPage
+    EditorPage,
+    ReleaseDeskPage,
+    SettingsPage
 );

@@ -1132,6 +1132,10 @@ impl Store for PgStore {
         self.wf_preview_accesses(id).await
     }
 
+    async fn desk(&self, query: &pressroom_store::DeskQuery) -> StoreResult<Vec<Release>> {
+        self.wf_desk(query).await
+    }
+
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
         // Expire rather than delete, so the next holder's token still grows.
         sqlx::query("UPDATE leases SET expires_at = 0 WHERE name = $1 AND holder = $2")

@@ -9,11 +9,11 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseContent, ReleaseId, Slug, Status};
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
-    NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt, RevisionDump, StoreError,
-    StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    DeskQuery, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt, RevisionDump,
+    StoreError, StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::postgres::PgRow;
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::{Postgres, QueryBuilder, Row, Transaction};
 
 use crate::rows::{PG_RELEASE_COLUMNS as RELEASE_COLUMNS, release_from_row};
 use crate::{CHANNEL, PgStore, WRITE_LOCK};
@@ -564,5 +564,31 @@ impl PgStore {
                 })
             })
             .collect()
+    }
+}
+
+impl PgStore {
+    pub(crate) async fn wf_desk(&self, query: &DeskQuery) -> StoreResult<Vec<Release>> {
+        let mut q = QueryBuilder::<Postgres>::new(format!(
+            "SELECT {RELEASE_COLUMNS} FROM releases WHERE TRUE"
+        ));
+        if !query.statuses.is_empty() {
+            let statuses: Vec<String> = query
+                .statuses
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect();
+            q.push(" AND status = ANY(").push_bind(statuses).push(")");
+        }
+        if let Some(author) = query.author {
+            q.push(" AND created_by = ").push_bind(author);
+        }
+        if let Some(before) = query.before {
+            q.push(" AND id < ").push_bind(before.0);
+        }
+        q.push(" ORDER BY id DESC LIMIT ")
+            .push_bind(i64::from(query.bounded_limit()));
+        let rows = q.build().fetch_all(&self.pool).await.map_err(backend)?;
+        rows.iter().map(release_from_row).collect()
     }
 }

@@ -867,6 +867,10 @@ impl Store for SqliteStore {
         self.wf_preview_accesses(id).await
     }
 
+    async fn desk(&self, query: &pressroom_store::DeskQuery) -> StoreResult<Vec<Release>> {
+        self.wf_desk(query).await
+    }
+
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
         // Expire rather than delete, so the next holder's token still grows.
         sqlx::query("UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ?")

@@ -8,11 +8,11 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseContent, ReleaseId, Slug, Status};
 use pressroom_store::row::{RELEASE_COLUMNS, first_free_slug, from_micros};
 use pressroom_store::{
-    NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt, RevisionDump, StoreError,
-    StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    DeskQuery, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt, RevisionDump,
+    StoreError, StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use crate::rows::{backend, release_from_row, to_micros};
 use crate::{SqliteStore, insert_release, insert_revision, write_error};
@@ -537,5 +537,31 @@ impl SqliteStore {
                 })
             })
             .collect()
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn wf_desk(&self, query: &DeskQuery) -> StoreResult<Vec<Release>> {
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {RELEASE_COLUMNS} FROM releases WHERE 1 = 1"
+        ));
+        if !query.statuses.is_empty() {
+            q.push(" AND status IN (");
+            let mut list = q.separated(", ");
+            for status in &query.statuses {
+                list.push_bind(status.as_str());
+            }
+            q.push(")");
+        }
+        if let Some(author) = query.author {
+            q.push(" AND created_by = ").push_bind(author);
+        }
+        if let Some(before) = query.before {
+            q.push(" AND id < ").push_bind(before.0);
+        }
+        q.push(" ORDER BY id DESC LIMIT ")
+            .push_bind(i64::from(query.bounded_limit()));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(release_from_row).collect()
     }
 }

@@ -56,6 +56,7 @@ macro_rules! store_conformance_tests {
             publication_correction_and_withdrawal_each_append_one_log_leaf_in_their_transaction,
             workflow_settings_default_to_clearance_and_keep_what_an_admin_sets,
             a_preview_link_opens_only_its_embargoed_release_until_it_expires_logging_each_access,
+            the_desk_reads_releases_by_status_and_author_newest_first_in_bounded_pages,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -90,7 +91,7 @@ pub fn content(title: &str, y: i16, m: i8, d: i8) -> ReleaseContent {
     }
 }
 
-fn record(content: ReleaseContent, fingerprint: &str, path: &str) -> ImportRecord {
+pub(crate) fn record(content: ReleaseContent, fingerprint: &str, path: &str) -> ImportRecord {
     ImportRecord {
         content,
         fingerprint: fingerprint.to_owned(),
@@ -106,7 +107,10 @@ fn public(store: &Arc<dyn Store>) -> PublicView {
     PublicView::new(store.clone(), Arc::new(FixedClock::new(now())))
 }
 
-async fn import(store: &Arc<dyn Store>, records: Vec<ImportRecord>) -> Vec<ImportOutcome> {
+pub(crate) async fn import(
+    store: &Arc<dyn Store>,
+    records: Vec<ImportRecord>,
+) -> Vec<ImportOutcome> {
     store.import(records, now()).await.expect("import succeeds")
 }
 

@@ -43,8 +43,8 @@ pub use query::{
     PageRequest, PathEntry, ReleaseFilter, Source, Visibility,
 };
 pub use workflow::{
-    NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt, WorkflowEvent,
-    WorkflowSettings, WorkflowWrite,
+    DeskQuery, MAX_DESK_PAGE, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt,
+    WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 
 /// A durable home for releases. Implementations must commit each call that
@@ -298,4 +298,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every access through a release's preview links, oldest first.
     async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>>;
+
+    /// The newsroom's releases (any status) matching `query`, newest id
+    /// first, at most [`DeskQuery::bounded_limit`]: the dashboard's drafts
+    /// and queues and the newsroom API's list.
+    async fn desk(&self, query: &DeskQuery) -> StoreResult<Vec<Release>>;
 }

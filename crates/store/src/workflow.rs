@@ -98,3 +98,28 @@ pub struct PreviewAccess {
     pub journalist: String,
     pub at: Timestamp,
 }
+
+/// The most releases one [`DeskQuery`] returns.
+pub const MAX_DESK_PAGE: u32 = 200;
+
+/// A page of the newsroom's releases, whatever their status (the newsroom
+/// sees drafts; the public never reads through this). Newest first by id,
+/// read by keyset: the next page starts `before` the last id of this one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskQuery {
+    /// Only releases in one of these statuses; every status when empty.
+    pub statuses: Vec<Status>,
+    /// Only releases this user created in the newsroom.
+    pub author: Option<i64>,
+    /// Only releases with a lower id than this one.
+    pub before: Option<ReleaseId>,
+    /// At most this many, capped at [`MAX_DESK_PAGE`].
+    pub limit: u32,
+}
+
+impl DeskQuery {
+    /// The limit actually used: at least one, at most [`MAX_DESK_PAGE`].
+    pub fn bounded_limit(&self) -> u32 {
+        self.limit.clamp(1, MAX_DESK_PAGE)
+    }
+}

@@ -22,6 +22,13 @@ pub enum AppError {
     /// Signed in, but the role (or the request's origin) does not allow it.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// The action does not fit the resource as it stands (a release in
+    /// another status, changed by someone else meanwhile).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A value sent is well-formed but wrong; the message names the field.
+    #[error("invalid: {0}")]
+    Unprocessable(String),
     /// A newsroom use-case refused or failed.
     #[error(transparent)]
     Account(#[from] pressroom_newsroom::AccountError),
@@ -62,6 +69,10 @@ impl IntoResponse for AppError {
                 "This needs a valid session or API token.".to_owned(),
             ),
             AppError::Forbidden(message) => (StatusCode::FORBIDDEN, "Forbidden", message),
+            AppError::Conflict(message) => (StatusCode::CONFLICT, "Conflict", message),
+            AppError::Unprocessable(message) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", message)
+            }
             AppError::Account(e) => {
                 use pressroom_newsroom::AccountError as A;
                 match e {

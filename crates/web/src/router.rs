@@ -111,12 +111,118 @@ pub fn router(state: AppState) -> Router {
             "/newsroom/releases/preview",
             post(newsroom::editor::preview),
         )
+        // A release and every workflow action on it (each decided again on
+        // the server by its use-case).
+        .route(
+            "/newsroom/releases/{id}",
+            get(newsroom::releases::show).post(newsroom::releases::save),
+        )
+        .route(
+            "/newsroom/releases/{id}/submit",
+            post(newsroom::releases::submit),
+        )
+        .route(
+            "/newsroom/releases/{id}/approve",
+            post(newsroom::releases::approve),
+        )
+        .route(
+            "/newsroom/releases/{id}/return",
+            post(newsroom::releases::return_for_changes),
+        )
+        .route(
+            "/newsroom/releases/{id}/schedule",
+            post(newsroom::releases::schedule),
+        )
+        .route(
+            "/newsroom/releases/{id}/embargo",
+            post(newsroom::releases::embargo),
+        )
+        .route(
+            "/newsroom/releases/{id}/unschedule",
+            post(newsroom::releases::unschedule),
+        )
+        .route(
+            "/newsroom/releases/{id}/publish",
+            post(newsroom::releases::publish),
+        )
+        .route(
+            "/newsroom/releases/{id}/correct",
+            post(newsroom::releases::correct),
+        )
+        .route(
+            "/newsroom/releases/{id}/withdraw",
+            post(newsroom::releases::withdraw),
+        )
+        .route(
+            "/newsroom/releases/{id}/preview-links",
+            post(newsroom::releases::issue_preview),
+        )
+        .route(
+            "/newsroom/settings",
+            get(newsroom::settings::show).post(newsroom::settings::save),
+        )
         .route(
             "/newsroom/static/editor.js",
             get(newsroom::assets::editor_js),
         )
         .route("/api/newsroom/me", get(api::newsroom::me))
         .route("/api/newsroom/audit", get(api::newsroom::audit))
+        .route(
+            "/api/newsroom/releases",
+            get(api::newsroom_releases::list).post(api::newsroom_releases::create),
+        )
+        .route(
+            "/api/newsroom/releases/{id}",
+            get(api::newsroom_releases::show).put(api::newsroom_releases::edit),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/submit",
+            post(api::newsroom_releases::submit),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/approve",
+            post(api::newsroom_releases::approve),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/return",
+            post(api::newsroom_releases::return_for_changes),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/schedule",
+            post(api::newsroom_releases::schedule),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/embargo",
+            post(api::newsroom_releases::embargo),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/unschedule",
+            post(api::newsroom_releases::unschedule),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/publish",
+            post(api::newsroom_releases::publish),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/correct",
+            post(api::newsroom_releases::correct),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/withdraw",
+            post(api::newsroom_releases::withdraw),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/preview-links",
+            post(api::newsroom_releases::create_preview_link),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/preview-accesses",
+            get(api::newsroom_releases::preview_accesses),
+        )
+        .route(
+            "/api/newsroom/settings",
+            get(api::newsroom_releases::settings).put(api::newsroom_releases::set_settings),
+        )
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -7,8 +7,8 @@ use pressroom_domain::{Action, FixedClock, Release, ReleaseId, Status, Title};
 
 use super::{content, now};
 use crate::{
-    NewDraft, NewPreviewLink, PageRequest, PublicView, PublishAt, ReleaseFilter, Store, StoreError,
-    WorkflowSettings, WorkflowWrite,
+    DeskQuery, NewDraft, NewPreviewLink, PageRequest, PublicView, PublishAt, ReleaseFilter, Store,
+    StoreError, WorkflowSettings, WorkflowWrite,
 };
 
 const WRITER: i64 = 11;
@@ -504,4 +504,103 @@ pub async fn a_preview_link_opens_only_its_embargoed_release_until_it_expires_lo
         .await
         .expect_err("same token twice");
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+}
+
+pub async fn the_desk_reads_releases_by_status_and_author_newest_first_in_bounded_pages(
+    store: Arc<dyn Store>,
+) {
+    // An imported public release is on no desk query by author.
+    let imported = super::import(
+        &store,
+        vec![super::record(
+            content("Imported", 2026, 5, 1),
+            "fp-imported",
+            "a.txt",
+        )],
+    )
+    .await;
+    let imported = match imported.first() {
+        Some(crate::ImportOutcome::Inserted { id, .. }) => *id,
+        other => panic!("one release imported, got {other:?}"),
+    };
+    let mine_a = draft(&store, "Mine A").await;
+    let other = store
+        .create_draft(
+            NewDraft {
+                content: content("Someone else's", 2026, 6, 2),
+                author: CLEARER,
+            },
+            now(),
+        )
+        .await
+        .expect("create draft");
+    let mine_b = draft(&store, "Mine B").await;
+    let cleared = approved(&store, "Cleared").await;
+    let titles = |rs: Vec<Release>| -> Vec<String> {
+        rs.iter().map(|r| r.content.title.to_string()).collect()
+    };
+
+    let my_drafts = store
+        .desk(&DeskQuery {
+            statuses: vec![Status::Draft],
+            author: Some(WRITER),
+            before: None,
+            limit: 10,
+        })
+        .await
+        .expect("desk");
+    assert_eq!(
+        titles(my_drafts),
+        ["Mine B", "Mine A"],
+        "own drafts, newest first"
+    );
+
+    let approved_ones = store
+        .desk(&DeskQuery {
+            statuses: vec![Status::Approved, Status::InClearance],
+            ..DeskQuery::default()
+        })
+        .await
+        .expect("desk");
+    assert_eq!(titles(approved_ones), ["Cleared"]);
+
+    // Every status, every author, read in pages of two by keyset.
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store
+            .desk(&DeskQuery {
+                before,
+                limit: 2,
+                ..DeskQuery::default()
+            })
+            .await
+            .expect("desk page");
+        assert!(page.len() <= 2, "a page is bounded by its limit");
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        seen.extend(page.iter().map(|r| r.id));
+    }
+    assert_eq!(
+        seen,
+        [cleared.id, mine_b.id, other.id, mine_a.id, imported],
+        "every release once, newest id first"
+    );
+
+    let huge = store
+        .desk(&DeskQuery {
+            limit: u32::MAX,
+            ..DeskQuery::default()
+        })
+        .await
+        .expect("a huge limit is capped, not an error");
+    assert_eq!(huge.len(), 5);
+    let none = store
+        .desk(&DeskQuery {
+            author: Some(999),
+            ..DeskQuery::default()
+        })
+        .await
+        .expect("desk");
+    assert!(none.is_empty());
 }

@@ -3,6 +3,7 @@
 //! error middleware, from the same `AppError` the pages use.
 
 pub(crate) mod newsroom;
+pub(crate) mod newsroom_releases;
 pub(crate) mod openapi;
 pub(crate) mod releases;
 pub(crate) mod search;

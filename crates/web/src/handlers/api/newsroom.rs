@@ -1,7 +1,9 @@
 //! The newsroom API: the same use-cases as the newsroom's pages, for other
 //! systems, authenticated by `Authorization: Bearer TOKEN` (an API token,
-//! acting with the token's role). No cookie is read here, so a browser's
-//! session can never be ridden into the API.
+//! acting with the token's role), or by a newsroom session together with
+//! its CSRF token in `X-CSRF-Token`. A session cookie alone is no key: a
+//! browser's session can never be ridden into the API by another site,
+//! which cannot read the CSRF token.
 
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::header;
@@ -9,10 +11,11 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use pressroom_newsroom::Actor;
 
-use crate::handlers::newsroom::ClientAddress;
+use crate::handlers::newsroom::{ClientAddress, session_token};
 use crate::{AppError, AppState, NewsroomState};
 
-/// A request carrying a live API token.
+/// A request carrying a live API token, or a live session with its CSRF
+/// token in `X-CSRF-Token`.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenActor {
     pub actor: Actor,
@@ -28,21 +31,40 @@ impl FromRequestParts<AppState> for TokenActor {
     ) -> Result<Self, Self::Rejection> {
         // `security::newsroom_headers` adds `WWW-Authenticate: Bearer`.
         let unauthorized = || AppError::Unauthorized.into_response();
-        let token = parts
+        let newsroom = NewsroomState::from_ref(state);
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(unauthorized)?;
-        let newsroom = NewsroomState::from_ref(state);
-        let actor = newsroom
-            .accounts
-            .bearer(token)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?
-            .ok_or_else(unauthorized)?;
+            .filter(|t| !t.is_empty());
+        let actor = if let Some(token) = bearer {
+            newsroom
+                .accounts
+                .bearer(token)
+                .await
+                .map_err(|e| AppError::from(e).into_response())?
+                .ok_or_else(unauthorized)?
+        } else {
+            let site = std::sync::Arc::<pressroom_render::SiteConfig>::from_ref(state);
+            let csrf = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(unauthorized)?;
+            let token = session_token(&parts.headers, &site).ok_or_else(unauthorized)?;
+            let (session, actor) = newsroom
+                .accounts
+                .session(&token)
+                .await
+                .map_err(|e| AppError::from(e).into_response())?
+                .ok_or_else(unauthorized)?;
+            if !pressroom_newsroom::accounts::same_secret(csrf, &session.csrf_token) {
+                return Err(unauthorized());
+            }
+            actor
+        };
         let ClientAddress(address) = ClientAddress::from_request_parts(parts, state)
             .await
             .unwrap_or_else(|e| match e {});

@@ -41,6 +41,9 @@ pub(crate) struct ReleaseForm {
     pub body: String,
     #[serde(default)]
     pub language: String,
+    /// A correction's public note (the correct form only).
+    #[serde(default)]
+    pub change_note: String,
 }
 
 fn optional(s: &str) -> Option<&str> {
@@ -207,15 +210,21 @@ pub(crate) async fn new(
     )?))
 }
 
-/// Editorial refusals as HTTP: a refusal or a missing right is a 403, a
-/// stale read a 409-like bad request naming what to do.
+/// Editorial refusals as HTTP: a missing right is a 403, an action that
+/// does not fit the release as it stands (its status, a change meanwhile,
+/// clearance required) a 409, a wrong value a 422 naming the field.
 impl From<pressroom_newsroom::workflow::WorkflowError> for AppError {
     fn from(e: pressroom_newsroom::workflow::WorkflowError) -> Self {
+        use pressroom_domain::Refusal as R;
         use pressroom_newsroom::workflow::WorkflowError as W;
         match e {
-            W::Refused(_) | W::NotAdmin(_) => AppError::Forbidden(e.to_string()),
+            W::Refused(R::Role { .. } | R::NotOwn { .. } | R::OwnClearance { .. })
+            | W::NotAdmin(_) => AppError::Forbidden(e.to_string()),
+            W::Refused(R::WrongStatus { .. } | R::ClearanceRequired { .. }) | W::Changed(_) => {
+                AppError::Conflict(e.to_string())
+            }
             W::NotFound(_) => AppError::NotFound,
-            W::Changed(_) | W::Invalid { .. } => AppError::BadRequest(e.to_string()),
+            W::Invalid { .. } => AppError::Unprocessable(e.to_string()),
             W::Store(s) => AppError::Store(s),
         }
     }
@@ -263,7 +272,7 @@ pub(crate) async fn create(
             &me.address,
         )
         .await?;
-    Ok(axum::response::Redirect::to("/newsroom").into_response())
+    Ok(axum::response::Redirect::to(&format!("/newsroom/releases/{}", release.id)).into_response())
 }
 
 /// The editor's save button.

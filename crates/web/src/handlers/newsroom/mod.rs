@@ -4,12 +4,15 @@
 //! checks the role. Every form carries the session's CSRF token, checked
 //! by [`SignedIn::check_csrf`] before anything is done.
 
+pub(crate) mod acts;
 pub(crate) mod assets;
 pub(crate) mod audit;
 pub(crate) mod dashboard;
 pub(crate) mod editor;
 pub(crate) mod invitations;
+pub(crate) mod releases;
 pub(crate) mod session;
+pub(crate) mod settings;
 pub(crate) mod tokens;
 pub(crate) mod users;
 
