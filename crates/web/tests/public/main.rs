@@ -11,6 +11,7 @@ mod feeds;
 mod ledger;
 mod listing;
 mod newsroom;
+mod preview;
 mod release;
 mod safety;
 mod search;
