@@ -8,12 +8,15 @@ a random loopback port, then:
   right releases, with their links, dates, authors and categories;
 - checks the JSON Feeds of the same views against the 1.1 spec (feedparser
   6.0, its newest release, reads only XML feeds);
+- reads the feeds after a correction and a withdrawal that
+  crates/web/tests/public/feeds.rs snapshots (bozo 0, what changed and when,
+  the withdrawal's notice and reason, one Atom deleted-entry);
 - validates /sitemap.xml with xmllint against the sitemaps.org schema, and
   checks robots.txt names it;
 - runs schemathesis against /api/openapi.json: no server error, no response
   outside the schema, no schema-violating request accepted.
 
-Usage: check.py PRESSROOM_BINARY SEEDS_DIR SITEMAP_SCHEMA_DIR
+Usage: check.py PRESSROOM_BINARY SEEDS_DIR SITEMAP_SCHEMA_DIR FEED_SNAPSHOT_DIR
 Exits non-zero, naming every failure, if any check fails.
 """
 
@@ -136,6 +139,66 @@ def check_json_feed_spec(url, base, feed, want_titles):
         check("<script" not in item.get("content_html", ""), f"{url}: script in content")
 
 
+def snapshot_body(path):
+    """The text an insta snapshot holds, without its header."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    _, _, body = text.partition("\n---\n")
+    return body.encode("utf-8")
+
+
+CORRECTED = "Budget Surplus Announced"
+CORRECTION = "Corrected June 1, 2026, 2:00 PM UTC: The surplus is 3.9 billion, not 4.2."
+WITHDRAWAL = "Withdrawn June 1, 2026, 3:00 PM UTC: Issued in error: the tax stays."
+
+
+def check_change_feeds(snapshot_dir):
+    """The feeds after a correction and a withdrawal, exactly as the server
+    sent them in crates/web/tests/public/feeds.rs (its insta snapshots):
+    the corrected entry says what changed and when, with a later updated
+    time; the withdrawn one carries the notice and its reason."""
+    for fmt in ("atom", "rss", "json"):
+        path = os.path.join(snapshot_dir, f"public__feeds__feed_{fmt}_changes.snap")
+        print(f"== {os.path.relpath(path)}")
+        body = snapshot_body(path)
+        if fmt == "json":
+            items = {i["title"]: i for i in json.loads(body)["items"]}
+            fixed = items.get(CORRECTED, {})
+            check(fixed.get("summary", "").startswith(CORRECTION), f"{fmt}: correction summary")
+            check(CORRECTION in fixed.get("content_html", ""), f"{fmt}: correction content")
+            check(
+                fixed.get("date_modified") == "2026-06-01T14:00:00Z"
+                and fixed.get("date_published") == "2026-06-01T12:00:00Z",
+                f"{fmt}: dates {fixed.get('date_published')} {fixed.get('date_modified')}",
+            )
+            gone = items.get("Withdrawn: Bread Tax Abolished", {})
+            check(WITHDRAWAL in gone.get("summary", ""), f"{fmt}: withdrawal summary")
+            check(gone.get("_pressroom", {}).get("withdrawn") is True, f"{fmt}: withdrawn flag")
+            continue
+        parsed = feedparser.parse(body)
+        if not check(parsed.bozo == 0, f"{fmt}: bozo {parsed.get('bozo_exception')!r}"):
+            continue
+        entries = {e.title: e for e in parsed.entries}
+        fixed = entries.get(CORRECTED)
+        gone = entries.get("Withdrawn: Bread Tax Abolished")
+        if not check(fixed is not None and gone is not None, f"{fmt}: entries {sorted(entries)}"):
+            continue
+        check(CORRECTION in fixed.get("summary", ""), f"{fmt}: correction summary {fixed.get('summary')!r}")
+        check(WITHDRAWAL in gone.get("summary", ""), f"{fmt}: withdrawal summary {gone.get('summary')!r}")
+        if fmt == "atom":
+            check(
+                fixed.updated_parsed[:5] == (2026, 6, 1, 14, 0)
+                and fixed.published_parsed[:5] == (2026, 6, 1, 12, 0),
+                f"{fmt}: corrected entry dates {fixed.get('published')} {fixed.get('updated')}",
+            )
+            check(gone.updated_parsed[:5] == (2026, 6, 1, 15, 0), f"{fmt}: withdrawn updated")
+            text = body.decode()
+            check(
+                text.count("<at:deleted-entry ") == 1 and 'when="2026-06-01T15:00:00Z"' in text,
+                f"{fmt}: one RFC 6721 deleted-entry, dated by the withdrawal",
+            )
+
+
 def check_search_autodiscovery(base):
     """The search page names its own feeds, which answer."""
     url = f"{base}/search?q=Pompeo&sort=newest"
@@ -203,7 +266,8 @@ def check_api(base, workdir):
 
 
 def main():
-    binary, seeds, schema_dir = sys.argv[1:4]
+    binary, seeds, schema_dir, snapshot_dir = sys.argv[1:5]
+    check_change_feeds(snapshot_dir)
     with tempfile.TemporaryDirectory() as workdir:
         database = f"sqlite://{workdir}/feeds.db"
         subprocess.run(

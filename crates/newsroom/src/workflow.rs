@@ -528,9 +528,10 @@ pub struct Preview {
     pub expires_at: Timestamp,
 }
 
-/// Opens a preview link, logging the access; `None` for a token that is
-/// malformed, unknown or expired, or whose release is no longer embargoed
-/// or public.
+/// Opens a preview link, logging the access; `None` (and nothing logged)
+/// for a token that is malformed, unknown, expired or revoked, or whose
+/// release is not embargoed or already past its lift: the public page is
+/// the one to read then.
 pub async fn open_preview(
     store: &dyn Store,
     clock: &dyn Clock,
@@ -547,6 +548,31 @@ pub async fn open_preview(
         release,
         expires_at: link.expires_at,
     }))
+}
+
+/// Revokes a preview link before it expires; publishers only. Revoking a
+/// link twice, or one that does not exist, is [`WorkflowError::Invalid`].
+pub async fn revoke_preview_link(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    actor: Actor,
+    link_id: i64,
+) -> WorkflowResult<()> {
+    if actor.role < Role::Publisher {
+        return Err(Refusal::Role {
+            action: Action::Embargo,
+            role: actor.role,
+            needs: Role::Publisher,
+        }
+        .into());
+    }
+    if !store.revoke_preview_link(link_id, clock.now()).await? {
+        return Err(WorkflowError::Invalid {
+            field: "link",
+            reason: format!("there is no preview link {link_id} that is still active"),
+        });
+    }
+    Ok(())
 }
 
 /// 256 bits from the operating system's generator, as hex.

@@ -4,8 +4,10 @@
 //! written by hand: the formats are small, and every text goes through
 //! [`xml_escape`], so a title with `<` or `&` cannot break a reader.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
-use pressroom_domain::{Release, Status};
+use pressroom_domain::{Release, ReleaseId, Status};
 use serde_json::json;
 
 use crate::{LinkPolicy, SiteConfig, body_to_html, markdown_to_text};
@@ -19,6 +21,29 @@ pub const JSON_FEED_TYPE: &str = "application/feed+json; charset=utf-8";
 /// already read it learns that it no longer stands.
 pub const WITHDRAWAL_NOTICE: &str =
     "This release has been withdrawn. It is kept on the site for the record.";
+
+/// The latest public change to a release, as its feed entry announces it:
+/// a correction's change note, or a withdrawal's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryChange {
+    pub withdrawal: bool,
+    /// The public note, as the release page's history shows it.
+    pub note: String,
+    pub at: Timestamp,
+}
+
+impl EntryChange {
+    /// "Corrected June 1, 2026, 2:00 PM UTC: the note" (or "Withdrawn ..."),
+    /// the time in the site's zone, named.
+    pub fn sentence(&self, site: &SiteConfig) -> String {
+        let what = if self.withdrawal {
+            "Withdrawn"
+        } else {
+            "Corrected"
+        };
+        format!("{what} {}: {}", crate::moment(site, self.at), self.note)
+    }
+}
 
 /// One release as a feed entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,21 +67,39 @@ pub struct FeedEntry {
     pub kind: Option<String>,
     pub withdrawn: bool,
     pub language: String,
+    /// The latest correction or withdrawal, which the summary and content
+    /// open with.
+    pub change: Option<EntryChange>,
 }
 
 impl FeedEntry {
-    pub fn new(site: &SiteConfig, r: &Release) -> Self {
+    /// The entry of `r`; `change` is its latest public change, if any.
+    pub fn new(site: &SiteConfig, r: &Release, change: Option<&EntryChange>) -> Self {
         let c = &r.content;
         let withdrawn = r.status == Status::Withdrawn;
         let body = absolute_links(
             &body_to_html(&c.body.to_markdown(), &LinkPolicy::new(site)),
             site,
         );
-        let content_html = if withdrawn {
-            format!("<p><strong>{WITHDRAWAL_NOTICE}</strong></p>\n{body}")
-        } else {
-            body
-        };
+        // What changed comes first: a subscriber who read the release
+        // before reads the news at the top.
+        let mut lead = String::new();
+        let mut summary_lead = String::new();
+        if withdrawn {
+            lead.push_str(&format!("<p><strong>{WITHDRAWAL_NOTICE}</strong></p>\n"));
+            summary_lead.push_str(WITHDRAWAL_NOTICE);
+            summary_lead.push(' ');
+        }
+        if let Some(change) = change {
+            let sentence = change.sentence(site);
+            lead.push_str(&format!(
+                "<p class=\"change-note\"><strong>{}</strong></p>\n",
+                xml_escape(&sentence)
+            ));
+            summary_lead.push_str(&sentence);
+            summary_lead.push(' ');
+        }
+        let content_html = format!("{lead}{body}");
         let first = markdown_to_text(c.body.texts().next().unwrap_or_default());
         Self {
             url: site.absolute(&r.path().to_string()),
@@ -67,11 +110,7 @@ impl FeedEntry {
             },
             published: r.published_at.unwrap_or(r.created_at),
             updated: r.updated_at,
-            summary: if withdrawn {
-                format!("{WITHDRAWAL_NOTICE} {first}")
-            } else {
-                first
-            },
+            summary: format!("{summary_lead}{first}"),
             content_html,
             author: c
                 .issuer
@@ -80,6 +119,7 @@ impl FeedEntry {
             kind: c.kind.as_ref().map(ToString::to_string),
             withdrawn,
             language: c.language.to_string(),
+            change: change.cloned(),
         }
     }
 }
@@ -101,8 +141,15 @@ pub struct Feed {
 
 impl Feed {
     /// The feed `title`d of `releases` (newest first), for the listing at
-    /// `listing_path` (`/?kind=Readout`).
-    pub fn new(site: &SiteConfig, listing_path: &str, title: String, releases: &[Release]) -> Self {
+    /// `listing_path` (`/?kind=Readout`); `changes` holds the latest
+    /// correction or withdrawal of those that had one.
+    pub fn new(
+        site: &SiteConfig,
+        listing_path: &str,
+        title: String,
+        releases: &[Release],
+        changes: &HashMap<ReleaseId, EntryChange>,
+    ) -> Self {
         let query = listing_path.strip_prefix('/').unwrap_or(listing_path);
         Self {
             description: format!("The latest official statements of {}.", site.operator),
@@ -111,7 +158,10 @@ impl Feed {
             atom_url: site.absolute(&format!("/feed.atom{query}")),
             rss_url: site.absolute(&format!("/feed.rss{query}")),
             json_url: site.absolute(&format!("/feed.json{query}")),
-            entries: releases.iter().map(|r| FeedEntry::new(site, r)).collect(),
+            entries: releases
+                .iter()
+                .map(|r| FeedEntry::new(site, r, changes.get(&r.id)))
+                .collect(),
         }
     }
 
@@ -128,7 +178,10 @@ impl Feed {
     /// Atom 1.0 (RFC 4287).
     pub fn to_atom(&self) -> String {
         let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+        x.push_str(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" \
+             xmlns:at=\"http://purl.org/atompub/tombstones/1.0\">\n",
+        );
         push_el(&mut x, 1, "title", &self.title);
         push_el(&mut x, 1, "subtitle", &self.description);
         push_el(&mut x, 1, "id", &self.atom_url);
@@ -164,6 +217,26 @@ impl Feed {
                 xml_escape(&e.content_html)
             ));
             x.push_str("  </entry>\n");
+        }
+        // RFC 6721: a withdrawn release is also announced as a deleted
+        // entry, for processors that mirror entries and must drop its text.
+        // Its page stays, so the entry stays too, carrying the notice;
+        // both are dated by the withdrawal.
+        for e in &self.entries {
+            let Some(change) = e.change.as_ref().filter(|c| e.withdrawn && c.withdrawal) else {
+                continue;
+            };
+            x.push_str(&format!(
+                "  <at:deleted-entry ref=\"{}\" when=\"{}\">\n",
+                xml_escape(&e.url),
+                rfc3339(change.at)
+            ));
+            x.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                xml_escape(&e.url)
+            ));
+            push_el(&mut x, 2, "at:comment", &change.note);
+            x.push_str("  </at:deleted-entry>\n");
         }
         x.push_str("</feed>\n");
         x
@@ -225,8 +298,14 @@ impl Feed {
                     "tags": e.kind.iter().collect::<Vec<_>>(),
                     "language": e.language,
                 });
-                if e.withdrawn {
-                    item["_pressroom"] = json!({ "withdrawn": true });
+                // JSON Feed extensions start with an underscore (1.1, "Extensions").
+                if e.withdrawn || e.change.is_some() {
+                    let mut ext = json!({ "withdrawn": e.withdrawn });
+                    if let Some(c) = &e.change {
+                        ext["change_note"] = c.note.clone().into();
+                        ext["changed_at"] = rfc3339(c.at).into();
+                    }
+                    item["_pressroom"] = ext;
                 }
                 item
             })
@@ -330,6 +409,7 @@ mod tests {
             "/?kind=Readout",
             "Press Releases: Readout".into(),
             &[],
+            &HashMap::new(),
         );
         assert_eq!(
             feed.atom_url,

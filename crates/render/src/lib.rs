@@ -28,16 +28,17 @@ mod verify;
 pub use api::{ApiRelease, OPENAPI};
 pub use chart::{Bar, BarChart, ChartRow};
 pub use feeds::{
-    ATOM_TYPE, Feed, FeedEntry, JSON_FEED_TYPE, RSS_TYPE, WITHDRAWAL_NOTICE, absolute_links,
-    rfc2822, rfc3339, xml_escape,
+    ATOM_TYPE, EntryChange, Feed, FeedEntry, JSON_FEED_TYPE, RSS_TYPE, WITHDRAWAL_NOTICE,
+    absolute_links, rfc2822, rfc3339, xml_escape,
 };
 pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
 pub use listing_query::ListingQuery;
 pub use markdown::{body_to_html, links_in, markdown_to_html, markdown_to_text};
 pub use pages::{
-    ActiveFilter, ArchivePage, ArchiveYear, DiffLine, ErrorPage, ExitPage, FacetGroup, FacetOption,
-    HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination, PublicRevision, ReleasePage,
-    RenderError, WithdrawalNotice, issued_at, moment, month_name, revision_diff, site_time,
+    ActiveFilter, ArchivePage, ArchiveYear, DiffKind, DiffLine, DiffPiece, ErrorPage, ExitPage,
+    FacetGroup, FacetOption, HistoryEntry, ListingItem, ListingPage, NeighbourLink, Pagination,
+    PreviewMark, PublicRevision, ReleasePage, RenderError, WithdrawalNotice, issued_at, moment,
+    month_name, revision_diff, site_time,
 };
 pub use search::{
     SearchFacetGroup, SearchFacetLink, SearchHitView, SearchPage, SnippetPiece, SortLink,

@@ -173,11 +173,138 @@ pub struct HistoryEntry {
     pub changes: Vec<DiffLine>,
 }
 
-/// One paragraph (or the title) removed or added by a revision.
+/// What a revision did to one paragraph (or the title): added it, removed
+/// it, or changed words in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// A run of words in a changed paragraph: kept, added or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffPiece {
+    pub text: String,
+    pub added: bool,
+    pub removed: bool,
+}
+
+/// One paragraph (or the title) a revision touched, as plain text (the
+/// template escapes it like any other text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffLine {
-    pub added: bool,
-    pub text: String,
+    pub kind: DiffKind,
+    /// "Title", or "Paragraph 3" (numbered in the revision it belongs to:
+    /// the new one, or the old one for a removal).
+    pub place: String,
+    pub pieces: Vec<DiffPiece>,
+}
+
+impl DiffLine {
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            DiffKind::Added => "added",
+            DiffKind::Removed => "removed",
+            DiffKind::Changed => "changed",
+        }
+    }
+
+    fn whole(kind: DiffKind, place: String, text: &str) -> Self {
+        Self {
+            kind,
+            place,
+            pieces: vec![DiffPiece {
+                text: text.to_owned(),
+                added: kind == DiffKind::Added,
+                removed: kind == DiffKind::Removed,
+            }],
+        }
+    }
+}
+
+/// Below this share of words in common, a changed paragraph reads better
+/// as the old one removed and the new one added than as a word diff.
+const WORD_DIFF_MIN_RATIO: f32 = 0.5;
+
+fn place(index: usize) -> String {
+    if index == 0 {
+        "Title".to_owned()
+    } else {
+        format!("Paragraph {index}")
+    }
+}
+
+/// What changed between two revisions, title first, paragraph by
+/// paragraph; a paragraph replaced by a similar one shows the words that
+/// changed in it. Text is compared as readers see it (Markdown reduced to
+/// plain text), so a diff never shows link syntax.
+pub fn revision_diff(
+    old: &pressroom_domain::ReleaseContent,
+    new: &pressroom_domain::ReleaseContent,
+) -> Vec<DiffLine> {
+    let lines = |c: &pressroom_domain::ReleaseContent| {
+        std::iter::once(c.title.to_string())
+            .chain(c.body.texts().map(markdown_to_text))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (lines(old), lines(new));
+    let mut out = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
+        let (old_range, new_range) = (op.old_range(), op.new_range());
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            continue;
+        }
+        // Pair old and new paragraphs in order; the rest were removed or
+        // added whole.
+        let paired = old_range.len().min(new_range.len());
+        for k in 0..paired {
+            let (i, j) = (old_range.start + k, new_range.start + k);
+            out.extend(changed(&a[i], &b[j], place(j)));
+        }
+        for i in old_range.clone().skip(paired) {
+            out.push(DiffLine::whole(DiffKind::Removed, place(i), &a[i]));
+        }
+        for j in new_range.clone().skip(paired) {
+            out.push(DiffLine::whole(DiffKind::Added, place(j), &b[j]));
+        }
+    }
+    out
+}
+
+/// One paragraph against its replacement: the words that changed, or the
+/// old removed and the new added when they have little in common.
+fn changed(old: &str, new: &str, place: String) -> Vec<DiffLine> {
+    let diff = similar::TextDiff::from_words(old, new);
+    if diff.ratio() < WORD_DIFF_MIN_RATIO {
+        return vec![
+            DiffLine::whole(DiffKind::Removed, place.clone(), old),
+            DiffLine::whole(DiffKind::Added, place, new),
+        ];
+    }
+    let mut pieces: Vec<DiffPiece> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let (added, removed) = match change.tag() {
+            similar::ChangeTag::Equal => (false, false),
+            similar::ChangeTag::Insert => (true, false),
+            similar::ChangeTag::Delete => (false, true),
+        };
+        match pieces.last_mut() {
+            Some(last) if last.added == added && last.removed == removed => {
+                last.text.push_str(change.value());
+            }
+            _ => pieces.push(DiffPiece {
+                text: change.value().to_owned(),
+                added,
+                removed,
+            }),
+        }
+    }
+    vec![DiffLine {
+        kind: DiffKind::Changed,
+        place,
+        pieces,
+    }]
 }
 
 /// One public revision of a release, as its page's history shows it.
@@ -191,28 +318,36 @@ pub struct PublicRevision<'r> {
     pub content: &'r pressroom_domain::ReleaseContent,
 }
 
-/// The paragraphs (title first) removed and added between two revisions.
-pub fn revision_diff(
-    old: &pressroom_domain::ReleaseContent,
-    new: &pressroom_domain::ReleaseContent,
-) -> Vec<DiffLine> {
-    let lines = |c: &pressroom_domain::ReleaseContent| {
-        std::iter::once(c.title.to_string())
-            .chain(c.body.texts().map(str::to_owned))
-            .collect::<Vec<_>>()
-    };
-    let (a, b) = (lines(old), lines(new));
-    similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b)
-        .iter()
-        .flat_map(|op| op.iter_changes(&a, &b))
-        .filter_map(|c| match c.tag() {
-            similar::ChangeTag::Equal => None,
-            tag => Some(DiffLine {
-                added: tag == similar::ChangeTag::Insert,
-                text: c.value().clone(),
-            }),
-        })
-        .collect()
+/// What marks an embargoed release's page as one journalist's preview: the
+/// name is printed on the page itself (banner, closing line and a
+/// watermark over the text that also prints), so a copy, a screenshot or a
+/// printout says whose link it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewMark {
+    pub journalist: String,
+    /// The lift, as a reader of this site reads it, with its zone.
+    pub lift_long: String,
+    pub lift_iso: String,
+    /// When the link stops working, with its zone.
+    pub expires_long: String,
+    pub expires_iso: String,
+}
+
+impl PreviewMark {
+    pub fn new(site: &SiteConfig, journalist: &str, lift: Timestamp, expires: Timestamp) -> Self {
+        Self {
+            journalist: journalist.to_owned(),
+            lift_long: moment(site, lift),
+            lift_iso: site_time(site, lift),
+            expires_long: moment(site, expires),
+            expires_iso: site_time(site, expires),
+        }
+    }
+
+    /// The watermark's line, repeated across the page.
+    pub fn watermark(&self) -> String {
+        format!("EMBARGOED \u{2022} {} \u{2022} ", self.journalist)
+    }
 }
 
 /// A withdrawn release's notice: the public reason and when.
@@ -258,6 +393,8 @@ pub struct ReleasePage<'a> {
     /// schema.org `NewsArticle` as JSON-LD, safe inside `<script>` (every
     /// `<` is escaped, so no text can close the element).
     pub json_ld: String,
+    /// Set when the page is an embargo preview: watermarked, `noindex`.
+    pub preview: Option<PreviewMark>,
 }
 
 impl<'a> ReleasePage<'a> {
@@ -404,7 +541,14 @@ impl<'a> ReleasePage<'a> {
             published_iso: date_machine,
             modified_iso: rfc3339(r.updated_at),
             json_ld,
+            preview: None,
         }
+    }
+
+    /// The page as one journalist reads it before the lift.
+    pub fn as_preview(mut self, mark: PreviewMark) -> Self {
+        self.preview = Some(mark);
+        self
     }
 }
 
@@ -497,6 +641,101 @@ mod tests {
         assert_eq!(month_name(12), "December");
         assert_eq!(month_name(13), "13");
         assert_eq!(month_name(0), "0");
+    }
+
+    fn content(title: &str, paragraphs: &[&str]) -> pressroom_domain::ReleaseContent {
+        pressroom_domain::ReleaseContent {
+            title: pressroom_domain::Title::parse(title).expect("title"),
+            kind: None,
+            issuer: None,
+            dateline: None,
+            date: pressroom_domain::ReleaseDate::from_date(jiff::civil::date(2026, 6, 1))
+                .expect("date"),
+            attribution: None,
+            body: pressroom_domain::Body::from_texts(paragraphs).expect("body"),
+            language: Default::default(),
+        }
+    }
+
+    fn shown(d: &DiffLine) -> String {
+        d.pieces
+            .iter()
+            .map(|p| match (p.added, p.removed) {
+                (true, _) => format!("[+{}]", p.text),
+                (_, true) => format!("[-{}]", p.text),
+                _ => p.text.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_corrected_figure_shows_as_the_words_that_changed_in_its_paragraph() {
+        let old = content(
+            "Budget",
+            &["A surplus of 4.2 billion zephyrs.", "Bread is taxed."],
+        );
+        let new = content(
+            "Budget",
+            &["A surplus of 3.9 billion zephyrs.", "Bread is taxed."],
+        );
+        let diff = revision_diff(&old, &new);
+        assert_eq!(diff.len(), 1, "{diff:?}");
+        assert_eq!(diff[0].kind, DiffKind::Changed);
+        assert_eq!(diff[0].place, "Paragraph 1");
+        assert_eq!(
+            shown(&diff[0]),
+            "A surplus of [-4.2][+3.9] billion zephyrs."
+        );
+    }
+
+    #[test]
+    fn paragraphs_added_removed_or_rewritten_show_whole_and_links_as_their_text() {
+        let old = content(
+            "Budget",
+            &["Kept.", "Dropped entirely.", "The old wording of it all."],
+        );
+        let new = content(
+            "Budget Revised",
+            &[
+                "Kept.",
+                "Something else, said [here](https://example.org/x).",
+                "A new closing line.",
+            ],
+        );
+        let diff: Vec<(DiffKind, String, String)> = revision_diff(&old, &new)
+            .iter()
+            .map(|d| (d.kind, d.place.clone(), shown(d)))
+            .collect();
+        assert_eq!(
+            diff,
+            [
+                (
+                    DiffKind::Changed,
+                    "Title".into(),
+                    "Budget[+ Revised]".into()
+                ),
+                (
+                    DiffKind::Removed,
+                    "Paragraph 2".into(),
+                    "[-Dropped entirely.]".into()
+                ),
+                (
+                    DiffKind::Added,
+                    "Paragraph 2".into(),
+                    "[+Something else, said here.]".into()
+                ),
+                (
+                    DiffKind::Removed,
+                    "Paragraph 3".into(),
+                    "[-The old wording of it all.]".into()
+                ),
+                (
+                    DiffKind::Added,
+                    "Paragraph 3".into(),
+                    "[+A new closing line.]".into()
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -511,7 +511,7 @@ impl PgStore {
         let mut tx = self.begin_write().await?;
         let link = sqlx::query(
             "SELECT id, release_id, journalist, created_by, created_at, expires_at \
-             FROM preview_links WHERE token_hash = $1 AND expires_at > $2",
+             FROM preview_links WHERE token_hash = $1 AND expires_at > $2 AND revoked_at IS NULL",
         )
         .bind(token_hash)
         .bind(to_micros(now))
@@ -523,10 +523,11 @@ impl PgStore {
         };
         let sql = format!(
             "SELECT {RELEASE_COLUMNS} FROM releases WHERE id = $1 \
-             AND status IN ('embargoed', 'published', 'withdrawn')"
+             AND status = 'embargoed' AND published_at > $2"
         );
         let release = sqlx::query(&sql)
             .bind(link.release_id.0)
+            .bind(to_micros(now))
             .fetch_optional(&mut *tx)
             .await
             .map_err(backend)?;
@@ -541,6 +542,22 @@ impl PgStore {
             .map_err(backend)?;
         tx.commit().await.map_err(backend)?;
         Ok(Some((link, release)))
+    }
+
+    pub(crate) async fn wf_revoke_preview_link(
+        &self,
+        link_id: i64,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE preview_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(to_micros(now))
+        .bind(link_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub(crate) async fn wf_preview_accesses(

@@ -522,6 +522,28 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn amended_since(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        since: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        // Read from the small partial index on correction and withdrawal
+        // revisions (migration 0008 in SQLite, 0006 in PostgreSQL).
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {RELEASE_COLUMNS} FROM releases"));
+        push_conditions(&mut q, visibility, filter);
+        q.push(
+            " AND id IN (SELECT release_id FROM revisions \
+             WHERE event IN ('correct', 'withdraw') AND created_at >= ",
+        )
+        .push_bind(to_micros(since))
+        .push(") ORDER BY updated_at DESC, id DESC LIMIT ")
+        .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(release_from_row).collect()
+    }
+
     async fn containing_text(
         &self,
         needle: &str,
@@ -861,6 +883,10 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Option<(PreviewLink, Release)>> {
         self.wf_open_preview(token_hash, now).await
+    }
+
+    async fn revoke_preview_link(&self, link_id: i64, now: Timestamp) -> StoreResult<bool> {
+        self.wf_revoke_preview_link(link_id, now).await
     }
 
     async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>> {

@@ -484,7 +484,7 @@ impl SqliteStore {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let link = sqlx::query(
             "SELECT id, release_id, journalist, created_by, created_at, expires_at \
-             FROM preview_links WHERE token_hash = ? AND expires_at > ?",
+             FROM preview_links WHERE token_hash = ? AND expires_at > ? AND revoked_at IS NULL",
         )
         .bind(token_hash)
         .bind(to_micros(now))
@@ -496,10 +496,11 @@ impl SqliteStore {
         };
         let sql = format!(
             "SELECT {RELEASE_COLUMNS} FROM releases WHERE id = ? \
-             AND status IN ('embargoed', 'published', 'withdrawn')"
+             AND status = 'embargoed' AND published_at > ?"
         );
         let release = sqlx::query(&sql)
             .bind(link.release_id.0)
+            .bind(to_micros(now))
             .fetch_optional(&mut *tx)
             .await
             .map_err(backend)?;
@@ -514,6 +515,22 @@ impl SqliteStore {
             .map_err(backend)?;
         tx.commit().await.map_err(backend)?;
         Ok(Some((link, release)))
+    }
+
+    pub(crate) async fn wf_revoke_preview_link(
+        &self,
+        link_id: i64,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE preview_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        )
+        .bind(to_micros(now))
+        .bind(link_id)
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub(crate) async fn wf_preview_accesses(

@@ -57,6 +57,8 @@ macro_rules! store_conformance_tests {
             workflow_settings_default_to_clearance_and_keep_what_an_admin_sets,
             a_preview_link_opens_only_its_embargoed_release_until_it_expires_logging_each_access,
             the_desk_reads_releases_by_status_and_author_newest_first_in_bounded_pages,
+            a_preview_link_opens_nothing_once_revoked_or_once_its_release_is_public,
+            releases_corrected_or_withdrawn_since_an_instant_are_found_latest_change_first,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

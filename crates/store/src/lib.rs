@@ -125,6 +125,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         limit: u32,
     ) -> StoreResult<Vec<Release>>;
 
+    /// Up to `limit` releases that `visibility` admits under `filter` and
+    /// that were corrected or withdrawn at or after `since`, the latest
+    /// changed first: feeds announce these even when the release is older
+    /// than the newest ones they carry.
+    async fn amended_since(
+        &self,
+        visibility: Visibility,
+        filter: &ReleaseFilter,
+        since: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>>;
+
     /// Releases in id order after `after`, for export and reindexing; walks
     /// a million rows without the cost of deep offsets.
     async fn batch_after(&self, after: Option<ReleaseId>, limit: u32) -> StoreResult<Vec<Release>>;
@@ -287,14 +299,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: Timestamp,
     ) -> StoreResult<PreviewLink>;
 
-    /// The release a preview token opens, if the link exists and has not
-    /// expired at `now` and the release is embargoed or already public; the
-    /// access is logged in the same transaction.
+    /// The release a preview token opens: only while the link exists, has
+    /// neither expired nor been revoked at `now`, and the release is still
+    /// embargoed with its lift after `now` (once public, the public page is
+    /// the one to read). The access is logged in the same transaction;
+    /// nothing is logged for a token that opens nothing.
     async fn open_preview(
         &self,
         token_hash: &str,
         now: Timestamp,
     ) -> StoreResult<Option<(PreviewLink, Release)>>;
+
+    /// Revokes a preview link: from `now` on it opens nothing. `false` if
+    /// there is no such link or it was already revoked.
+    async fn revoke_preview_link(&self, link_id: i64, now: Timestamp) -> StoreResult<bool>;
 
     /// Every access through a release's preview links, oldest first.
     async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>>;

@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use pressroom_domain::{Clock, Release, ReleaseId, ReleasePath};
@@ -72,6 +73,45 @@ impl PublicView {
         self.store.revisions(release.id).await
     }
 
+    /// Up to `limit` public releases under `filter` corrected or withdrawn
+    /// within `within` of now, the latest changed first: feeds carry them
+    /// besides the newest releases, so a subscriber hears of a correction
+    /// to an old release too.
+    pub async fn recently_amended(
+        &self,
+        filter: &ReleaseFilter,
+        within: jiff::SignedDuration,
+        limit: u32,
+    ) -> StoreResult<Vec<Release>> {
+        let now = self.clock.now();
+        let since = now.checked_sub(within).unwrap_or(jiff::Timestamp::MIN);
+        self.store
+            .amended_since(self.visibility(), filter, since, limit)
+            .await
+    }
+
+    /// The latest correction or withdrawal revision of each of `releases`
+    /// (read through this view) that had one: what feeds announce. Only a
+    /// release past its first revision is looked up.
+    pub async fn latest_changes(
+        &self,
+        releases: &[Release],
+    ) -> StoreResult<HashMap<ReleaseId, crate::RevisionDump>> {
+        let mut out = HashMap::new();
+        for r in releases.iter().filter(|r| r.revision > 1) {
+            let latest = self
+                .revisions(r)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|rev| matches!(rev.event.as_str(), "correct" | "withdraw"));
+            if let Some(rev) = latest {
+                out.insert(r.id, rev);
+            }
+        }
+        Ok(out)
+    }
+
     /// A public release by its path; `None` for anything not public, exactly
     /// as for a path that never existed.
     pub async fn release(&self, path: &ReleasePath) -> StoreResult<Option<Release>> {
@@ -103,6 +143,16 @@ impl PublicView {
         self.store
             .list_after(self.visibility(), &filter, after, limit)
             .await
+    }
+
+    /// How many releases are public now, withdrawn ones included (their
+    /// pages stay): exactly the releases [`PublicView::paths_after`] walks,
+    /// so the sitemap counts what it lists.
+    pub async fn public_count(&self) -> StoreResult<u64> {
+        Ok(self
+            .feed_entries(ReleaseFilter::default(), PageRequest::new(1, 1))
+            .await?
+            .total)
     }
 
     /// Up to `limit` public releases' paths in id order after `after`:

@@ -57,6 +57,9 @@ pub fn public_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/search", get(public::search::show)),
         ("/api/search", get(api::search::search)),
         ("/leaving", get(public::exit::show)),
+        // An embargoed release read through a journalist's personal link;
+        // any other token is the 404 of an address that never existed.
+        ("/preview/{token}", get(public::preview::show)),
         ("/static/style.css", get(public::assets::stylesheet)),
         ("/static/print.css", get(public::assets::print_stylesheet)),
         ("/favicon.svg", get(public::assets::favicon)),

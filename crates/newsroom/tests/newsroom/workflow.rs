@@ -466,3 +466,50 @@ async fn a_preview_link_carries_a_256_bit_token_that_is_stored_only_as_its_hash(
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn only_a_publisher_revokes_a_preview_link_and_a_revoked_link_opens_nothing() {
+    let n = newsroom().await;
+    let (s, c) = (n.store.as_ref(), n.clock.as_ref());
+    let publisher = someone(Role::Publisher);
+    let r = n.release_in(Status::Embargoed, "Revocable Preview").await;
+    let issued = wf::create_preview_link(
+        s,
+        c,
+        publisher,
+        r.id,
+        "Ada Reporter",
+        Duration::from_secs(600),
+    )
+    .await
+    .expect("link");
+    let err = wf::revoke_preview_link(s, c, someone(Role::Clearer), issued.link.id)
+        .await
+        .expect_err("clearers cannot");
+    assert!(
+        matches!(err, WorkflowError::Refused(Refusal::Role { .. })),
+        "{err}"
+    );
+    assert!(
+        wf::open_preview(s, c, &issued.token)
+            .await
+            .expect("open")
+            .is_some(),
+        "still valid: the clearer's attempt changed nothing"
+    );
+    wf::revoke_preview_link(s, c, publisher, issued.link.id)
+        .await
+        .expect("revoke");
+    assert!(
+        wf::open_preview(s, c, &issued.token)
+            .await
+            .expect("open")
+            .is_none(),
+        "revoked"
+    );
+    let err = wf::revoke_preview_link(s, c, publisher, issued.link.id)
+        .await
+        .expect_err("twice");
+    assert!(err.to_string().starts_with("link: "), "{err}");
+    assert_eq!(n.store.preview_accesses(r.id).await.expect("log").len(), 1);
+}

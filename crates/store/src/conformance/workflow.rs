@@ -8,7 +8,7 @@ use pressroom_domain::{Action, FixedClock, Release, ReleaseId, Status, Title};
 use super::{content, now};
 use crate::{
     DeskQuery, NewDraft, NewPreviewLink, PageRequest, PublicView, PublishAt, ReleaseFilter, Store,
-    StoreError, WorkflowSettings, WorkflowWrite,
+    StoreError, Visibility, WorkflowSettings, WorkflowWrite,
 };
 
 const WRITER: i64 = 11;
@@ -603,4 +603,184 @@ pub async fn the_desk_reads_releases_by_status_and_author_newest_first_in_bounde
         .await
         .expect("desk");
     assert!(none.is_empty());
+pub async fn a_preview_link_opens_nothing_once_revoked_or_once_its_release_is_public(
+    store: Arc<dyn Store>,
+) {
+    let r = approved(&store, "Lifted Soon").await;
+    let lift = now() + SignedDuration::from_hours(2);
+    let mut embargo = step(&r, Action::Embargo, PUBLISHER, Status::Embargoed);
+    embargo.publish_at = PublishAt::Set(lift);
+    store.apply(r.id, embargo, now()).await.expect("embargo");
+    let mut links = Vec::new();
+    for (token, who) in [("01", "Kept Reporter"), ("02", "Revoked Reporter")] {
+        let link = store
+            .create_preview_link(
+                NewPreviewLink {
+                    release_id: r.id,
+                    journalist: who.into(),
+                    token_hash: token.repeat(32),
+                    created_by: PUBLISHER,
+                    expires_at: lift + SignedDuration::from_hours(24),
+                },
+                now(),
+            )
+            .await
+            .expect("link");
+        links.push(link);
+    }
+    let open = |token: &str, at: Timestamp| {
+        let store = store.clone();
+        let hash = token.repeat(32);
+        async move { store.open_preview(&hash, at).await.expect("open") }
+    };
+    assert!(open("02", now()).await.is_some());
+    assert!(
+        store
+            .revoke_preview_link(links[1].id, now() + SignedDuration::from_mins(1))
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        !store
+            .revoke_preview_link(links[1].id, now() + SignedDuration::from_mins(2))
+            .await
+            .expect("revoke again"),
+        "a link is revoked once"
+    );
+    assert!(
+        !store
+            .revoke_preview_link(links[1].id + 1_000, now())
+            .await
+            .expect("revoke unknown"),
+        "no such link"
+    );
+    assert!(
+        open("02", now() + SignedDuration::from_mins(2))
+            .await
+            .is_none(),
+        "revoked"
+    );
+    assert!(
+        open("01", lift - SignedDuration::from_micros(1))
+            .await
+            .is_some(),
+        "the other link still opens just before the lift"
+    );
+    assert!(open("01", lift).await.is_none(), "public from the lift on");
+    // The scheduler publishes it: still nothing through the link.
+    let current = store.get(r.id).await.expect("get").expect("release");
+    let mut publish = step(&current, Action::Publish, PUBLISHER, Status::Published);
+    publish.public_revision = Some(None);
+    store.apply(r.id, publish, lift).await.expect("publish");
+    assert!(
+        open("01", lift + SignedDuration::from_hours(1))
+            .await
+            .is_none()
+    );
+    // Only the openings that showed the release are logged.
+    let log = store.preview_accesses(r.id).await.expect("accesses");
+    let log: Vec<_> = log.iter().map(|a| (a.journalist.as_str(), a.at)).collect();
+    assert_eq!(
+        log,
+        [
+            ("Revoked Reporter", now()),
+            ("Kept Reporter", lift - SignedDuration::from_micros(1)),
+        ]
+    );
+}
+
+pub async fn releases_corrected_or_withdrawn_since_an_instant_are_found_latest_change_first(
+    store: Arc<dyn Store>,
+) {
+    let mut public = Vec::new();
+    for title in [
+        "Corrected Early",
+        "Corrected Late",
+        "Withdrawn",
+        "Untouched",
+    ] {
+        let r = approved(&store, title).await;
+        let mut publish = step(&r, Action::Publish, PUBLISHER, Status::Published);
+        publish.publish_at = PublishAt::Set(now());
+        publish.public_revision = Some(None);
+        public.push(store.apply(r.id, publish, now()).await.expect("publish"));
+    }
+    let correct = |r: &Release, minutes: i64| {
+        let mut fixed = r.content.clone();
+        fixed.body =
+            pressroom_domain::Body::from_texts(&[format!("Fixed at {minutes}.")]).expect("body");
+        let mut w = step(r, Action::Correct, PUBLISHER, Status::Published);
+        w.content = Some(fixed);
+        w.public_revision = Some(Some(format!("Fixed at minute {minutes}.")));
+        (w, now() + SignedDuration::from_mins(minutes))
+    };
+    let (w, at) = correct(&public[0], 10);
+    store.apply(public[0].id, w, at).await.expect("correct");
+    let (w, at) = correct(&public[1], 30);
+    store.apply(public[1].id, w, at).await.expect("correct");
+    let mut withdraw = step(&public[2], Action::Withdraw, PUBLISHER, Status::Withdrawn);
+    withdraw.public_revision = Some(Some("Issued in error.".into()));
+    store
+        .apply(
+            public[2].id,
+            withdraw,
+            now() + SignedDuration::from_mins(20),
+        )
+        .await
+        .expect("withdraw");
+
+    let titles = |rs: Vec<Release>| -> Vec<String> {
+        rs.into_iter()
+            .map(|r| r.content.title.to_string())
+            .collect()
+    };
+    let later = now() + SignedDuration::from_hours(1);
+    let all = store
+        .amended_since(
+            Visibility::PublicAt(later),
+            &ReleaseFilter::default(),
+            now(),
+            10,
+        )
+        .await
+        .expect("amended");
+    assert_eq!(
+        titles(all),
+        ["Corrected Late", "Withdrawn", "Corrected Early"]
+    );
+    let since_15 = store
+        .amended_since(
+            Visibility::PublicAt(later),
+            &ReleaseFilter::default(),
+            now() + SignedDuration::from_mins(15),
+            1,
+        )
+        .await
+        .expect("amended");
+    assert_eq!(titles(since_15), ["Corrected Late"], "since, and the limit");
+    let other_kind = ReleaseFilter {
+        kind: Some("Readout".into()),
+        ..ReleaseFilter::default()
+    };
+    assert!(
+        store
+            .amended_since(Visibility::PublicAt(later), &other_kind, now(), 10)
+            .await
+            .expect("amended")
+            .is_empty(),
+        "under the filter"
+    );
+    assert!(
+        store
+            .amended_since(
+                Visibility::PublicAt(now() - SignedDuration::from_secs(1)),
+                &ReleaseFilter::default(),
+                now(),
+                10
+            )
+            .await
+            .expect("amended")
+            .is_empty(),
+        "only what the visibility admits"
+    );
 }

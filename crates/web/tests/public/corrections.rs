@@ -3,7 +3,7 @@
 //! page with the reason and date, leaves the listing, and the feeds say so.
 
 use jiff::SignedDuration;
-use pressroom_domain::{Actor, Body, Clock, Role};
+use pressroom_domain::{Actor, Body, Clock, Role, Title};
 use pressroom_newsroom::workflow as wf;
 use pressroom_testkit::spawn_app;
 
@@ -47,6 +47,8 @@ async fn a_corrected_then_withdrawn_release_shows_its_notes_its_changes_and_the_
 
     app.clock.advance(SignedDuration::from_hours(2));
     let mut fixed = r.content.clone();
+    // Markup in a correction is text, in the page and in its diff.
+    fixed.title = Title::parse(&format!("{} <b>Revised</b>", r.content.title)).expect("title");
     fixed.body = Body::from_texts(&[
         "The ministry will announce a surplus of 3.9 billion zephyrs.",
         "Taxes on bread will be abolished from the first of July.",
@@ -63,15 +65,35 @@ async fn a_corrected_then_withdrawn_release_shows_its_notes_its_changes_and_the_
     .await
     .expect("correct");
     let page = app.get(&path).await.text().await.expect("page");
-    assert!(page.contains("Updated June 1, 2026"), "{page}");
-    assert!(page.contains("Corrected the size of the surplus."));
+    // The date of the correction, with its zone.
     assert!(
-        page.contains("<del>The ministry will announce a surplus of 4.2 billion zephyrs.</del>"),
+        page.contains(
+            "<time datetime=\"2026-06-01T14:00:00Z\">Updated June 1, 2026, 2:00 PM UTC</time>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("Corrected the size of the surplus."));
+    // What changed, word by word where a paragraph was edited, whole where
+    // one was dropped, escaped.
+    assert!(
+        page.contains(
+            "<span class=\"change-place\">Paragraph 1 changed:</span> The ministry will \
+             announce a surplus of <del>4.2</del><ins>3.9</ins> billion zephyrs.</li>"
+        ),
         "{page}"
     );
     assert!(
-        page.contains("<ins>The ministry will announce a surplus of 3.9 billion zephyrs.</ins>")
+        page.contains(
+            "<span class=\"change-place\">Paragraph 3 removed:</span> <del>Further details \
+             follow in the annex at the annex.</del></li>"
+        ),
+        "{page}"
     );
+    assert!(
+        page.contains("<ins> &#60;b&#62;Revised&#60;/b&#62;</ins>"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>Revised"), "markup is never live");
 
     app.clock.advance(SignedDuration::from_hours(1));
     wf::withdraw(

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use pressroom_domain::{
-    Actor, Body, Clock, FixedClock, Issuer, Kind, ReleaseContent, ReleaseDate, Role, Title,
+    Actor, Body, Clock, FixedClock, Issuer, Kind, Release, ReleaseContent, ReleaseDate, Role, Title,
 };
 use pressroom_newsroom::IndexSync;
 use pressroom_newsroom::workflow as wf;
@@ -24,25 +24,27 @@ use pressroom_store::{PublicView, Store};
 use pressroom_store_sqlite::SqliteStore;
 use pressroom_web::{AppState, PageCache};
 
-const TITLE: &str = "Zephyrine Budget Surplus Announced Under Embargo";
-const SENTENCES: [&str; 3] = [
+pub(crate) const TITLE: &str = "Zephyrine Budget Surplus Announced Under Embargo";
+pub(crate) const SENTENCES: [&str; 3] = [
     "The ministry will announce a surplus of 4.2 billion zephyrs",
     "Taxes on bread will be abolished from the first of July",
     "Further details follow in the annex at",
 ];
 const LINK: &str = "https://embargo.example.org/annex";
 
-struct Portal {
-    address: String,
-    client: reqwest::Client,
-    store: Arc<dyn Store>,
-    clock: Arc<FixedClock>,
-    cache: PageCache,
+pub(crate) struct Portal {
+    pub(crate) address: String,
+    pub(crate) client: reqwest::Client,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<FixedClock>,
+    pub(crate) cache: PageCache,
     index_sync: IndexSync,
     _dir: tempfile::TempDir,
 }
 
-async fn portal() -> Portal {
+/// The portal as `pressroom serve` runs it, with its page cache, on a
+/// SQLite store and the injected clock.
+pub(crate) async fn portal() -> Portal {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("e.db").display());
     let sqlite = Arc::new(SqliteStore::open(&url).await.expect("open"));
@@ -91,7 +93,7 @@ async fn portal() -> Portal {
 }
 
 impl Portal {
-    async fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, String) {
         let res = self
             .client
             .get(format!("{}{path}", self.address))
@@ -100,6 +102,43 @@ impl Portal {
             .expect("request");
         let status = res.status().as_u16();
         (status, res.text().await.expect("body"))
+    }
+}
+
+/// The publisher who embargoes the release and issues its preview links.
+pub(crate) const PUBLISHER: Actor = Actor {
+    user_id: 3,
+    role: Role::Publisher,
+};
+
+impl Portal {
+    /// The embargoed release, written, cleared and embargoed until `lift`,
+    /// then what `pressroom serve` does after every change.
+    pub(crate) async fn embargo(&mut self, lift: Timestamp) -> Release {
+        let (s, clock): (&dyn Store, &dyn Clock) = (self.store.as_ref(), self.clock.as_ref());
+        let writer = Actor {
+            user_id: 1,
+            role: Role::Writer,
+        };
+        let clearer = Actor {
+            user_id: 2,
+            role: Role::Clearer,
+        };
+        let r = wf::create_draft(s, clock, writer, embargoed_content())
+            .await
+            .expect("draft");
+        wf::submit(s, clock, writer, r.id).await.expect("submit");
+        wf::approve(s, clock, clearer, r.id, None)
+            .await
+            .expect("approve");
+        let r = wf::embargo(s, clock, PUBLISHER, r.id, lift)
+            .await
+            .expect("embargo");
+        self.index_sync.catch_up().await.expect("index follows");
+        self.cache.invalidate();
+        self.cache
+            .set_next_lift(s.next_due().await.expect("next due"));
+        r
     }
 }
 
@@ -133,6 +172,9 @@ fn addresses(slug: &str, full_url: &str) -> Vec<String> {
         ("index", vec!["0", "2", "3"]),
         ("old", vec!["1"]),
         ("new", vec!["3", "4"]),
+        // Tokens no link was ever issued for: well formed, malformed, and
+        // the release's own slug. A valid one is tested in preview.rs.
+        ("token", vec![UNKNOWN_TOKEN, "x", slug]),
     ]);
     let encoded_url = full_url.replace(':', "%3A").replace('/', "%2F");
     let encoded_link = LINK.replace(':', "%3A").replace('/', "%2F");
@@ -192,6 +234,14 @@ const NOT_ABOUT_RELEASES: &[&str] = &[
     "/favicon.svg",
 ];
 
+/// A preview link opens an embargoed release only for a token the press
+/// office issued; the leak test asks only tokens never issued, which answer
+/// as a page that does not exist, before the lift and after it.
+const PERSONAL_LINKS: &[&str] = &["/preview/{token}"];
+
+/// 256 bits, as a real token, that no link was issued for.
+const UNKNOWN_TOKEN: &str = "5f0e3c8b9a7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f";
+
 /// The transparency log's entries and proofs: a release enters the log with
 /// its publication (the scheduler's write right after the lift), not at the
 /// lift instant, so these are held to "nothing before the lift" and then
@@ -211,40 +261,15 @@ fn leaks(body: &str) -> Option<&'static str> {
 #[tokio::test]
 async fn an_embargoed_release_is_on_no_public_route_before_its_lift_and_on_every_one_from_it() {
     let mut p = portal().await;
-    let clock: &dyn Clock = p.clock.as_ref();
+    let (store, clock) = (p.store.clone(), p.clock.clone());
+    let (s, clock): (&dyn Store, &dyn Clock) = (store.as_ref(), clock.as_ref());
     for (name, text) in pressroom_testkit::seed_files() {
-        pressroom_newsroom::import_text(p.store.as_ref(), clock, &name, &text)
+        pressroom_newsroom::import_text(s, clock, &name, &text)
             .await
             .expect("seeds");
     }
-    let writer = Actor {
-        user_id: 1,
-        role: Role::Writer,
-    };
-    let clearer = Actor {
-        user_id: 2,
-        role: Role::Clearer,
-    };
-    let publisher = Actor {
-        user_id: 3,
-        role: Role::Publisher,
-    };
-    let s = p.store.as_ref();
-    let r = wf::create_draft(s, clock, writer, embargoed_content())
-        .await
-        .expect("draft");
-    wf::submit(s, clock, writer, r.id).await.expect("submit");
-    wf::approve(s, clock, clearer, r.id, None)
-        .await
-        .expect("approve");
     let lift: Timestamp = p.clock.now() + SignedDuration::from_hours(1);
-    let r = wf::embargo(s, clock, publisher, r.id, lift)
-        .await
-        .expect("embargo");
-    // What `pressroom serve` does after every change.
-    p.index_sync.catch_up().await.expect("index follows");
-    p.cache.invalidate();
-    p.cache.set_next_lift(s.next_due().await.expect("next due"));
+    let r = p.embargo(lift).await;
 
     let path = r.path().to_string();
     let full_url = format!("{}{path}", p.address);
@@ -277,6 +302,7 @@ async fn an_embargoed_release_is_on_no_public_route_before_its_lift_and_on_every
             format!("/api/releases/by-url?url={full_url}"),
             format!("/api/releases/by-url?url={}{never}", p.address),
         ),
+        (format!("/preview/{UNKNOWN_TOKEN}"), never.to_owned()),
     ] {
         let (a, b) = (p.get(&mine).await, p.get(&other).await);
         assert_eq!(a.0, b.0, "{mine} and {other}: same status");
@@ -310,7 +336,10 @@ async fn an_embargoed_release_is_on_no_public_route_before_its_lift_and_on_every
     let missing: Vec<_> = shown_on
         .iter()
         .filter(|(pat, shown)| {
-            !**shown && !NOT_ABOUT_RELEASES.contains(pat) && !LOGGED_AT_PUBLICATION.contains(pat)
+            !**shown
+                && !NOT_ABOUT_RELEASES.contains(pat)
+                && !LOGGED_AT_PUBLICATION.contains(pat)
+                && !PERSONAL_LINKS.contains(pat)
         })
         .map(|(pat, _)| *pat)
         .collect();

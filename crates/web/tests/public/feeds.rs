@@ -188,3 +188,256 @@ async fn the_listing_offers_its_feeds_to_follow() {
         ]
     );
 }
+
+/// A release published, then corrected two hours later; another published,
+/// then withdrawn an hour after that. Returns their addresses.
+async fn corrected_and_withdrawn(app: &TestApp) -> (String, String) {
+    use pressroom_domain::{Actor, Body, Clock, Role, Title};
+    use pressroom_newsroom::workflow as wf;
+    let clock: &dyn Clock = app.clock.as_ref();
+    let s = app.store.as_ref();
+    let publisher = Actor {
+        user_id: 3,
+        role: Role::Publisher,
+    };
+    let mut published = Vec::new();
+    for title in ["Budget Surplus Announced", "Bread Tax Abolished"] {
+        let mut c = crate::embargo::embargoed_content();
+        c.title = Title::parse(title).expect("title");
+        let r = wf::create_draft(s, clock, publisher, c)
+            .await
+            .expect("draft");
+        wf::submit(s, clock, publisher, r.id).await.expect("submit");
+        let clearer = Actor {
+            user_id: 2,
+            role: Role::Clearer,
+        };
+        wf::approve(s, clock, clearer, r.id, None)
+            .await
+            .expect("approve");
+        published.push(
+            wf::publish_now(s, clock, publisher, r.id)
+                .await
+                .expect("publish"),
+        );
+    }
+    app.clock.advance(jiff::SignedDuration::from_hours(2));
+    let mut fixed = published[0].content.clone();
+    fixed.body = Body::from_texts(&[
+        "The ministry will announce a surplus of 3.9 billion zephyrs.",
+        "Taxes on bread will be abolished from the first of July.",
+    ])
+    .expect("body");
+    wf::correct(
+        s,
+        clock,
+        publisher,
+        published[0].id,
+        fixed,
+        "The surplus is 3.9 billion, not 4.2.",
+    )
+    .await
+    .expect("correct");
+    app.clock.advance(jiff::SignedDuration::from_hours(1));
+    wf::withdraw(
+        s,
+        clock,
+        publisher,
+        published[1].id,
+        "Issued in error: the tax stays.",
+    )
+    .await
+    .expect("withdraw");
+    app.sync_search().await;
+    (
+        published[0].path().to_string(),
+        published[1].path().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_correction_moves_the_entrys_updated_time_and_every_feed_says_what_changed() {
+    let app = spawn_app().await;
+    let (corrected, _) = corrected_and_withdrawn(&app).await;
+    let url = format!("{}{corrected}", app.address);
+    let said = "Corrected June 1, 2026, 2:00 PM UTC: The surplus is 3.9 billion, not 4.2.";
+
+    let (_, _, atom) = body(&app, "atom", "").await;
+    let entry = atom
+        .split("<entry>")
+        .find(|e| e.contains(&format!("<id>{url}</id>")))
+        .expect("the corrected entry");
+    assert!(
+        entry.contains("<published>2026-06-01T12:00:00Z</published>"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("<updated>2026-06-01T14:00:00Z</updated>"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains(&format!("<summary>{said} The ministry")),
+        "{entry}"
+    );
+    assert!(
+        entry.contains(&format!("&lt;strong&gt;{said}&lt;/strong&gt;")),
+        "{entry}"
+    );
+
+    let (_, _, rss) = body(&app, "rss", "").await;
+    let item = rss
+        .split("<item>")
+        .find(|e| e.contains(&format!("<link>{url}</link>")))
+        .expect("the corrected item");
+    assert!(
+        item.contains("<dc:date>2026-06-01T14:00:00Z</dc:date>"),
+        "{item}"
+    );
+    assert!(item.contains(said), "{item}");
+
+    let (_, _, json) = body(&app, "json", "").await;
+    let feed: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let item = feed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["url"] == url.as_str())
+        .expect("the corrected item");
+    assert_eq!(item["date_modified"], "2026-06-01T14:00:00Z");
+    assert!(item["summary"].as_str().expect("summary").starts_with(said));
+    assert!(item["content_html"].as_str().expect("html").contains(said));
+    assert_eq!(
+        item["_pressroom"]["change_note"],
+        "The surplus is 3.9 billion, not 4.2."
+    );
+    assert_eq!(item["_pressroom"]["withdrawn"], false);
+    // The same in the feed of a search that finds it.
+    let (_, _, found) = body(&app, "atom", "?q=surplus").await;
+    assert!(found.contains(&format!("<summary>{said}")), "{found}");
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_an_updated_entry_with_notice_and_reason_and_an_atom_deleted_entry() {
+    let app = spawn_app().await;
+    let (_, withdrawn) = corrected_and_withdrawn(&app).await;
+    let url = format!("{}{withdrawn}", app.address);
+    let said = "Withdrawn June 1, 2026, 3:00 PM UTC: Issued in error: the tax stays.";
+
+    let (_, _, atom) = body(&app, "atom", "").await;
+    assert!(atom.contains("xmlns:at=\"http://purl.org/atompub/tombstones/1.0\""));
+    let entry = atom
+        .split("<entry>")
+        .find(|e| e.contains(&format!("<id>{url}</id>")))
+        .expect("the withdrawn entry stays: its page does");
+    assert!(entry.contains("<title>Withdrawn: Bread Tax Abolished</title>"));
+    assert!(
+        entry.contains("<updated>2026-06-01T15:00:00Z</updated>"),
+        "{entry}"
+    );
+    assert!(entry.contains(said), "{entry}");
+    assert!(
+        atom.contains(&format!(
+            "<at:deleted-entry ref=\"{url}\" when=\"2026-06-01T15:00:00Z\">"
+        )),
+        "{atom}"
+    );
+    assert!(atom.contains("<at:comment>Issued in error: the tax stays.</at:comment>"));
+    assert_eq!(
+        atom.matches("<at:deleted-entry").count(),
+        1,
+        "only the withdrawn release"
+    );
+
+    let (_, _, rss) = body(&app, "rss", "").await;
+    assert!(rss.contains("<title>Withdrawn: Bread Tax Abolished</title>"));
+    assert!(rss.contains(said));
+    let (_, _, json) = body(&app, "json", "").await;
+    let feed: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let item = feed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["url"] == url.as_str())
+        .expect("the withdrawn item");
+    assert_eq!(item["_pressroom"]["withdrawn"], true);
+    assert_eq!(
+        item["_pressroom"]["change_note"],
+        "Issued in error: the tax stays."
+    );
+    assert!(item["summary"].as_str().expect("summary").contains(said));
+}
+
+/// The feeds after a correction and a withdrawal, as reviewed; also read by
+/// feedparser in tests/feeds/check.py.
+#[tokio::test]
+async fn the_feeds_after_a_correction_and_a_withdrawal_are_as_reviewed() {
+    let app = spawn_app().await;
+    corrected_and_withdrawn(&app).await;
+    for format in ["atom", "rss", "json"] {
+        let (_, _, text) = body(&app, format, "").await;
+        insta::assert_snapshot!(
+            format!("feed_{format}_changes"),
+            text.replace(&app.address, "http://127.0.0.1:PORT")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_correction_to_a_release_older_than_the_feeds_newest_is_still_announced() {
+    use pressroom_domain::{Actor, Body, Clock, Role};
+    let app = spawn_app().await;
+    let old = app
+        .store_release(content("Old Figures", 2001, 2, 3), Status::Published)
+        .await;
+    let newer: Vec<_> = (0..60)
+        .map(|n| pressroom_store::ImportRecord {
+            content: content(&format!("Newer Release {n}"), 2020, 1, 1 + (n % 28) as i8),
+            fingerprint: format!("newer-{n}"),
+            source: pressroom_store::Source {
+                path: "newer".into(),
+                line: 1,
+            },
+            status: Status::Published,
+        })
+        .collect();
+    app.store
+        .import(newer, app.clock.now())
+        .await
+        .expect("newer releases");
+    let (_, _, atom) = body(&app, "atom", "").await;
+    assert!(!atom.contains("Old Figures"), "outside the newest 50");
+
+    let r = app
+        .store
+        .find_by_path(&old, pressroom_store::Visibility::Everything)
+        .await
+        .expect("read")
+        .expect("stored");
+    let mut fixed = r.content.clone();
+    fixed.body = Body::from_texts(&["Revised figures."]).expect("body");
+    app.clock.advance(jiff::SignedDuration::from_hours(1));
+    pressroom_newsroom::workflow::correct(
+        app.store.as_ref(),
+        app.clock.as_ref(),
+        Actor {
+            user_id: 3,
+            role: Role::Publisher,
+        },
+        r.id,
+        fixed,
+        "The figures were revised.",
+    )
+    .await
+    .expect("correct");
+    for format in ["atom", "rss", "json"] {
+        let (_, _, text) = body(&app, format, "").await;
+        assert!(text.contains("Old Figures"), "{format}");
+        assert!(text.contains("The figures were revised."), "{format}");
+    }
+    let (_, _, readouts) = body(&app, "atom", "?kind=Readout").await;
+    assert!(!readouts.contains("Old Figures"), "the feed's filter holds");
+    // A month later it is old news.
+    app.clock.advance(jiff::SignedDuration::from_hours(31 * 24));
+    let (_, _, atom) = body(&app, "atom", "").await;
+    assert!(!atom.contains("Old Figures"));
+}

@@ -13,6 +13,7 @@ mod ledger;
 mod listing;
 mod matrix;
 mod newsroom;
+mod preview;
 mod release;
 mod render_cache;
 mod safety;

@@ -1,4 +1,4 @@
-use pressroom_domain::Status;
+use pressroom_domain::{Clock, Status};
 use pressroom_store::conformance::content;
 use pressroom_testkit::spawn_app;
 use reqwest::StatusCode;
@@ -33,6 +33,39 @@ async fn the_sitemap_lists_the_listing_the_archive_and_every_public_release() {
         "sitemap",
         xml.replace(&app.address, "http://127.0.0.1:PORT")
     );
+}
+
+#[tokio::test]
+async fn the_sitemap_counts_and_lists_exactly_the_public_releases_withdrawn_pages_included() {
+    let app = spawn_app().await;
+    // Stored first, so that they come first in the walk's id order: a count
+    // that left the withdrawn one out would cut the newest seed off.
+    let withdrawn = app
+        .store_release(content("Withdrawn Notice", 2017, 3, 3), Status::Withdrawn)
+        .await;
+    let later = app
+        .store_release_at(
+            content("Not Yet Public", 2018, 1, 1),
+            Status::Published,
+            app.clock.now() + jiff::SignedDuration::from_hours(1),
+        )
+        .await;
+    app.import_seeds().await;
+    let xml = app.get_sitemap(None).await.text().await.expect("body");
+    let releases: Vec<&str> = xml
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("<loc>"))
+        .filter(|l| l.contains("/releases/"))
+        .collect();
+    assert_eq!(releases.len(), SEEDS.len() + 1, "{xml}");
+    for seed in &SEEDS {
+        assert!(xml.contains(&format!("<loc>{}{}</loc>", app.address, seed.path)));
+    }
+    assert!(
+        xml.contains(&withdrawn.to_string()),
+        "its page stays public"
+    );
+    assert!(!xml.contains(&later.to_string()), "not public yet");
 }
 
 #[tokio::test]

@@ -2,12 +2,14 @@
 //! listing (`/feed.atom?kind=Readout`), and of any search (`/feed.atom?q=
 //! visa`, with the search's filters): its newest matches.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use pressroom_render::{ATOM_TYPE, Feed, JSON_FEED_TYPE, RSS_TYPE, SiteConfig};
+use pressroom_domain::{Release, ReleaseId};
+use pressroom_render::{ATOM_TYPE, EntryChange, Feed, JSON_FEED_TYPE, RSS_TYPE, SiteConfig};
 use pressroom_search::{SearchRequest, Sort};
 use pressroom_store::{PageRequest, PublicView};
 
@@ -20,6 +22,11 @@ use crate::search::{PublicSearch, SearchParams, feed_query};
 /// so a feed is a window, not an archive.
 pub(crate) const FEED_ENTRIES: u32 = 50;
 
+/// How long a correction or withdrawal stays in the feeds as news, and how
+/// many such entries at most are added to the newest ones.
+const AMENDMENTS_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_hours(30 * 24);
+const AMENDED_ENTRIES: u32 = 20;
+
 async fn feed(
     public: &PublicView,
     search: &PublicSearch,
@@ -28,23 +35,59 @@ async fn feed(
 ) -> Result<Feed, AppError> {
     let params = SearchParams::from_raw(raw);
     if params.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
-        return search_feed(search, site, &params).await;
+        return search_feed(public, search, site, &params).await;
     }
     let q = parse_query(raw)?;
-    let page = public
-        .feed_entries(store_filter(&q), PageRequest::new(1, FEED_ENTRIES))
+    let filter = store_filter(&q);
+    let mut releases = public
+        .feed_entries(filter.clone(), PageRequest::new(1, FEED_ENTRIES))
+        .await?
+        .items;
+    // After the newest, the recently corrected or withdrawn ones the window
+    // does not hold, so that the news of a change to an old release reaches
+    // subscribers too.
+    let amended = public
+        .recently_amended(&filter, AMENDMENTS_WITHIN, AMENDED_ENTRIES)
         .await?;
+    for r in amended {
+        if !releases.iter().any(|e| e.id == r.id) {
+            releases.push(r);
+        }
+    }
     Ok(Feed::new(
         site,
         &q.with_page(1).to_url(),
         feed_title(site, &q),
-        &page.items,
+        &releases,
+        &entry_changes(public, &releases).await?,
     ))
+}
+
+/// What each corrected or withdrawn release's entry announces: its latest
+/// public change note, and when.
+async fn entry_changes(
+    public: &PublicView,
+    releases: &[Release],
+) -> Result<HashMap<ReleaseId, EntryChange>, AppError> {
+    Ok(public
+        .latest_changes(releases)
+        .await?
+        .into_iter()
+        .map(|(id, rev)| {
+            let change = EntryChange {
+                withdrawal: rev.event == "withdraw",
+                note: rev.change_note.unwrap_or_default(),
+                at: rev.created_at,
+            };
+            (id, change)
+        })
+        .collect())
 }
 
 /// The newest public releases matching a search, whatever order the page
 /// was sorted in: a feed is read for what is new.
 async fn search_feed(
+    public: &PublicView,
     search: &PublicSearch,
     site: &SiteConfig,
     params: &SearchParams,
@@ -62,6 +105,7 @@ async fn search_feed(
         &format!("/{query}"),
         format!("{}: search for {}", site.name, req.q.trim()),
         &releases,
+        &entry_changes(public, &releases).await?,
     );
     feed.html_url = site.absolute(&format!("/search{query}"));
     Ok(feed)

@@ -5,6 +5,7 @@ pub(crate) mod assets;
 pub(crate) mod exit;
 pub(crate) mod feeds;
 pub(crate) mod listing;
+pub(crate) mod preview;
 pub(crate) mod release;
 pub(crate) mod search;
 pub(crate) mod sitemaps;

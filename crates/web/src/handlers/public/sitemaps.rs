@@ -12,7 +12,7 @@ use pressroom_render::{
     MAX_SITEMAP_URLS, SiteConfig, SitemapEntry, release_sitemap_count, robots_txt, sitemap_index,
     urlset,
 };
-use pressroom_store::{Facet, PageRequest, PublicView, ReleaseFilter};
+use pressroom_store::{Facet, PublicView, ReleaseFilter};
 
 use crate::AppError;
 use crate::middleware::LastModified;
@@ -95,10 +95,9 @@ pub(crate) async fn index(
     State(site): State<Arc<SiteConfig>>,
 ) -> Result<Response, AppError> {
     let fixed = fixed_pages(&public, &site).await?;
-    let total = public
-        .list(ReleaseFilter::default(), PageRequest::new(1, 1))
-        .await?
-        .total;
+    // The same releases the walk below lists (withdrawn pages stay public),
+    // not the listing's count, which leaves withdrawn ones out.
+    let total = public.public_count().await?;
     let files = release_sitemap_count(fixed.len() as u64, total);
     if files == 0 {
         let mut entries = fixed;
