@@ -4,23 +4,24 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyError, Term,
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TERMINATED,
+    TantivyError, Term,
 };
 
 use crate::SearchError;
-use crate::facets::FacetTally;
+use crate::facets::{FacetTally, Tally};
 use crate::query::{Clause, Notice, ParsedQuery, parse};
 use crate::results::{
     FacetValue, Facets, Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion,
 };
-use crate::schema::{self, DATE_FIELD, Fields, date_from_key, date_key};
+use crate::schema::{self, DATE_FIELD, Fields, PUBLISHED_AT_FIELD, date_from_key, date_key};
 
 /// Snippet length, in characters.
 const SNIPPET_CHARS: usize = 240;
@@ -63,7 +64,7 @@ impl SearchIndex {
         std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
         let (schema, _) = Fields::schema();
         let directory = tantivy::directory::MmapDirectory::open(dir).map_err(|e| open_err(&e))?;
-        let index = if Index::exists(&directory).map_err(|e| open_err(&e))? {
+        let mut index = if Index::exists(&directory).map_err(|e| open_err(&e))? {
             let index = Index::open(directory).map_err(|e| open_err(&e))?;
             if index.schema() != schema {
                 return Err(SearchError::SchemaMismatch {
@@ -75,6 +76,12 @@ impl SearchIndex {
             Index::create(directory, schema, tantivy::IndexSettings::default())
                 .map_err(|e| open_err(&e))?
         };
+        // A query's segments are searched in parallel, one thread per core:
+        // at a million releases the index has a dozen segments or so, and a
+        // single query's latency is what a reader waits for.
+        index
+            .set_default_multithread_executor()
+            .map_err(|e| open_err(&e))?;
         Self::from_index(index).map_err(|e| open_err(&e))
     }
 
@@ -191,6 +198,12 @@ impl SearchIndex {
             });
         }
         let text_query_count = must.len();
+        // One word and nothing else is a union of term queries at the top,
+        // the shape tantivy ranks with block-max WAND.
+        let single_word = must.len() == 1
+            && filters.is_empty()
+            && must_not.is_empty()
+            && matches!(parsed.include.as_slice(), [Clause::Word(_)]);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         clauses.extend(must.into_iter().map(|q| (Occur::Must, q)));
         clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
@@ -200,40 +213,52 @@ impl SearchIndex {
         // Only a clause when some segment holds such a release (the column's
         // maximum says so at no cost), which is rare: a clause matching
         // nearly everything would cost a scan of the column per query.
-        if holds_later_than(&searcher, now.as_microsecond()) {
+        let gated = holds_later_than(&searcher, now.as_microsecond());
+        if gated {
             clauses.push((Occur::Must, Box::new(self.published_by(now))));
         }
-        let query = BooleanQuery::new(clauses);
+        // A lone required clause is searched as itself: wrapped, it would
+        // hide its union of terms from block-max WAND.
+        let query: Box<dyn Query> = match clauses.as_slice() {
+            [(Occur::Must, _)] => match clauses.pop() {
+                Some((_, q)) => q,
+                None => Box::new(BooleanQuery::new(clauses)),
+            },
+            _ => Box::new(BooleanQuery::new(clauses)),
+        };
 
         let per_page = req.per_page.clamp(1, SearchRequest::MAX_PER_PAGE) as usize;
         let page = req.page.clamp(1, SearchRequest::MAX_PAGE) as usize;
         let top = TopDocs::with_limit(per_page).and_offset((page - 1) * per_page);
-        // Two passes: the page alone, so that ranking by relevance may skip
-        // documents that cannot reach it (block-max WAND); then the count
-        // and the facets of every match without scoring anything.
-        let docs: Vec<(Option<f32>, DocAddress)> = match req.sort {
-            Sort::Relevance => searcher
-                .search(&query, &top)?
-                .into_iter()
-                .map(|(s, a)| (Some(s), a))
-                .collect(),
+        // Every match must be visited once for the count and the facets.
+        // A single word ranked by relevance takes two passes: the page by
+        // block-max WAND, which skips most of the matches, then the tally
+        // unscored. Anything else (a phrase, filters, date order) is one pass
+        // that ranks and tallies together, so that positions are read once.
+        let (docs, tally): (Vec<(Option<f32>, DocAddress)>, Tally) = match req.sort {
+            Sort::Relevance if single_word && !gated => {
+                let docs = searcher.search(query.as_ref(), &top)?;
+                let tally = searcher.search(query.as_ref(), &FacetTally)?;
+                (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
+            }
+            Sort::Relevance => {
+                let (docs, tally) = searcher.search(query.as_ref(), &(top, FacetTally))?;
+                (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
+            }
             Sort::Newest | Sort::Oldest => {
                 let order = if req.sort == Sort::Newest {
                     Order::Desc
                 } else {
                     Order::Asc
                 };
-                searcher
-                    .search(&query, &top.order_by_fast_field::<i64>(DATE_FIELD, order))?
-                    .into_iter()
-                    .map(|(_, a)| (None, a))
-                    .collect()
+                let by_date = top.order_by_fast_field::<i64>(DATE_FIELD, order);
+                let (docs, tally) = searcher.search(query.as_ref(), &(by_date, FacetTally))?;
+                (docs.into_iter().map(|(_, a)| (None, a)).collect(), tally)
             }
         };
-        let tally = searcher.search(&query, &FacetTally)?;
         let total = tally.total;
 
-        let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.body)?;
+        let mut snippets = SnippetGenerator::create(&searcher, query.as_ref(), self.fields.body)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let mut hits = Vec::with_capacity(docs.len());
         for (score, address) in docs {
@@ -413,24 +438,36 @@ impl SearchIndex {
         )
     }
 
-    /// How many releases public at `now` hold `term`. Suggestions count
+    /// Whether any release public at `now` holds `term`. Suggestions ask
     /// through the gate, never the raw term dictionary, so that no word of
     /// an embargoed release (nor of a withdrawn one) shows through a "did
-    /// you mean".
-    fn public_docs(
+    /// you mean". Walks the term's postings only up to the first public
+    /// release: a known word answers at its first document instead of
+    /// costing a count of every release that holds it.
+    fn held_publicly(
         &self,
         searcher: &Searcher,
-        term: Term,
+        term: &Term,
         now: Timestamp,
-    ) -> Result<usize, SearchError> {
-        let q = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-            ),
-            (Occur::Must, Box::new(self.published_by(now))),
-        ]);
-        Ok(searcher.search(&q, &Count)?)
+    ) -> Result<bool, SearchError> {
+        let now_us = now.as_microsecond();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(term.field())?;
+            let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
+                continue;
+            };
+            let published = segment.fast_fields().i64(PUBLISHED_AT_FIELD)?;
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                let is_alive = alive.is_none_or(|a| a.is_alive(doc));
+                if is_alive && published.first(doc).is_some_and(|at| at <= now_us) {
+                    return Ok(true);
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(false)
     }
 
     fn suggest(
@@ -451,16 +488,16 @@ impl SearchIndex {
             if stem.chars().count() < 3 || stem.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            let known = self.public_docs(
+            let known = self.held_publicly(
                 searcher,
-                Term::from_field_text(self.fields.title, stem),
+                &Term::from_field_text(self.fields.title, stem),
                 now,
-            )? + self.public_docs(
+            )? || self.held_publicly(
                 searcher,
-                Term::from_field_text(self.fields.body, stem),
+                &Term::from_field_text(self.fields.body, stem),
                 now,
             )?;
-            if known > 0 {
+            if known {
                 continue;
             }
             let surface = self.tokens(&self.words, word);
@@ -530,7 +567,7 @@ impl SearchIndex {
         // public: the first candidate that public releases hold wins.
         for (candidate, _) in ranked {
             let term = Term::from_field_text(self.fields.words, &candidate);
-            if self.public_docs(searcher, term, now)? > 0 {
+            if self.held_publicly(searcher, &term, now)? {
                 return Ok(Some(candidate));
             }
         }
@@ -624,7 +661,7 @@ fn holds_later_than(searcher: &Searcher, now_us: i64) -> bool {
     searcher.segment_readers().iter().any(|segment| {
         segment
             .fast_fields()
-            .i64("published_at")
+            .i64(PUBLISHED_AT_FIELD)
             .map_or(true, |column| column.max_value() > now_us)
     })
 }

@@ -70,6 +70,7 @@ pub(crate) struct Fields {
 }
 
 pub(crate) const DATE_FIELD: &str = "date";
+pub(crate) const PUBLISHED_AT_FIELD: &str = "published_at";
 /// Kind and issuer as written, in fast columns: what facets are counted by.
 pub(crate) const KIND_KEY: &str = "kind_key";
 pub(crate) const ISSUER_KEY: &str = "issuer_key";
@@ -96,7 +97,7 @@ impl Fields {
             attribution: b.add_text_field("attribution", text(false)),
             facets: b.add_facet_field("facets", FacetOptions::default()),
             date: b.add_i64_field(DATE_FIELD, INDEXED | STORED | FAST),
-            published_at: b.add_i64_field("published_at", INDEXED | FAST),
+            published_at: b.add_i64_field(PUBLISHED_AT_FIELD, INDEXED | FAST),
             words: b.add_text_field(
                 "words",
                 TextOptions::default().set_indexing_options(
