@@ -603,6 +603,8 @@ pub async fn the_desk_reads_releases_by_status_and_author_newest_first_in_bounde
         .await
         .expect("desk");
     assert!(none.is_empty());
+}
+
 pub async fn a_preview_link_opens_nothing_once_revoked_or_once_its_release_is_public(
     store: Arc<dyn Store>,
 ) {
