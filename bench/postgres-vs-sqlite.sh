@@ -98,7 +98,8 @@ fi
 # Starts a server; prints its address.
 serve() {
   local out="$work/serve-$1-$2.out"
-  "$bin" --database "${url[$1]}" serve --bind 127.0.0.1:0 --page-cache-seconds "$2" >"$out" 2>&1 &
+  "$bin" --database "${url[$1]}" serve --bind 127.0.0.1:0 --page-cache-seconds "$2" \
+    --index "$work/index-$1-$2" >"$out" 2>&1 &
   servers+=($!)
   for _ in $(seq 1 100); do
     if grep -q 'serving on' "$out"; then sed -n 's/.*serving on //p' "$out"; return; fi

