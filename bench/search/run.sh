@@ -38,7 +38,7 @@ echo "index size on disk: $(du -sh "$work/bench.db.index" | cut -f1) ($(du -sb "
 echo "store size on disk: $(du -sh "$work/bench.db" | cut -f1)"
 
 echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
-"$bin" --database "$db" bench search --fts "$work/fts.db" --iterations "${ITERATIONS:-300}"
+/usr/bin/time -f "bench search: %e s wall, %U s user, %S s system, max RSS %M KB" "$bin" --database "$db" bench search --fts "$work/fts.db" --iterations "${ITERATIONS:-300}"
 echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
 
 echo "== over HTTP on loopback (wrk, 1 thread, 4 connections, $duration each)"
@@ -50,6 +50,9 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server/status"; }
+# The server's processor time (user + system, all threads) in clock ticks
+# of 10 ms: per request it does not depend on how loaded the machine is.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 echo "server resident memory after start: $(rss)"
 
 run() {
@@ -63,8 +66,12 @@ run() {
     echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
   } >"$lua"
   echo "-- $name"
-  wrk -t1 -c4 -d"$duration" --latency -s "$lua" "http://127.0.0.1:$port" \
-    | grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|90|99)%'
+  local before out requests
+  before=$(cpu_ticks)
+  out=$(wrk -t1 -c4 -d"$duration" --latency -s "$lua" "http://127.0.0.1:$port")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|90|99)%' <<<"$out"
+  echo "  server processor time: $(awk -v t=$(( $(cpu_ticks) - before )) -v n="$requests" 'BEGIN {printf "%.2f ms per request (%d requests)", n ? t * 10 / n : 0, n}')"
 }
 run single_word "/search?q=fentanyl" "/search?q=cybersecurity" "/search?q=polio" \
   "/search?q=maritime" "/search?q=Angola" "/search?q=pandemic" "/search?q=sanctions" \
