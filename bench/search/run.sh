@@ -7,6 +7,9 @@
 #
 #   bench/search/run.sh [COUNT] [WORKDIR]
 #
+# BIN=path reuses a built binary; IN_PROCESS=0 runs only the HTTP half;
+# DURATION (15s) and ITERATIONS (300) bound the runs.
+#
 # Loopback only, bounded in time (each wrk run is 15 s). Needs wrk
 # (apt-get install wrk). Re-running reuses the store, index and FTS5 files
 # in WORKDIR (delete it to start over).
@@ -37,9 +40,11 @@ fi
 echo "index size on disk: $(du -sh "$work/bench.db.index" | cut -f1) ($(du -sb "$work/bench.db.index" | cut -f1) bytes)"
 echo "store size on disk: $(du -sh "$work/bench.db" | cut -f1)"
 
-echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
-"$bin" --database "$db" bench search --fts "$work/fts.db" --iterations "${ITERATIONS:-300}"
-echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
+if [ "${IN_PROCESS:-1}" != 0 ]; then
+  echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
+  /usr/bin/time -f "bench search: %e s wall, %U s user, %S s system, max RSS %M KB" "$bin" --database "$db" bench search --fts "$work/fts.db" --iterations "${ITERATIONS:-300}"
+  echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
+fi
 
 echo "== over HTTP on loopback (wrk, 1 thread, 4 connections, $duration each)"
 PRESSROOM_LOG=warn "$bin" --database "$db" serve --page-cache-seconds 0 --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
@@ -50,6 +55,9 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server/status"; }
+# The server's processor time (user + system, all threads) in clock ticks
+# of 10 ms: per request it does not depend on how loaded the machine is.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 echo "server resident memory after start: $(rss)"
 
 run() {
@@ -63,8 +71,12 @@ run() {
     echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
   } >"$lua"
   echo "-- $name"
-  wrk -t1 -c4 -d"$duration" --latency -s "$lua" "http://127.0.0.1:$port" \
-    | grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|90|99)%'
+  local before out requests
+  before=$(cpu_ticks)
+  out=$(wrk -t1 -c4 -d"$duration" --latency -s "$lua" "http://127.0.0.1:$port")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|90|99)%' <<<"$out"
+  echo "  server processor time: $(awk -v t=$(( $(cpu_ticks) - before )) -v n="$requests" 'BEGIN {printf "%.2f ms per request (%d requests)", n ? t * 10 / n : 0, n}')"
 }
 run single_word "/search?q=fentanyl" "/search?q=cybersecurity" "/search?q=polio" \
   "/search?q=maritime" "/search?q=Angola" "/search?q=pandemic" "/search?q=sanctions" \

@@ -1,9 +1,11 @@
 //! [`FacetTally`]: the count of every match and of its kind, issuer and
-//! year, in one pass that never scores. Kind and issuer are read as term
-//! ordinals from their fast string columns and counted in a vector per
-//! segment (ordinals are dense), the year from the release date's fast
-//! column; strings are looked up only for the values that occurred, once
-//! per segment. Collected in blocks of documents where tantivy allows.
+//! year, needing no scores: alone after a ranking pass, or paired with the
+//! ranking collector so that every match is visited once. Kind and issuer
+//! are read as term ordinals from their fast string columns and counted in
+//! a vector per segment (ordinals are dense), the year from the release
+//! date's fast column; strings are looked up only for the values that
+//! occurred, once per segment. Collected in blocks of documents where
+//! tantivy allows.
 
 use std::collections::HashMap;
 

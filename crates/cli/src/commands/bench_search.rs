@@ -130,7 +130,7 @@ pub async fn search(
     let fts = open_fts(&args.fts, store.as_ref()).await?;
     let now = Timestamp::now();
 
-    println!("engine   class               runs    p50 ms   p99 ms  mean ms");
+    println!("engine   class               runs    p50 ms   p99 ms  mean ms  cpu ms/q");
     let classes: [(&str, Vec<SearchRequest>); 3] = [
         (
             "single word",
@@ -153,6 +153,7 @@ pub async fn search(
         for r in requests {
             index.search(r, now)?; // warm up
         }
+        let cpu = process_cpu();
         for i in 0..args.iterations {
             let r = &requests[i % requests.len()];
             let t = Instant::now();
@@ -160,7 +161,8 @@ pub async fn search(
             times.push(t.elapsed());
             std::hint::black_box(res);
         }
-        print_row("tantivy", class, &mut times);
+        let cpu = cpu_since(cpu);
+        print_row("tantivy", class, &mut times, cpu);
     }
     for (class, requests) in &classes {
         // FTS5 takes seconds per question at a million releases: one timed
@@ -168,13 +170,15 @@ pub async fn search(
         let runs = requests.len() * args.fts_passes.max(1);
         let mut times = Vec::with_capacity(runs);
         fts_query(&fts, &requests[0]).await?;
+        let cpu = process_cpu();
         for i in 0..runs {
             let r = &requests[i % requests.len()];
             let t = Instant::now();
             std::hint::black_box(fts_query(&fts, r).await?);
             times.push(t.elapsed());
         }
-        print_row("fts5", class, &mut times);
+        let cpu = cpu_since(cpu);
+        print_row("fts5", class, &mut times, cpu);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -191,13 +195,37 @@ fn request(q: &str, kind: Option<&str>, year: Option<i16>) -> SearchRequest {
     }
 }
 
-fn print_row(engine: &str, class: &str, times: &mut [Duration]) {
+/// Processor time this process has used (user and system, all threads),
+/// from /proc/self/stat in clock ticks (USER_HZ, 100 per second on Linux).
+/// Wall-clock latency on a shared machine includes the waits for a core;
+/// processor time per query does not, so it compares runs made under
+/// different loads. `None` where /proc is not there.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold
+    // spaces: utime and stime are the 14th and 15th fields of the line.
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
+}
+
+fn cpu_since(start: Option<Duration>) -> Option<Duration> {
+    Some(process_cpu()?.saturating_sub(start?))
+}
+
+fn print_row(engine: &str, class: &str, times: &mut [Duration], cpu: Option<Duration>) {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let pick = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
+    let cpu = cpu.map_or_else(
+        || "-".to_owned(),
+        |c| format!("{:.2}", ms(c) / times.len() as f64),
+    );
     println!(
-        "{engine:<8} {class:<18} {:>5} {:>9.2} {:>8.2} {:>8.2}",
+        "{engine:<8} {class:<18} {:>5} {:>9.2} {:>8.2} {:>8.2} {cpu:>9}",
         times.len(),
         ms(pick(0.50)),
         ms(pick(0.99)),
