@@ -360,6 +360,10 @@ impl PortalTable {
                     name: "expires_at",
                     kind: Int,
                 },
+                Column {
+                    name: "revoked_at",
+                    kind: Int,
+                },
             ],
             PortalTable::PreviewAccesses => &[
                 Column {

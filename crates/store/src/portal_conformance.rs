@@ -186,6 +186,26 @@ async fn fill((store, accounts): &Both) {
         .await
         .expect("open")
         .expect("valid link");
+    // A revoked link must stay revoked on the copy.
+    let revoked = store
+        .create_preview_link(
+            NewPreviewLink {
+                release_id: ids[1].id,
+                journalist: "Wrong Recipient".into(),
+                token_hash: "dd".repeat(32),
+                created_by: ana.id.0,
+                expires_at: now() + SignedDuration::from_hours(1),
+            },
+            now(),
+        )
+        .await
+        .expect("link");
+    assert!(
+        store
+            .revoke_preview_link(revoked.id, now())
+            .await
+            .expect("revoke")
+    );
 }
 
 async fn rows(store: &Arc<dyn Store>, table: PortalTable) -> Vec<Row> {
@@ -284,6 +304,13 @@ pub async fn a_whole_portal_moved_row_by_row_reads_back_identical_and_keeps_work
     assert_eq!(
         to.0.workflow_settings().await.expect("settings"),
         from.0.workflow_settings().await.expect("settings")
+    );
+    assert!(
+        to.0.open_preview(&"dd".repeat(32), now())
+            .await
+            .expect("open")
+            .is_none(),
+        "a link revoked on the original opens nothing on the copy"
     );
 
     // New keys on the copy follow the copied ones.
