@@ -47,6 +47,9 @@ enum Command {
     Import(commands::import::Args),
     /// Export every release, one JSON object per line.
     Export(commands::export::Args),
+    /// List the releases imports held back for want of a title or a full
+    /// date (JSON Lines), for an editor to complete.
+    Held,
     /// Rebuild the search index from the database.
     Reindex,
     /// Apply pending database migrations and exit.
@@ -102,6 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex => commands::reindex::run(&cli.database, &index_dir).await,
         Command::Import(args) => commands::import::run(&cli.database, args).await,
         Command::Export(args) => commands::export::run(&cli.database, config_path, args).await,
+        Command::Held => commands::held::run(&cli.database).await,
         Command::Migrate => {
             let store = db::open_store(&cli.database).await?;
             println!("{}: migrations applied", store.backend());

@@ -5,7 +5,7 @@ use pressroom_archive::{
     parse_bytes, parse_text,
 };
 use pressroom_domain::{Clock, ReleasePath, Status};
-use pressroom_store::{ImportOutcome, ImportRecord, Source, Store, StoreError};
+use pressroom_store::{HeldImport, ImportOutcome, ImportRecord, Source, Store, StoreError};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -118,6 +118,8 @@ pub struct ImportRun {
     options: ParseOptions,
     files: Vec<(String, ParsedFile)>,
     report: ImportReport,
+    /// The held releases to keep, one per report entry, in its order.
+    held: Vec<HeldImport>,
 }
 
 /// Where a run stands, for a progress bar.
@@ -144,7 +146,8 @@ pub struct ImportReport {
     pub repairs: BTreeMap<String, u64>,
     /// Every piece of text that belongs to no release.
     pub unplaced: Vec<Fragment>,
-    /// Every file that was not imported, and why.
+    /// Every file that was not imported, and why; and every file whose
+    /// held releases could not be kept (its releases are stored).
     pub errors: Vec<FileFailure>,
     /// Notes on how files were read (a Windows-1252 fallback).
     pub notes: Vec<Fragment>,
@@ -152,9 +155,10 @@ pub struct ImportReport {
     /// found more than once: the path of the stored release and its sources.
     pub merged: Vec<Merged>,
     /// Releases read whole but for their title or full date, which the text
-    /// does not give: not stored (a public address needs both, and a guess
-    /// would publish what the source never said), each with its place and
-    /// reason and its fields, for an editor to complete and import.
+    /// does not give: not published (a public address needs both, and a
+    /// guess would publish what the source never said) but kept in the
+    /// database's held list (`pressroom held`, [`Store::held_imports`]),
+    /// each with its places, reason and fields, for an editor to complete.
     pub held: Vec<Held>,
 }
 
@@ -198,6 +202,9 @@ pub struct ReleaseCounts {
     pub stored_new: Option<u64>,
     /// Distinct releases the store already held from an earlier run.
     pub already_stored: Option<u64>,
+    /// Held releases new to the database's held list (`None` in a dry run);
+    /// the others were kept by an earlier run and only gained sources.
+    pub held_new: Option<u64>,
 }
 
 /// A place in a file and what is there.
@@ -241,8 +248,16 @@ impl ImportRun {
     /// to tell from the content). A file that cannot be read is recorded as
     /// failed, with its line and reason; the run goes on.
     pub fn add_file(&mut self, source: &str, bytes: &[u8], format: Option<Format>) {
+        let parsed = parse_bytes(source, bytes, format, &self.options);
+        self.add_parsed(source, parsed);
+    }
+
+    /// Adds a file parsed elsewhere (with `parse_bytes` and this run's
+    /// options), so that callers can parse files on several threads; files
+    /// must be added in the order read.
+    pub fn add_parsed(&mut self, source: &str, parsed: Result<ParsedFile, ParseError>) {
         self.report.files.read += 1;
-        match parse_bytes(source, bytes, format, &self.options) {
+        match parsed {
             Ok(parsed) => self.files.push((source.to_owned(), parsed)),
             Err(e) => self.fail(source, Some(e.line), e.reason),
         }
@@ -341,6 +356,30 @@ impl ImportRun {
         }
         self.report.releases.stored_new = Some(new);
         self.report.releases.already_stored = Some(old);
+        let held = std::mem::take(&mut self.held);
+        if !held.is_empty() {
+            match store.hold_imports(held, clock.now()).await {
+                Ok(kept) => {
+                    self.report.releases.held_new = Some(kept.iter().filter(|&&n| n).count() as u64)
+                }
+                Err(error) => {
+                    // Their files' releases are stored; what failed is the
+                    // held list, named on every file that had a held release.
+                    let files: std::collections::BTreeSet<String> =
+                        self.report.held.iter().map(|h| h.file.clone()).collect();
+                    for file in files {
+                        let reason = format!("{file}: could not keep its held releases: {error}");
+                        self.report.errors.push(FileFailure {
+                            file,
+                            line: None,
+                            reason,
+                        });
+                    }
+                }
+            }
+        } else {
+            self.report.releases.held_new = Some(0);
+        }
         self.report
     }
 
@@ -373,32 +412,48 @@ impl ImportRun {
         // Held copies of one release are one entry, showing the copy with
         // the most fields.
         let mut held_at: HashMap<&str, (usize, u8)> = HashMap::new();
+        let here = |source: &str, line: u32| Source {
+            path: source.to_owned(),
+            line,
+        };
         for (source, parsed) in &files {
             for h in &parsed.held {
                 let place = format!("{source}:{}", h.line);
                 match held_at.get_mut(h.fingerprint.as_str()) {
                     Some((i, best)) => {
                         let entry = &mut report.held[*i];
+                        let kept = &mut self.held[*i];
                         if h.cleanliness() > *best {
                             *best = h.cleanliness();
-                            let kept = format!("{}:{}", entry.file, entry.line);
-                            entry.also_in.push(kept);
+                            let before = format!("{}:{}", entry.file, entry.line);
+                            entry.also_in.push(before);
                             entry.file = source.clone();
                             entry.line = h.line;
                             entry.reason = h.reason.clone();
                             entry.release = h.record();
+                            kept.reason = h.reason.clone();
+                            kept.fields = entry.release.clone();
+                            kept.sources.insert(0, here(source, h.line));
                         } else {
                             entry.also_in.push(place);
+                            kept.sources.push(here(source, h.line));
                         }
                     }
                     None => {
                         held_at.insert(&h.fingerprint, (report.held.len(), h.cleanliness()));
+                        let release = h.record();
+                        self.held.push(HeldImport {
+                            fingerprint: h.fingerprint.clone(),
+                            reason: h.reason.clone(),
+                            fields: release.clone(),
+                            sources: vec![here(source, h.line)],
+                        });
                         report.held.push(Held {
                             file: source.clone(),
                             line: h.line,
                             reason: h.reason.clone(),
                             also_in: Vec::new(),
-                            release: h.record(),
+                            release,
                         });
                     }
                 }

@@ -554,6 +554,77 @@ impl Store for PgStore {
         "postgres"
     }
 
+    async fn hold_imports(
+        &self,
+        held: Vec<pressroom_store::HeldImport>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<bool>> {
+        let now_us = now.as_microsecond();
+        let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
+        let mut new = Vec::with_capacity(held.len());
+        for h in &held {
+            let fields =
+                serde_json::to_string(&h.fields).map_err(|e| StoreError::Backend(e.to_string()))?;
+            // A concurrent run holding the same release waits here for the
+            // other's commit and then inserts nothing.
+            let inserted: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO held_imports (fingerprint, reason, fields, held_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
+            )
+            .bind(&h.fingerprint)
+            .bind(&h.reason)
+            .bind(fields)
+            .bind(now_us)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?;
+            let id = match inserted {
+                Some(id) => id,
+                None => sqlx::query_scalar("SELECT id FROM held_imports WHERE fingerprint = $1")
+                    .bind(&h.fingerprint)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?,
+            };
+            for s in &h.sources {
+                sqlx::query(
+                    "INSERT INTO held_import_sources (held_id, path, line) VALUES ($1, $2, $3) \
+                     ON CONFLICT (held_id, path, line) DO NOTHING",
+                )
+                .bind(id)
+                .bind(&s.path)
+                .bind(i32::try_from(s.line).unwrap_or(i32::MAX))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
+            }
+            new.push(inserted.is_some());
+        }
+        tx.commit().await.map_err(|e| self.error(e))?;
+        Ok(new)
+    }
+
+    async fn held_imports(&self) -> StoreResult<Vec<pressroom_store::HeldEntry>> {
+        let rows: Vec<pressroom_store::HeldRow> = sqlx::query_as(
+            "SELECT id, fingerprint, reason, fields, held_at FROM held_imports ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.error(e))?;
+        let sources: Vec<(i64, String, i32)> =
+            sqlx::query_as("SELECT held_id, path, line FROM held_import_sources ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.error(e))?;
+        pressroom_store::held_entries(
+            rows,
+            sources
+                .into_iter()
+                .map(|(id, path, line)| (id, path, i64::from(line)))
+                .collect(),
+        )
+    }
+
     async fn import(
         &self,
         batch: Vec<ImportRecord>,

@@ -56,20 +56,40 @@ pub(crate) async fn import(
         }
     }
 
-    // Slugs taken on the dates of the releases that will be new.
-    let dates: Vec<String> = batch
+    // Slugs taken that a new release's slug could collide with: on its
+    // date, starting with its title's slug (the base and its numbered
+    // variants). Reading every slug of every date instead fetched a whole
+    // archive's worth of rows per file on a large import.
+    let wanted: Vec<(String, String)> = batch
         .iter()
         .filter(|r| !known.contains_key(&r.fingerprint))
-        .map(|r| r.content.date.date().to_string())
+        .map(|r| {
+            let base = Slug::from_title(r.content.title.as_str());
+            (
+                r.content.date.date().to_string(),
+                slug_prefix(&base).to_owned(),
+            )
+        })
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
     let mut taken: HashSet<(String, String)> = HashSet::new();
-    for chunk in dates.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT release_date, slug FROM releases WHERE release_date IN (",
-        );
-        push_list(&mut q, chunk.iter().map(String::as_str));
+    for chunk in wanted.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT release_date, slug FROM releases WHERE ");
+        for (i, (date, prefix)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            // Slugs are lower-case ASCII letters, digits and hyphens, all
+            // below '{': the range is exactly the slugs with this prefix.
+            q.push("(release_date = ")
+                .push_bind(date.as_str())
+                .push(" AND slug >= ")
+                .push_bind(prefix.as_str())
+                .push(" AND slug < ")
+                .push_bind(format!("{prefix}{{"))
+                .push(")");
+        }
         for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
             let date: String = row.try_get("release_date").map_err(backend)?;
             let slug: String = row.try_get("slug").map_err(backend)?;
@@ -194,6 +214,16 @@ pub(crate) async fn import(
                 })
                 .collect()
         })
+}
+
+/// The part of a title's slug that every numbered variant of it
+/// ([`Slug::with_suffix`], which shortens a long base to fit) starts with.
+fn slug_prefix(base: &Slug) -> &str {
+    /// The longest suffix: "-" and the digits of a `u32`.
+    const LONGEST_SUFFIX: usize = 11;
+    let s = base.as_str();
+    let keep = s.len().min(Slug::MAX_CHARS.saturating_sub(LONGEST_SUFFIX));
+    s[..keep].trim_end_matches('-')
 }
 
 /// Binds the values of an `IN (` list and closes it.

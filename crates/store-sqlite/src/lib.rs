@@ -9,6 +9,7 @@
 //! It implements [`pressroom_store::AccountStore`] too (`accounts.rs`).
 
 mod accounts;
+mod held;
 mod import;
 mod ledger;
 mod portal;
@@ -377,6 +378,21 @@ impl Store for SqliteStore {
             self.signal_if_inserted(outcomes);
         }
         Ok(results)
+    }
+
+    async fn hold_imports(
+        &self,
+        held: Vec<pressroom_store::HeldImport>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<bool>> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let new = held::hold(&mut tx, &held, to_micros(now)).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(new)
+    }
+
+    async fn held_imports(&self) -> StoreResult<Vec<pressroom_store::HeldEntry>> {
+        held::list(&self.reader).await
     }
 
     async fn get(&self, id: ReleaseId) -> StoreResult<Option<Release>> {

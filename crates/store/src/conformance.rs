@@ -48,6 +48,7 @@ macro_rules! store_conformance_tests {
             every_public_import_appends_one_log_leaf_with_a_dense_index,
             the_stored_tree_gives_the_same_heads_and_proofs_as_the_leaves,
             concurrent_imports_get_dense_log_indexes_in_commit_order,
+            a_held_release_is_kept_once_with_every_place_it_was_found_and_never_listed_publicly,
             a_draft_goes_through_clearance_to_publication_with_one_public_revision,
             a_transition_from_a_status_the_release_has_left_writes_nothing,
             concurrent_publications_of_one_release_succeed_exactly_once,
@@ -1136,4 +1137,51 @@ pub async fn concurrent_imports_get_dense_log_indexes_in_commit_order(store: Arc
         a.append(&l.leaf).expect("append");
     }
     assert_eq!(a.root().expect("root"), stored_root(&store, 72).await);
+}
+
+pub async fn a_held_release_is_kept_once_with_every_place_it_was_found_and_never_listed_publicly(
+    store: Arc<dyn Store>,
+) {
+    let held = |path: &str, line: u32| crate::HeldImport {
+        fingerprint: "held-1".into(),
+        reason: "\"3 Sep\" has no year".into(),
+        fields: serde_json::json!({"title": "Call with the Minister", "date": null,
+            "date_without_year": "3 Sep", "body": ["They spoke."]}),
+        sources: vec![Source {
+            path: path.into(),
+            line,
+        }],
+    };
+    let other = crate::HeldImport {
+        fingerprint: "held-2".into(),
+        reason: "no title".into(),
+        fields: serde_json::json!({"title": null, "body": ["Text."]}),
+        sources: vec![Source {
+            path: "b.txt".into(),
+            line: 3,
+        }],
+    };
+    let first = store
+        .hold_imports(vec![held("a.txt", 10), other], now())
+        .await
+        .expect("hold");
+    assert_eq!(first, [true, true]);
+    let again = store
+        .hold_imports(vec![held("a.txt", 10), held("c.txt", 1)], now())
+        .await
+        .expect("hold again");
+    assert_eq!(again, [false, false], "a held fingerprint is kept once");
+    let entries = store.held_imports().await.expect("held");
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(entries[0].fingerprint, "held-1");
+    assert_eq!(entries[0].sources, ["a.txt:10", "c.txt:1"]);
+    assert_eq!(entries[0].reason, "\"3 Sep\" has no year");
+    assert_eq!(entries[0].fields["date_without_year"], "3 Sep");
+    assert_eq!(entries[0].held_at, now());
+    assert_eq!(entries[1].sources, ["b.txt:3"]);
+    let page = public(&store)
+        .list(ReleaseFilter::default(), PageRequest::default())
+        .await
+        .expect("list");
+    assert_eq!(page.total, 0, "a held release is not a release");
 }

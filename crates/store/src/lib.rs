@@ -14,6 +14,7 @@ pub mod conformance;
 mod dump;
 mod error;
 mod feed;
+mod held;
 pub mod ledger;
 pub mod portal;
 pub mod portal_conformance;
@@ -35,6 +36,7 @@ pub use accounts::{
 pub use dump::{ReleaseDump, RevisionDump, SourceDump};
 pub use error::{StoreError, StoreResult};
 pub use feed::{Change, ChangeFeed, Lease};
+pub use held::{HeldEntry, HeldImport, HeldRow, held_entries};
 pub use ledger::{LedgerEntry, NewLeaf};
 pub use portal::{Cell, CellKind, PortalTable, Row};
 pub use public::PublicView;
@@ -84,6 +86,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         }
         Ok(results)
     }
+
+    /// Keeps releases an import could not store for want of a title or a
+    /// full date, in one transaction. A fingerprint already held is kept
+    /// once: only sources not yet recorded are added, so re-importing an
+    /// archive changes nothing. Returns, per item, whether it was new.
+    async fn hold_imports(&self, held: Vec<HeldImport>, now: Timestamp) -> StoreResult<Vec<bool>>;
+
+    /// Every held release, oldest first, for an editor to complete.
+    async fn held_imports(&self) -> StoreResult<Vec<HeldEntry>>;
 
     /// One release by id, whatever its status (newsroom use only).
     async fn get(&self, id: ReleaseId) -> StoreResult<Option<Release>>;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use pressroom_archive::{DateOrder, Format, ParseOptions};
+use pressroom_archive::{DateOrder, Format, ParseError, ParseOptions, ParsedFile, parse_bytes};
 use pressroom_domain::SystemClock;
 use pressroom_newsroom::{ImportReport, ImportRun};
 
@@ -84,21 +84,18 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
 
     let bar = progress_bar(files.len() as u64, "reading");
     let forced = args.format.map(Format::from);
+    let options = ParseOptions {
+        date_order: args.date_order,
+    };
     let mut bytes_read = 0u64;
-    for file in &files {
-        let (label, read) = match file {
-            None => (STDIN.to_owned(), read_stdin()),
-            Some(path) => (path.display().to_string(), read_file(path)),
-        };
+    for (label, read) in read_and_parse(&files, forced, &options, &bar) {
         match read {
-            Ok(bytes) => {
-                bytes_read += bytes.len() as u64;
-                let format = forced.or_else(|| Format::from_name(&label));
-                run.add_file(&label, &bytes, format);
+            Ok((bytes, parsed)) => {
+                bytes_read += bytes;
+                run.add_parsed(&label, parsed);
             }
             Err(e) => run.add_unreadable(&label, format!("{e:#}")),
         }
-        bar.inc(1);
     }
     bar.finish_and_clear();
     let parsed_in = started.elapsed();
@@ -132,7 +129,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
         std::fs::write(path, json)
             .with_context(|| format!("cannot write the report to {}", path.display()))?;
     }
-    Ok(if report.files.failed == 0 {
+    Ok(if report.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -210,8 +207,14 @@ fn print_report(r: &ImportReport) {
     for n in &r.notes {
         println!("note: {}:{}: {}", n.file, n.line, n.text);
     }
+    let kept = match r.releases.held_new {
+        Some(n) => format!(
+            "kept for an editor in the held list, {n} new to it: `pressroom held` shows them"
+        ),
+        None => "would be kept for an editor in the held list".to_owned(),
+    };
     println!(
-        "held: {} (read whole, not stored: the text gives no title or no full date)",
+        "held: {} (not published: the text gives no title or no full date; {kept})",
         r.held.len()
     );
     for h in &r.held {
@@ -272,4 +275,67 @@ fn read_stdin() -> anyhow::Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .context("cannot read standard input")?;
     Ok(bytes)
+}
+
+/// A file's label and either its size and parse, or why it could not be read.
+type Parsed = (
+    String,
+    anyhow::Result<(u64, Result<ParsedFile, ParseError>)>,
+);
+
+/// Reads and parses the files on every core this process may use, and
+/// returns them in the order given (the report and the cleanest-copy rule
+/// depend on that order, not on which thread finished first).
+fn read_and_parse(
+    files: &[Option<PathBuf>],
+    forced: Option<Format>,
+    options: &ParseOptions,
+    bar: &ProgressBar,
+) -> Vec<Parsed> {
+    let one = |file: &Option<PathBuf>| -> Parsed {
+        let (label, read) = match file {
+            None => (STDIN.to_owned(), read_stdin()),
+            Some(path) => (path.display().to_string(), read_file(path)),
+        };
+        let parsed = read.map(|bytes| {
+            let format = forced.or_else(|| Format::from_name(&label));
+            let parsed = parse_bytes(&label, &bytes, format, options);
+            (bytes.len() as u64, parsed)
+        });
+        bar.inc(1);
+        (label, parsed)
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(files.len());
+    if workers <= 1 {
+        return files.iter().map(one).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Parsed)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        mine.push((i, one(file)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(mine) => mine,
+                // A parser panic is a bug the fuzz target hunts; re-raise it
+                // rather than report a partial archive.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, p)| p).collect()
 }

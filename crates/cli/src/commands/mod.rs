@@ -2,6 +2,7 @@ pub mod bench;
 pub mod bench_search;
 pub mod copy;
 pub mod export;
+pub mod held;
 pub mod import;
 pub mod key;
 pub mod reindex;

@@ -201,3 +201,43 @@ fn an_export_imported_into_an_empty_database_exports_identically() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_release_without_a_year_is_kept_in_the_held_list_once_and_never_published() {
+    let cli = Cli::new();
+    let held = "Call with the Foreign Minister\n\n3 Sep\n\nOffice of the Spokesperson\n\n\
+        They spoke today.\n";
+    cli.write("archive/a.txt", &format!("{ONE_RELEASE}\n{held}"));
+    cli.write("archive/b.txt", held);
+
+    let first = cli.run(&["import", "archive"]);
+    let again = cli.run(&["import", "archive"]);
+
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("held: 1 ") && stdout(&first).contains("1 new to it"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(stdout(&again).contains("0 new to it"), "{}", stdout(&again));
+    assert_eq!(cli.export().len(), 1, "the held release is not published");
+    let listed = cli.run(&["held"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let entries: Vec<serde_json::Value> = stdout(&listed)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    let [entry] = entries.as_slice() else {
+        panic!("one held release: {entries:?}");
+    };
+    assert!(
+        entry["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("has no year")),
+        "{entry}"
+    );
+    assert_eq!(entry["fields"]["date_without_year"], "3 Sep");
+    assert_eq!(entry["fields"]["title"], "Call with the Foreign Minister");
+    let sources = entry["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 2, "both files: {sources:?}");
+}
