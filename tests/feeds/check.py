@@ -12,7 +12,9 @@ a random loopback port, then:
   crates/web/tests/public/feeds.rs snapshots (bozo 0, what changed and when,
   the withdrawal's notice and reason, one Atom deleted-entry);
 - validates /sitemap.xml with xmllint against the sitemaps.org schema, and
-  checks robots.txt names it;
+  checks robots.txt names it; then, on a second portal of 50,100 synthetic
+  releases, that /sitemap.xml is an index and it and every file it names
+  validate, listing every release once;
 - runs schemathesis against /api/openapi.json: no server error, no response
   outside the schema, no schema-violating request accepted.
 
@@ -238,6 +240,70 @@ def check_sitemap(base, schema_dir, workdir):
     check(f"Sitemap: {base}/sitemap.xml" in body.decode(), "robots.txt names no sitemap")
 
 
+def xmllint(schema_dir, schema, path):
+    result = subprocess.run(
+        ["xmllint", "--noout", "--schema", os.path.join(schema_dir, schema), path],
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode == 0, result.stderr.strip()[-2000:]
+
+
+# Past the protocol's 50,000 URLs a sitemap must become an index.
+INDEX_RELEASES = 50_100
+
+
+def check_sitemap_index(binary, schema_dir, workdir):
+    """A portal past 50,000 URLs: /sitemap.xml is a sitemap index valid
+    against siteindex.xsd, every file it names is valid against sitemap.xsd
+    and holds at most 50,000 URLs, and together they list every release
+    once."""
+    database = f"sqlite://{workdir}/index.db"
+    print(f"== loading {INDEX_RELEASES} synthetic releases for the sitemap index")
+    subprocess.run(
+        [binary, "--database", database, "bench", "load", "--count", str(INDEX_RELEASES)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=dict(os.environ, PRESSROOM_LOG="error"),
+    )
+    child, base = start_server(binary, database)
+    try:
+        url = f"{base}/sitemap.xml"
+        print(f"== {url} (index)")
+        status, _, body = fetch(url)
+        check(status == 200, f"{url}: status {status}")
+        if not check(b"<sitemapindex" in body, f"{url}: not a sitemap index past 50,000 URLs"):
+            return
+        path = os.path.join(workdir, "siteindex.xml")
+        with open(path, "wb") as f:
+            f.write(body)
+        ok, err = xmllint(schema_dir, "siteindex.xsd", path)
+        check(ok, f"{url}: xmllint says {err}")
+        releases = []
+        files = re.findall(r"<loc>([^<]+)</loc>", body.decode())
+        check(len(files) >= 2, f"{url}: names {len(files)} files")
+        for n, loc in enumerate(files):
+            check(loc.startswith(base), f"{url}: loc {loc} is not on the site")
+            status, _, part = fetch(loc)
+            check(status == 200, f"{loc}: status {status}")
+            part_path = os.path.join(workdir, f"sitemap-{n}.xml")
+            with open(part_path, "wb") as f:
+                f.write(part)
+            ok, err = xmllint(schema_dir, "sitemap.xsd", part_path)
+            check(ok, f"{loc}: xmllint says {err}")
+            locs = re.findall(r"<loc>([^<]+)</loc>", part.decode())
+            check(len(locs) <= 50_000, f"{loc}: {len(locs)} URLs, over the protocol's 50,000")
+            releases.extend(l for l in locs if "/releases/" in l)
+        check(
+            len(releases) == INDEX_RELEASES and len(set(releases)) == INDEX_RELEASES,
+            f"sitemap index: {len(releases)} release URLs ({len(set(releases))} distinct), want {INDEX_RELEASES}",
+        )
+        print(f"  index of {len(files)} files, {len(releases)} releases, valid")
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
 def check_api(base, workdir):
     """schemathesis over the read API. Every check but
     positive_data_acceptance: OpenAPI cannot say that `month` needs `year`,
@@ -294,6 +360,7 @@ def main():
         finally:
             child.terminate()
             child.wait(timeout=30)
+        check_sitemap_index(binary, schema_dir, workdir)
     if failures:
         print(f"machine checks: {len(failures)} failed")
         sys.exit(1)

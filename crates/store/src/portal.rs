@@ -87,10 +87,14 @@ pub enum PortalTable {
     LedgerLeaves,
     /// The transparency log's stored subtree hashes.
     LedgerHashes,
+    /// Imported releases held back for want of a title or a full date.
+    HeldImports,
+    /// Every place an import found a held release.
+    HeldImportSources,
 }
 
 impl PortalTable {
-    pub const ALL: [PortalTable; 12] = [
+    pub const ALL: [PortalTable; 14] = [
         PortalTable::ReleaseAuthors,
         PortalTable::Users,
         PortalTable::LoginFailures,
@@ -103,6 +107,8 @@ impl PortalTable {
         PortalTable::PreviewAccesses,
         PortalTable::LedgerLeaves,
         PortalTable::LedgerHashes,
+        PortalTable::HeldImports,
+        PortalTable::HeldImportSources,
     ];
 
     /// The SQL table, the same in both backends.
@@ -120,6 +126,8 @@ impl PortalTable {
             PortalTable::PreviewAccesses => "preview_accesses",
             PortalTable::LedgerLeaves => "ledger_leaves",
             PortalTable::LedgerHashes => "ledger_hashes",
+            PortalTable::HeldImports => "held_imports",
+            PortalTable::HeldImportSources => "held_import_sources",
         }
     }
 
@@ -138,6 +146,8 @@ impl PortalTable {
             PortalTable::PreviewAccesses => "preview accesses",
             PortalTable::LedgerLeaves => "log leaves",
             PortalTable::LedgerHashes => "log hashes",
+            PortalTable::HeldImports => "held releases",
+            PortalTable::HeldImportSources => "held release sources",
         }
     }
 
@@ -407,6 +417,46 @@ impl PortalTable {
                     kind: Bytes,
                 },
             ],
+            PortalTable::HeldImports => &[
+                Column {
+                    name: "id",
+                    kind: Int,
+                },
+                Column {
+                    name: "fingerprint",
+                    kind: Text,
+                },
+                Column {
+                    name: "reason",
+                    kind: Text,
+                },
+                Column {
+                    name: "fields",
+                    kind: Text,
+                },
+                Column {
+                    name: "held_at",
+                    kind: Int,
+                },
+            ],
+            PortalTable::HeldImportSources => &[
+                Column {
+                    name: "id",
+                    kind: Int,
+                },
+                Column {
+                    name: "held_id",
+                    kind: Int,
+                },
+                Column {
+                    name: "path",
+                    kind: Text,
+                },
+                Column {
+                    name: "line",
+                    kind: Int,
+                },
+            ],
         }
     }
 
@@ -439,6 +489,8 @@ impl PortalTable {
                 | PortalTable::WorkflowEvents
                 | PortalTable::PreviewLinks
                 | PortalTable::PreviewAccesses
+                | PortalTable::HeldImports
+                | PortalTable::HeldImportSources
         )
     }
 
@@ -454,7 +506,9 @@ impl PortalTable {
 
 /// Every table a whole-portal copy writes into, children before parents:
 /// the order in which a backend empties a target.
-pub const ERASE_ORDER: [&str; 16] = [
+pub const ERASE_ORDER: [&str; 18] = [
+    "held_import_sources",
+    "held_imports",
     "ledger_hashes",
     "ledger_leaves",
     "preview_accesses",

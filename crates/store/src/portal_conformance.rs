@@ -186,6 +186,22 @@ async fn fill((store, accounts): &Both) {
         .await
         .expect("open")
         .expect("valid link");
+    // A held import (no full date) moves with its sources.
+    store
+        .hold_imports(
+            vec![crate::HeldImport {
+                fingerprint: "fp-held".into(),
+                reason: "no full date".into(),
+                fields: serde_json::json!({"title": "Undated Statement"}),
+                sources: vec![crate::Source {
+                    path: "old/undated.txt".into(),
+                    line: 3,
+                }],
+            }],
+            now(),
+        )
+        .await
+        .expect("hold");
     // A revoked link must stay revoked on the copy.
     let revoked = store
         .create_preview_link(
@@ -312,6 +328,11 @@ pub async fn a_whole_portal_moved_row_by_row_reads_back_identical_and_keeps_work
             .is_none(),
         "a link revoked on the original opens nothing on the copy"
     );
+    assert_eq!(
+        to.0.held_imports().await.expect("held"),
+        from.0.held_imports().await.expect("held")
+    );
+    assert_eq!(to.0.held_imports().await.expect("held").len(), 1);
 
     // New keys on the copy follow the copied ones.
     let users = src.users().await.expect("users");
