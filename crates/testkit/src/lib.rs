@@ -69,6 +69,32 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] with site settings changed by `configure` (the base URL is
 /// the test server's own, set before `configure` runs).
+/// The server's state over `store` as the tests build it: the seeded log
+/// keys for `site`'s address, a search index in `index_dir` following the
+/// store (the returned [`IndexSync`] applies what changed), and `clock` for
+/// every visibility decision.
+pub async fn app_state(
+    store: Arc<dyn Store>,
+    accounts: Arc<dyn pressroom_store::AccountStore>,
+    clock: Arc<FixedClock>,
+    site: Arc<SiteConfig>,
+    index_dir: &std::path::Path,
+) -> (AppState, IndexSync) {
+    let ledger = Arc::new(test_keys(&site.base_url));
+    let search = Arc::new(SearchIndex::open_or_create(index_dir).expect("open search index"));
+    let (index_sync, _) = IndexSync::start(store.clone(), search.clone())
+        .await
+        .expect("search index follows the store");
+    let state = AppState {
+        public: PublicView::new(store.clone(), clock.clone()),
+        site,
+        newsroom: pressroom_web::NewsroomState::new(store, accounts, clock),
+        search,
+        ledger,
+    };
+    (state, index_sync)
+}
+
 pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
@@ -88,20 +114,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut SiteConfig)) -> TestApp 
     };
     configure(&mut site);
     let site = Arc::new(site);
-    let keys = Arc::new(test_keys(&site.base_url));
-    let search = Arc::new(
-        SearchIndex::open_or_create(&dir.path().join("test.db.index")).expect("open search index"),
-    );
-    let (index_sync, _) = IndexSync::start(store.clone(), search.clone())
-        .await
-        .expect("search index follows the store");
-    let state = AppState {
-        public: PublicView::new(store.clone(), clock.clone()),
-        site: site.clone(),
-        newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts.clone(), clock.clone()),
-        search: search.clone(),
-        ledger: keys.clone(),
-    };
+    let (state, index_sync) = app_state(
+        store.clone(),
+        accounts.clone(),
+        clock.clone(),
+        site.clone(),
+        &dir.path().join("test.db.index"),
+    )
+    .await;
+    let keys = state.ledger.clone();
+    let search = state.search.clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(pressroom_web::serve(
         listener,

@@ -19,10 +19,9 @@ use pressroom_domain::{
 use pressroom_newsroom::IndexSync;
 use pressroom_newsroom::workflow as wf;
 use pressroom_render::SiteConfig;
-use pressroom_search::SearchIndex;
-use pressroom_store::{PublicView, Store};
+use pressroom_store::Store;
 use pressroom_store_sqlite::SqliteStore;
-use pressroom_web::{AppState, PageCache};
+use pressroom_web::PageCache;
 
 pub(crate) const TITLE: &str = "Zephyrine Budget Surplus Announced Under Embargo";
 pub(crate) const SENTENCES: [&str; 3] = [
@@ -61,20 +60,14 @@ pub(crate) async fn portal() -> Portal {
         base_url: address.clone(),
         ..SiteConfig::default()
     });
-    let ledger = Arc::new(pressroom_testkit::test_keys(&site.base_url));
-    let search = Arc::new(
-        SearchIndex::open_or_create(&dir.path().join("e.db.index")).expect("search index"),
-    );
-    let (index_sync, _) = IndexSync::start(store.clone(), search.clone())
-        .await
-        .expect("search index follows the store");
-    let state = AppState {
-        public: PublicView::new(store.clone(), clock.clone()),
+    let (state, index_sync) = pressroom_testkit::app_state(
+        store.clone(),
+        accounts,
+        clock.clone(),
         site,
-        search,
-        newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts, clock.clone()),
-        ledger,
-    };
+        &dir.path().join("e.db.index"),
+    )
+    .await;
     let cache = PageCache::new(std::time::Duration::from_secs(3600)).with_clock(clock.clone());
     let app = cache.wrap(pressroom_web::router(state));
     tokio::spawn(pressroom_web::serve(listener, app, std::future::pending()));

@@ -15,10 +15,9 @@ use pressroom_domain::{
 use pressroom_newsroom::IndexSync;
 use pressroom_newsroom::workflow as wf;
 use pressroom_render::SiteConfig;
-use pressroom_search::SearchIndex;
-use pressroom_store::{PublicView, Store};
+use pressroom_store::Store;
 use pressroom_store_sqlite::SqliteStore;
-use pressroom_web::{AppState, PageCache};
+use pressroom_web::PageCache;
 
 const WRITER: Actor = Actor {
     user_id: 1,
@@ -66,20 +65,14 @@ async fn portal() -> Portal {
         base_url: "http://portal.test".to_owned(),
         ..SiteConfig::default()
     });
-    let ledger = Arc::new(pressroom_testkit::test_keys(&site.base_url));
-    let search = Arc::new(
-        SearchIndex::open_or_create(&dir.path().join("c.db.index")).expect("search index"),
-    );
-    let (index_sync, _) = IndexSync::start(store.clone(), search.clone())
-        .await
-        .expect("search index follows the store");
-    let state = AppState {
-        public: PublicView::new(store.clone(), clock.clone()),
+    let (state, index_sync) = pressroom_testkit::app_state(
+        store.clone(),
+        accounts,
+        clock.clone(),
         site,
-        search,
-        newsroom: pressroom_web::NewsroomState::new(store.clone(), accounts, clock.clone()),
-        ledger,
-    };
+        &dir.path().join("c.db.index"),
+    )
+    .await;
     let cache = PageCache::new(std::time::Duration::from_secs(3600)).with_clock(clock.clone());
     let app = cache.wrap(pressroom_web::router(state.clone()));
     tokio::spawn(pressroom_web::serve(
