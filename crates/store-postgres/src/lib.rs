@@ -48,6 +48,9 @@ const CHANNEL: &str = "pressroom_changes";
 /// The advisory lock every writing transaction holds until it commits: it
 /// keeps outbox sequence numbers in commit order and slug allocation free
 /// of races between nodes.
+/// Releases per multi-row INSERT in `restore`: 18 parameters each, well
+/// under PostgreSQL's 65,535 per statement.
+const RESTORE_CHUNK: usize = 1_000;
 const WRITE_LOCK: i64 = 0x0070_7265_7373_726d; // "pressrm"
 
 /// A pressroom store in one PostgreSQL database.
@@ -548,6 +551,110 @@ impl PgStore {
         Ok(())
     }
 
+    /// Writes restored releases, their revisions and their sources with
+    /// one statement per table. Same columns and casts as `insert_release`,
+    /// `insert_revision` and `insert_source`, which write one row each.
+    async fn restore_chunk(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        chunk: &[ReleaseDump],
+    ) -> StoreResult<()> {
+        let json_error = |e: serde_json::Error| StoreError::Backend(e.to_string());
+        let mut releases = Vec::with_capacity(chunk.len());
+        for d in chunk {
+            releases.push((
+                d,
+                serde_json::to_string(&d.release.content.body).map_err(json_error)?,
+            ));
+        }
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
+             status, revision, title, kind, issuer, issuer_type, dateline, \
+             attribution, body, language, published_at, created_at, updated_at) ",
+        );
+        q.push_values(releases, |mut b, (d, body)| {
+            let r = &d.release;
+            let c = &r.content;
+            b.push_bind(r.id.0)
+                .push_bind(r.slug.as_str().to_owned())
+                .push_bind(c.date.date().to_string())
+                .push_unseparated("::date")
+                .push_bind(c.date.time().map(|t| t.time.to_string()))
+                .push_unseparated("::time")
+                .push_bind(c.date.time().map(|t| t.zone.clone()))
+                .push_bind(r.status.as_str())
+                .push_bind(i32::try_from(r.revision).unwrap_or(i32::MAX))
+                .push_bind(c.title.as_str().to_owned())
+                .push_bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
+                .push_bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
+                .push_bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
+                .push_bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
+                .push_bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
+                .push_bind(body)
+                .push_unseparated("::jsonb")
+                .push_bind(c.language.as_str().to_owned())
+                .push_bind(r.published_at.map(|t| t.as_microsecond()))
+                .push_bind(r.created_at.as_microsecond())
+                .push_bind(r.updated_at.as_microsecond());
+        });
+        q.build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.write_error(e))?;
+
+        let mut revisions = Vec::new();
+        for d in chunk {
+            for rev in &d.revisions {
+                revisions.push((
+                    d.release.id.0,
+                    rev,
+                    serde_json::to_string(&rev.content).map_err(json_error)?,
+                ));
+            }
+        }
+        if !revisions.is_empty() {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) ",
+            );
+            q.push_values(revisions, |mut b, (id, rev, content)| {
+                b.push_bind(id)
+                    .push_bind(i32::try_from(rev.number).unwrap_or(i32::MAX))
+                    .push_bind(rev.event.clone())
+                    .push_bind(content)
+                    .push_unseparated("::jsonb")
+                    .push_bind(rev.change_note.clone())
+                    .push_bind(rev.created_at.as_microsecond());
+            });
+            q.build()
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| self.write_error(e))?;
+        }
+
+        let sources: Vec<_> = chunk
+            .iter()
+            .flat_map(|d| d.sources.iter().map(move |s| (d.release.id.0, s)))
+            .collect();
+        if !sources.is_empty() {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) ",
+            );
+            q.push_values(sources, |mut b, (id, src)| {
+                b.push_bind(id)
+                    .push_bind(src.fingerprint.clone())
+                    .push_bind(src.path.clone())
+                    .push_bind(i32::try_from(src.line).unwrap_or(i32::MAX))
+                    .push_bind(src.imported_at.as_microsecond());
+            });
+            q.push(" ON CONFLICT (release_id, path, line) DO NOTHING");
+            q.build()
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| self.write_error(e))?;
+        }
+        Ok(())
+    }
+
     /// A unique value already taken is a conflict the caller can name.
     fn write_error(&self, e: sqlx::Error) -> StoreError {
         match &e {
@@ -1041,16 +1148,11 @@ impl Store for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.error(e))?;
-        for dump in &batch {
-            let id = self
-                .insert_release(&mut tx, Some(dump.release.id.0), &dump.release)
-                .await?;
-            for rev in &dump.revisions {
-                self.insert_revision(&mut tx, id, rev).await?;
-            }
-            for src in &dump.sources {
-                self.insert_source(&mut tx, id, src).await?;
-            }
+        // One multi-row INSERT per table and chunk, not three statements
+        // per release: a copy of a million releases made one round trip per
+        // row (about 480 releases/s on a loaded machine).
+        for chunk in batch.chunks(RESTORE_CHUNK) {
+            self.restore_chunk(&mut tx, chunk).await?;
         }
         // Explicit ids do not move the identity sequences: move them past
         // the restored ones so that later imports do not collide.
