@@ -291,6 +291,7 @@ async function main() {
       if (res.status() !== want) fail(`preview page of journalist ${i + 1} answered ${res.status()}, expected ${want}`);
     }
     // Payload releases corrected and withdrawn with payload notes.
+    await page.goto(base + "/newsroom", { waitUntil: "load" });
     const published = (await api(page, "GET", "/api/newsroom/releases?status=published&limit=2")).items;
     if (published.length < 2) fail(`expected 2 published payload releases, found ${published.length}`);
     const [corrected, withdrawn] = published;
