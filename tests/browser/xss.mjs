@@ -12,7 +12,13 @@
 // `pressroom serve` on a random loopback port, and visits: the listing, the
 // archive, every payload release, the sign-in page with a payload email, the
 // audit log showing it, and the editor's preview and validation messages
-// with payloads in every field.
+// with payloads in every field. Then, through the newsroom API from the
+// signed-in pages (session + X-CSRF-Token), it makes writers with payload
+// names, drafts with payloads that wait in clearance, are returned with
+// payload comments or embargoed with preview links for payload journalists,
+// and corrects and withdraws payload releases with payload notes, and
+// visits the dashboard, the users page, each such release's newsroom and
+// public page and every journalist's /preview/{token} page.
 // Usage: node xss.mjs [path/to/pressroom]
 
 import { spawn, execFileSync } from "node:child_process";
@@ -102,6 +108,35 @@ async function inert(page, label) {
     if (n > 0) fail(`${label}: ${n} ${what} from a payload in the page`);
   }
   // Clicking every link would leave the page: javascript: links were counted above.
+}
+
+// A JSON call of the newsroom API from a signed-in page, as its own script
+// would make it: the session cookie and the page's CSRF token.
+async function api(page, method, path, body) {
+  const res = await page.evaluate(
+    async ([method, path, body]) => {
+      const csrf = document.querySelector("input[name=csrf]")?.value;
+      if (!csrf) return { status: 0, text: "no CSRF token on this page" };
+      const r = await fetch(path, {
+        method,
+        headers: { "content-type": "application/json", "x-csrf-token": csrf },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, text: await r.text() };
+    },
+    [method, path, body],
+  );
+  if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+  return res.text ? JSON.parse(res.text) : null;
+}
+
+async function signIn(page, base, email, password, code) {
+  await page.goto(base + "/newsroom/login", { waitUntil: "load" });
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  if (code) await page.fill("#code", code);
+  await page.click("button[type=submit]");
+  await page.waitForURL(base + "/newsroom");
 }
 
 async function main() {
@@ -199,6 +234,91 @@ async function main() {
     // Leaving the edited form asks first (the editor's external script).
     await page.goto(base + "/newsroom", { waitUntil: "load" });
     if (warnedOnLeaving < PAYLOADS.length) fail(`leaving an edited form warned ${warnedOnLeaving} times, expected ${PAYLOADS.length}`);
+
+    // Writers with payload names (the users page, every history).
+    const password = "correct horse battery staple";
+    for (const [i, p] of PAYLOADS.entries()) {
+      const invited = await api(page, "POST", "/api/newsroom/users/invitations", { email: `writer${i}@example.org`, role: "writer" });
+      const accepted = await page.evaluate(
+        async ([url, name, password]) => (await fetch(url, { method: "POST", body: new URLSearchParams({ name, password }) })).status,
+        [invited.url, `W${i} ${p}`, password],
+      );
+      if (accepted !== 200) fail(`accepting the invitation of writer ${i} answered ${accepted}`);
+    }
+    await visit("/newsroom/users", "users with payload names");
+    if (!(await page.textContent("main")).includes(PAYLOADS[0])) fail("users: the payload names are not shown as text");
+
+    // A writer's drafts with payloads in every field, submitted.
+    const writerContext = await browser.newContext({ bypassCSP: true });
+    await writerContext.exposeFunction("__xss", (n) => ran.push(n));
+    const writer = await writerContext.newPage();
+    await signIn(writer, base, "writer0@example.org", password);
+    const draft = async (name) =>
+      (
+        await api(writer, "POST", "/api/newsroom/releases", {
+          title: `${name} ${PAYLOADS.join(" ")}`,
+          kind: "Readout",
+          issuer: `Office ${PAYLOADS[2]}`,
+          dateline: `Washington ${PAYLOADS[3]}`,
+          date: "2024-03-01",
+          attribution: `Attributable to ${PAYLOADS[4]}:`,
+          body: PAYLOADS.join("\n\n"),
+        })
+      ).id;
+    const ids = {};
+    for (const name of ["Returned", "Embargoed", "Waiting"]) {
+      ids[name] = await draft(name);
+      await api(writer, "POST", `/api/newsroom/releases/${ids[name]}/submit`);
+    }
+    // The admin returns one with payload comments, embargoes one and gives
+    // each payload journalist a preview link; the third waits in clearance.
+    const all = PAYLOADS.join("\n");
+    await api(page, "POST", `/api/newsroom/releases/${ids.Returned}/return`, { comments: all });
+    await api(page, "POST", `/api/newsroom/releases/${ids.Embargoed}/approve`, { comment: all });
+    const lift = new Date(Date.now() + 2 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+    await api(page, "POST", `/api/newsroom/releases/${ids.Embargoed}/embargo`, { at: lift });
+    const previews = [];
+    for (const p of PAYLOADS) {
+      const link = await api(page, "POST", `/api/newsroom/releases/${ids.Embargoed}/preview-links`, { journalist: `J ${p}`, valid_days: 3 });
+      previews.push(link.url);
+    }
+    // One link revoked: its row shows the revocation.
+    const links = await api(page, "GET", `/api/newsroom/releases/${ids.Embargoed}/preview-links`);
+    await api(page, "POST", `/api/newsroom/releases/${ids.Embargoed}/preview-links/${links[0].id}/revoke`);
+    for (const [i, url] of previews.entries()) {
+      const res = await visit(new URL(url).pathname, `preview page of journalist ${i + 1}`);
+      const want = i === 0 ? 404 : 200;
+      if (res.status() !== want) fail(`preview page of journalist ${i + 1} answered ${res.status()}, expected ${want}`);
+    }
+    // Payload releases corrected and withdrawn with payload notes.
+    await page.goto(base + "/newsroom", { waitUntil: "load" });
+    const published = (await api(page, "GET", "/api/newsroom/releases?status=published&limit=2")).items;
+    if (published.length < 2) fail(`expected 2 published payload releases, found ${published.length}`);
+    const [corrected, withdrawn] = published;
+    const fields = ({ title, kind, issuer, dateline, date, attribution, body, language }) =>
+      ({ title, kind: kind ?? "", issuer: issuer ?? "", dateline: dateline ?? "", date, attribution: attribution ?? "", body, language });
+    await api(page, "POST", `/api/newsroom/releases/${corrected.id}/correct`, { ...fields(corrected), body: `${corrected.body}\n\nCorrected: ${PAYLOADS[5]}`, change_note: all });
+    await api(page, "POST", `/api/newsroom/releases/${withdrawn.id}/withdraw`, { reason: all });
+
+    await visit("/newsroom", "dashboard with payload releases waiting");
+    if (!(await page.textContent("main")).includes(`Waiting ${PAYLOADS[0]}`)) fail("dashboard: the payload release waiting in clearance is not listed");
+    for (const [name, id] of Object.entries(ids)) await visit(`/newsroom/releases/${id}`, `newsroom page of the ${name.toLowerCase()} payload release`);
+    const table = await page.goto(base + `/newsroom/releases/${ids.Embargoed}`).then(() => page.textContent("#preview-links"));
+    if (!table?.includes(`J ${PAYLOADS[9]}`)) fail("the preview links table does not show the payload journalists as text");
+    for (const r of [corrected, withdrawn]) {
+      await visit(`/newsroom/releases/${r.id}`, `newsroom page of payload release ${r.id}`);
+      await visit(r.path, `public page of payload release ${r.id}`);
+      if (!(await page.textContent("main")).includes(PAYLOADS[0])) fail(`public page of ${r.id}: the payload note is not shown as text`);
+    }
+    await visit("/newsroom/audit", "audit log after the workflow");
+    // The writer's side: the dashboard with the returned draft, its page.
+    ran = [];
+    await writer.goto(base + "/newsroom", { waitUntil: "load" });
+    await writer.goto(base + `/newsroom/releases/${ids.Returned}`, { waitUntil: "load" });
+    await writer.waitForTimeout(50);
+    if (ran.length) fail(`writer's pages: script ran: ${ran.join(", ")}`);
+    await inert(writer, "writer's page of the returned payload release");
+    await writerContext.close();
   } finally {
     await browser.close();
     child.kill();

@@ -19,8 +19,8 @@ use pressroom_domain::{
     WorkflowSettings,
 };
 use pressroom_store::{
-    NewDraft, NewPreviewLink, PreviewLink, PublishAt, RevisionDump, Store, StoreError,
-    WorkflowEvent, WorkflowWrite,
+    IssuedPreviewLink, NewDraft, NewPreviewLink, PreviewLink, PublishAt, RevisionDump, Store,
+    StoreError, WorkflowEvent, WorkflowWrite,
 };
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -471,14 +471,7 @@ pub async fn create_preview_link(
             ),
         });
     }
-    if actor.role < Role::Publisher {
-        return Err(Refusal::Role {
-            action: Action::Embargo,
-            role: actor.role,
-            needs: Role::Publisher,
-        }
-        .into());
-    }
+    require_publisher(actor)?;
     let release = store.get(id).await?.ok_or(WorkflowError::NotFound(id))?;
     if release.status != Status::Embargoed {
         return Err(WorkflowError::Invalid {
@@ -550,14 +543,9 @@ pub async fn open_preview(
     }))
 }
 
-/// Revokes a preview link before it expires; publishers only. Revoking a
-/// link twice, or one that does not exist, is [`WorkflowError::Invalid`].
-pub async fn revoke_preview_link(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    actor: Actor,
-    link_id: i64,
-) -> WorkflowResult<()> {
+/// Publishers only, as every preview-link action: the refusal names the
+/// embargo, the action whose links they are.
+fn require_publisher(actor: Actor) -> WorkflowResult<()> {
     if actor.role < Role::Publisher {
         return Err(Refusal::Role {
             action: Action::Embargo,
@@ -566,11 +554,46 @@ pub async fn revoke_preview_link(
         }
         .into());
     }
+    Ok(())
+}
+
+/// Every preview link issued for release `id`, oldest first, with whether
+/// it was revoked and how often it was opened; publishers only.
+pub async fn preview_links(
+    store: &dyn Store,
+    actor: Actor,
+    id: ReleaseId,
+) -> WorkflowResult<Vec<IssuedPreviewLink>> {
+    require_publisher(actor)?;
+    store.get(id).await?.ok_or(WorkflowError::NotFound(id))?;
+    Ok(store.preview_links(id).await?)
+}
+
+/// Revokes preview link `link_id` of release `id` before it expires;
+/// publishers only. A link of another release, one revoked already or one
+/// that does not exist is [`WorkflowError::Invalid`], and nothing changes.
+pub async fn revoke_preview_link(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    actor: Actor,
+    id: ReleaseId,
+    link_id: i64,
+) -> WorkflowResult<()> {
+    require_publisher(actor)?;
+    let not_active = || WorkflowError::Invalid {
+        field: "link",
+        reason: format!("release {id} has no preview link {link_id} that is still active"),
+    };
+    let links = preview_links(store, actor, id).await?;
+    if !links
+        .iter()
+        .any(|l| l.link.id == link_id && l.revoked_at.is_none())
+    {
+        return Err(not_active());
+    }
+    // Decided again by the store: a revocation that raced this one wins.
     if !store.revoke_preview_link(link_id, clock.now()).await? {
-        return Err(WorkflowError::Invalid {
-            field: "link",
-            reason: format!("there is no preview link {link_id} that is still active"),
-        });
+        return Err(not_active());
     }
     Ok(())
 }

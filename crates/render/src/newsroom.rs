@@ -232,9 +232,18 @@ pub struct RevisionItem {
 /// A preview link issued for an embargoed release.
 #[derive(Debug, Clone)]
 pub struct PreviewLinkView {
+    pub id: i64,
     pub journalist: String,
+    /// Who issued it.
+    pub issued_by: String,
     pub created: String,
     pub expires: String,
+    /// When it was revoked, if it was.
+    pub revoked: Option<String>,
+    /// How many times it was opened.
+    pub accesses: u64,
+    /// Where its revoke button posts, while it still opens the release.
+    pub revoke_href: Option<String>,
 }
 
 /// One reading through a preview link.

@@ -30,8 +30,8 @@ use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, Lease, LedgerEntry, ListPage,
-    ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
+    Change, Facet, FacetCount, ImportOutcome, ImportRecord, IssuedPreviewLink, Lease, LedgerEntry,
+    ListPage, ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
     PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
     Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
@@ -1324,6 +1324,10 @@ impl Store for PgStore {
 
     async fn revoke_preview_link(&self, link_id: i64, now: Timestamp) -> StoreResult<bool> {
         self.wf_revoke_preview_link(link_id, now).await
+    }
+
+    async fn preview_links(&self, id: ReleaseId) -> StoreResult<Vec<IssuedPreviewLink>> {
+        self.wf_preview_links(id).await
     }
 
     async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>> {

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseContent, ReleaseId, Slug, Status};
 use pressroom_store::row::{RELEASE_COLUMNS, first_free_slug, from_micros};
 use pressroom_store::{
-    DeskQuery, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt, RevisionDump,
-    StoreError, StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    DeskQuery, IssuedPreviewLink, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt,
+    RevisionDump, StoreError, StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
@@ -531,6 +531,33 @@ impl SqliteStore {
         .await
         .map_err(backend)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    pub(crate) async fn wf_preview_links(
+        &self,
+        id: ReleaseId,
+    ) -> StoreResult<Vec<IssuedPreviewLink>> {
+        let rows = sqlx::query(
+            "SELECT l.id, l.release_id, l.journalist, l.created_by, l.created_at, \
+             l.expires_at, l.revoked_at, \
+             (SELECT COUNT(*) FROM preview_accesses a WHERE a.link_id = l.id) AS accesses \
+             FROM preview_links l WHERE l.release_id = ? ORDER BY l.id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let revoked_at: Option<i64> = r.try_get("revoked_at").map_err(backend)?;
+                let accesses: i64 = r.try_get("accesses").map_err(backend)?;
+                Ok(IssuedPreviewLink {
+                    link: preview_link(r)?,
+                    revoked_at: revoked_at.map(from_micros).transpose()?,
+                    accesses: u64::try_from(accesses).unwrap_or(0),
+                })
+            })
+            .collect()
     }
 
     pub(crate) async fn wf_preview_accesses(

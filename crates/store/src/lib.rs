@@ -45,8 +45,8 @@ pub use query::{
     PageRequest, PathEntry, ReleaseFilter, Source, Visibility,
 };
 pub use workflow::{
-    DeskQuery, MAX_DESK_PAGE, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt,
-    WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    DeskQuery, IssuedPreviewLink, MAX_DESK_PAGE, NewDraft, NewPreviewLink, PreviewAccess,
+    PreviewLink, PublishAt, WorkflowEvent, WorkflowSettings, WorkflowWrite,
 };
 
 /// A durable home for releases. Implementations must commit each call that
@@ -324,6 +324,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Revokes a preview link: from `now` on it opens nothing. `false` if
     /// there is no such link or it was already revoked.
     async fn revoke_preview_link(&self, link_id: i64, now: Timestamp) -> StoreResult<bool>;
+
+    /// Every preview link issued for a release, oldest first, each with
+    /// its revocation time and how many times it was opened.
+    async fn preview_links(&self, id: ReleaseId) -> StoreResult<Vec<IssuedPreviewLink>>;
 
     /// Every access through a release's preview links, oldest first.
     async fn preview_accesses(&self, id: ReleaseId) -> StoreResult<Vec<PreviewAccess>>;

@@ -91,6 +91,15 @@ pub struct PreviewLink {
     pub expires_at: Timestamp,
 }
 
+/// A preview link as the newsroom lists it: whether it was revoked and
+/// how many times it was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedPreviewLink {
+    pub link: PreviewLink,
+    pub revoked_at: Option<Timestamp>,
+    pub accesses: u64,
+}
+
 /// One reading of a release through a preview link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviewAccess {

@@ -161,6 +161,10 @@ pub fn router(state: AppState) -> Router {
             post(newsroom::releases::issue_preview),
         )
         .route(
+            "/newsroom/releases/{id}/preview-links/{link}/revoke",
+            post(newsroom::releases::revoke_preview),
+        )
+        .route(
             "/newsroom/settings",
             get(newsroom::settings::show).post(newsroom::settings::save),
         )
@@ -216,11 +220,42 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/api/newsroom/releases/{id}/preview-links",
-            post(api::newsroom_releases::create_preview_link),
+            get(api::newsroom_releases::preview_links)
+                .post(api::newsroom_releases::create_preview_link),
+        )
+        .route(
+            "/api/newsroom/releases/{id}/preview-links/{link}/revoke",
+            post(api::newsroom_releases::revoke_preview_link),
         )
         .route(
             "/api/newsroom/releases/{id}/preview-accesses",
             get(api::newsroom_releases::preview_accesses),
+        )
+        // Users and API tokens (admins for users; tokens as the pages).
+        .route("/api/newsroom/users", get(api::newsroom_users::list))
+        .route(
+            "/api/newsroom/users/invitations",
+            post(api::newsroom_users::invite),
+        )
+        .route(
+            "/api/newsroom/users/{id}/role",
+            post(api::newsroom_users::set_role),
+        )
+        .route(
+            "/api/newsroom/users/{id}/disable",
+            post(api::newsroom_users::disable),
+        )
+        .route(
+            "/api/newsroom/users/{id}/enable",
+            post(api::newsroom_users::enable),
+        )
+        .route(
+            "/api/newsroom/tokens",
+            get(api::newsroom_tokens::list).post(api::newsroom_tokens::create),
+        )
+        .route(
+            "/api/newsroom/tokens/{id}/revoke",
+            post(api::newsroom_tokens::revoke),
         )
         .route(
             "/api/newsroom/settings",

@@ -7,8 +7,14 @@ use crate::{Cli, stderr};
 
 /// Starts `pressroom serve` and reads the address it prints.
 pub fn start(cli: &Cli, extra: &[&str]) -> (Child, String) {
+    start_logging(cli, extra, "warn")
+}
+
+/// [`start`] with the log at `level` (on the child's piped stderr).
+pub fn start_logging(cli: &Cli, extra: &[&str], level: &str) -> (Child, String) {
     let mut child = cli
         .command()
+        .env("PRESSROOM_LOG", level)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
@@ -84,4 +90,35 @@ fn a_port_in_use_gives_a_one_line_error() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
     assert!(err.contains("in use"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crlf_typed_as_the_name_at_sign_in_is_one_line_of_the_server_log() {
+    let cli = Cli::new();
+    // The audit lines are at info.
+    let (mut child, addr) = start_logging(&cli, &[], "info");
+    let forged = "ana@example.org\r\n2026-06-01T00:00:00Z  INFO audit: actor=admin action=login";
+    let res = reqwest::Client::new()
+        .post(format!("{addr}/newsroom/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", forged), ("password", "wrong"), ("code", "")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 401);
+    terminate(&mut child);
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut log)
+        .expect("read the log");
+    let failed: Vec<&str> = log.lines().filter(|l| l.contains("login.failed")).collect();
+    assert_eq!(failed.len(), 1, "one line for the failed sign-in:\n{log}");
+    assert!(
+        failed[0].contains(r"ana@example.org\r\n2026"),
+        "the line break is shown escaped: {}",
+        failed[0]
+    );
+    assert!(
+        !log.lines().any(|l| l.starts_with("2026-06-01T00:00:00Z")),
+        "no forged line:\n{log}"
+    );
 }

@@ -483,7 +483,7 @@ async fn only_a_publisher_revokes_a_preview_link_and_a_revoked_link_opens_nothin
     )
     .await
     .expect("link");
-    let err = wf::revoke_preview_link(s, c, someone(Role::Clearer), issued.link.id)
+    let err = wf::revoke_preview_link(s, c, someone(Role::Clearer), r.id, issued.link.id)
         .await
         .expect_err("clearers cannot");
     assert!(
@@ -497,7 +497,7 @@ async fn only_a_publisher_revokes_a_preview_link_and_a_revoked_link_opens_nothin
             .is_some(),
         "still valid: the clearer's attempt changed nothing"
     );
-    wf::revoke_preview_link(s, c, publisher, issued.link.id)
+    wf::revoke_preview_link(s, c, publisher, r.id, issued.link.id)
         .await
         .expect("revoke");
     assert!(
@@ -507,9 +507,44 @@ async fn only_a_publisher_revokes_a_preview_link_and_a_revoked_link_opens_nothin
             .is_none(),
         "revoked"
     );
-    let err = wf::revoke_preview_link(s, c, publisher, issued.link.id)
+    let err = wf::revoke_preview_link(s, c, publisher, r.id, issued.link.id)
         .await
         .expect_err("twice");
     assert!(err.to_string().starts_with("link: "), "{err}");
     assert_eq!(n.store.preview_accesses(r.id).await.expect("log").len(), 1);
+
+    // A link is revoked only through its own release.
+    let other = n.release_in(Status::Embargoed, "Other Preview").await;
+    let kept = wf::create_preview_link(s, c, publisher, r.id, "Bo", Duration::from_secs(600))
+        .await
+        .expect("link");
+    let err = wf::revoke_preview_link(s, c, publisher, other.id, kept.link.id)
+        .await
+        .expect_err("not this release's link");
+    assert!(err.to_string().starts_with("link: "), "{err}");
+    assert!(
+        wf::open_preview(s, c, &kept.token)
+            .await
+            .expect("open")
+            .is_some(),
+        "still valid"
+    );
+    // The list: both links of the release, the first revoked, each with
+    // its openings; clearers may not see it.
+    let listed = wf::preview_links(s, publisher, r.id).await.expect("list");
+    let listed: Vec<_> = listed
+        .iter()
+        .map(|l| {
+            (
+                l.link.journalist.as_str(),
+                l.revoked_at.is_some(),
+                l.accesses,
+            )
+        })
+        .collect();
+    assert_eq!(listed, [("Ada Reporter", true, 1), ("Bo", false, 1)]);
+    assert!(matches!(
+        wf::preview_links(s, someone(Role::Clearer), r.id).await,
+        Err(WorkflowError::Refused(Refusal::Role { .. }))
+    ));
 }

@@ -689,6 +689,32 @@ pub async fn a_preview_link_opens_nothing_once_revoked_or_once_its_release_is_pu
             ("Kept Reporter", lift - SignedDuration::from_micros(1)),
         ]
     );
+    // The newsroom's list: every link, oldest first, with its revocation
+    // and how often it opened; another release's links are not in it.
+    let other = approved(&store, "Another Embargo").await;
+    let listed = store.preview_links(r.id).await.expect("links");
+    let listed: Vec<_> = listed
+        .iter()
+        .map(|l| (l.link.clone(), l.revoked_at, l.accesses))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (links[0].clone(), None, 1),
+            (
+                links[1].clone(),
+                Some(now() + SignedDuration::from_mins(1)),
+                1
+            ),
+        ]
+    );
+    assert!(
+        store
+            .preview_links(other.id)
+            .await
+            .expect("links")
+            .is_empty()
+    );
 }
 
 pub async fn releases_corrected_or_withdrawn_since_an_instant_are_found_latest_change_first(

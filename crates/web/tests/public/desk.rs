@@ -671,3 +671,174 @@ async fn the_api_takes_a_release_through_the_workflow_and_answers_refusals_with_
         .expect("request");
     assert_eq!(with.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_publisher_sees_every_preview_link_of_a_release_and_revokes_one_on_its_page_or_through_the_api()
+ {
+    let app = spawn_app().await;
+    let (publisher_user, publisher) = staff(&app, Role::Publisher).await;
+    let (writer_user, writer) = staff(&app, Role::Writer).await;
+    let (store, clock) = (app.store.as_ref(), app.clock.as_ref());
+    let w = pressroom_domain::Actor {
+        user_id: writer_user.id.0,
+        role: Role::Writer,
+    };
+    let p = pressroom_domain::Actor {
+        user_id: publisher_user.id.0,
+        role: Role::Publisher,
+    };
+    let content = pressroom_store::conformance::content("Embargoed Links", 2026, 6, 1);
+    let r = workflow::create_draft(store, clock, w, content)
+        .await
+        .expect("draft");
+    workflow::submit(store, clock, p, r.id)
+        .await
+        .expect("submit");
+    workflow::approve(store, clock, p, r.id, None)
+        .await
+        .expect("approve");
+    let lift = clock
+        .now()
+        .checked_add(SignedDuration::from_hours(24))
+        .expect("time");
+    workflow::embargo(store, clock, p, r.id, lift)
+        .await
+        .expect("embargo");
+    let mut links = Vec::new();
+    for who in ["Ann Daily", "Bo Weekly", "Cy Monthly"] {
+        links.push(
+            workflow::create_preview_link(
+                store,
+                clock,
+                p,
+                r.id,
+                who,
+                std::time::Duration::from_secs(86_400),
+            )
+            .await
+            .expect("link"),
+        );
+    }
+    for _ in 0..2 {
+        workflow::open_preview(store, clock, &links[0].token)
+            .await
+            .expect("open")
+            .expect("opens");
+    }
+    let href = format!("/newsroom/releases/{}", r.id);
+
+    // The page: one row per link, who issued it, openings, a revoke button.
+    let before = page(&app, &publisher, &href).await;
+    let rows = before.texts("#preview-links tbody tr");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows[0].contains("Ann Daily") && rows[0].contains(&publisher_user.email));
+    assert_eq!(
+        before.texts("#preview-links tbody tr td:nth-child(6)"),
+        ["2", "0", "0"]
+    );
+    let buttons = before.attrs("#preview-links form", "action");
+    assert_eq!(buttons.len(), 3);
+    assert_eq!(
+        buttons[1],
+        format!("{href}/preview-links/{}/revoke", links[1].link.id)
+    );
+
+    // A writer cannot revoke; a link of another release is not this one's.
+    let refused = app.post_form(&writer, &buttons[1], &[]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let wrong = app
+        .post_form(
+            &publisher,
+            &format!(
+                "/newsroom/releases/{}/preview-links/{}/revoke",
+                r.id.0 + 99,
+                links[1].link.id
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+
+    let revoked = app.post_form(&publisher, &buttons[1], &[]).await;
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&revoked),
+        format!("{href}?done=preview-link-revoked")
+    );
+    let after = page(&app, &publisher, &location(&revoked)).await;
+    assert!(after.source.contains("the preview link was revoked"));
+    assert!(
+        workflow::open_preview(store, clock, &links[1].token)
+            .await
+            .expect("open")
+            .is_none(),
+        "revoked: it opens nothing"
+    );
+    let again = app.post_form(&publisher, &buttons[1], &[]).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "once");
+
+    // The API: the same list, and a revocation.
+    let token = token_for(&app, &publisher_user).await;
+    let (status, _, list) = api(
+        &app,
+        &token,
+        reqwest::Method::GET,
+        &format!("/api/newsroom/releases/{}/preview-links", r.id),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let summary: Vec<_> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|l| {
+            (
+                l["journalist"].as_str().unwrap_or_default().to_owned(),
+                l["revoked_at"].is_string(),
+                l["accesses"].as_u64(),
+                l["issued_by"].as_i64(),
+            )
+        })
+        .collect();
+    let me = Some(publisher_user.id.0);
+    assert_eq!(
+        summary,
+        [
+            ("Ann Daily".to_owned(), false, Some(2), me),
+            ("Bo Weekly".to_owned(), true, Some(0), me),
+            ("Cy Monthly".to_owned(), false, Some(0), me),
+        ]
+    );
+    assert!(list[0].get("token").is_none(), "never the token");
+    let (status, _, one) = api(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &format!(
+            "/api/newsroom/releases/{}/preview-links/{}/revoke",
+            r.id, links[2].link.id
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(one["revoked_at"].is_string());
+
+    // Only the active link is left with a button; both revocations audited.
+    let last = page(&app, &publisher, &href).await;
+    assert_eq!(last.attrs("#preview-links form", "action").len(), 1);
+    let revoked_rows = last.texts("#preview-links tbody tr td:nth-child(5)");
+    assert_eq!(revoked_rows[0], "no");
+    assert_ne!(revoked_rows[1], "no");
+    let log = app.accounts.audit_after(0, 1000).await.expect("audit");
+    let done = log
+        .iter()
+        .filter(|e| e.event.action == "release.preview_link_revoked")
+        .count();
+    assert_eq!(done, 2);
+    assert!(
+        log.iter()
+            .any(|e| e.event.action == "release.preview_link_revoked.refused")
+    );
+}

@@ -41,9 +41,18 @@ enum Op {
     /// A workflow action on the actor's own draft.
     Own(Action),
     IssuePreviewLink,
+    /// Revoking a preview link another publisher issued.
+    RevokePreviewLink,
+    ListPreviewLinks,
     ViewPreviewAccesses,
     WhoAmI,
     ExportAudit,
+    /// Enabling a disabled user (the other half of `DisableUser`).
+    EnableUser,
+    /// The editor's preview of the public page.
+    EditorPreview,
+    /// One's own API tokens (an admin's lists everyone's).
+    ListTokens,
 }
 
 const W: usize = 0;
@@ -89,6 +98,9 @@ const TABLE: &[(Door, Op, [bool; 4])] = {
         (Page, Others(Correct), PUBLISHERS),
         (Page, Others(Withdraw), PUBLISHERS),
         (Page, IssuePreviewLink, PUBLISHERS),
+        (Page, RevokePreviewLink, PUBLISHERS),
+        (Page, EnableUser, ADMIN),
+        (Page, EditorPreview, ALL),
         (Api, WhoAmI, ALL),
         (Api, ExportAudit, ADMIN),
         (Api, ViewSettings, ADMIN),
@@ -110,6 +122,16 @@ const TABLE: &[(Door, Op, [bool; 4])] = {
         (Api, Others(Withdraw), PUBLISHERS),
         (Api, IssuePreviewLink, PUBLISHERS),
         (Api, ViewPreviewAccesses, PUBLISHERS),
+        (Api, ListPreviewLinks, PUBLISHERS),
+        (Api, RevokePreviewLink, PUBLISHERS),
+        (Api, Account(AccountAction::ViewUsers), ADMIN),
+        (Api, Account(AccountAction::InviteUser), ADMIN),
+        (Api, Account(AccountAction::ChangeRole), ADMIN),
+        (Api, Account(AccountAction::DisableUser), ADMIN),
+        (Api, EnableUser, ADMIN),
+        (Api, ListTokens, ALL),
+        (Api, Account(AccountAction::CreateApiToken), ALL),
+        (Api, Account(AccountAction::RevokeApiToken), ADMIN),
     ]
 };
 
@@ -160,6 +182,118 @@ fn the_table_agrees_with_the_least_role_of_every_workflow_action() {
                 .any(|(d, o, _)| *d == Door::Page && *o == Op::Account(action)),
             "{action:?} is in the table"
         );
+        // Through the API too, but for the pages that are only pages (the
+        // dashboard, the audit page; the export is `Op::ExportAudit`).
+        let page_only = matches!(
+            action,
+            AccountAction::ViewDashboard | AccountAction::ViewAudit | AccountAction::ExportAudit
+        );
+        assert_eq!(
+            TABLE
+                .iter()
+                .any(|(d, o, _)| *d == Door::Api && *o == Op::Account(action)),
+            !page_only,
+            "{action:?} through the API is in the table"
+        );
+        // The same rule whichever door.
+        for door in [Door::Page, Door::Api] {
+            if let Some(row) = TABLE
+                .iter()
+                .find(|(d, o, _)| *d == door && *o == Op::Account(action))
+            {
+                for role in Role::ALL {
+                    let own_token = action == AccountAction::RevokeApiToken;
+                    if !own_token {
+                        assert_eq!(
+                            row.2[role_index(role)],
+                            action.allowed(role),
+                            "{door:?} {action:?} by {role}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every route the matrix tries, as `router.rs` writes it.
+const TRIED: &[&str] = &[
+    "/newsroom",
+    "/newsroom/users",
+    "/newsroom/users/invitations",
+    "/newsroom/users/{id}/role",
+    "/newsroom/users/{id}/disable",
+    "/newsroom/users/{id}/enable",
+    "/newsroom/tokens",
+    "/newsroom/tokens/{id}/revoke",
+    "/newsroom/audit",
+    "/newsroom/audit.jsonl",
+    "/newsroom/releases/new",
+    "/newsroom/releases/preview",
+    "/newsroom/releases/{id}",
+    "/newsroom/releases/{id}/submit",
+    "/newsroom/releases/{id}/approve",
+    "/newsroom/releases/{id}/return",
+    "/newsroom/releases/{id}/schedule",
+    "/newsroom/releases/{id}/embargo",
+    "/newsroom/releases/{id}/unschedule",
+    "/newsroom/releases/{id}/publish",
+    "/newsroom/releases/{id}/correct",
+    "/newsroom/releases/{id}/withdraw",
+    "/newsroom/releases/{id}/preview-links",
+    "/newsroom/releases/{id}/preview-links/{link}/revoke",
+    "/newsroom/settings",
+    "/api/newsroom/me",
+    "/api/newsroom/audit",
+    "/api/newsroom/releases",
+    "/api/newsroom/releases/{id}",
+    "/api/newsroom/releases/{id}/submit",
+    "/api/newsroom/releases/{id}/approve",
+    "/api/newsroom/releases/{id}/return",
+    "/api/newsroom/releases/{id}/schedule",
+    "/api/newsroom/releases/{id}/embargo",
+    "/api/newsroom/releases/{id}/unschedule",
+    "/api/newsroom/releases/{id}/publish",
+    "/api/newsroom/releases/{id}/correct",
+    "/api/newsroom/releases/{id}/withdraw",
+    "/api/newsroom/releases/{id}/preview-links",
+    "/api/newsroom/releases/{id}/preview-links/{link}/revoke",
+    "/api/newsroom/releases/{id}/preview-accesses",
+    "/api/newsroom/settings",
+    "/api/newsroom/users",
+    "/api/newsroom/users/invitations",
+    "/api/newsroom/users/{id}/role",
+    "/api/newsroom/users/{id}/disable",
+    "/api/newsroom/users/{id}/enable",
+    "/api/newsroom/tokens",
+    "/api/newsroom/tokens/{id}/revoke",
+];
+
+/// Routes that are no role's action: signing in and out, accepting an
+/// invitation (before one has an account) and the editor's script.
+const NOT_ROLE_ACTIONS: &[&str] = &[
+    "/newsroom/login",
+    "/newsroom/logout",
+    "/newsroom/invitations/{token}",
+    "/newsroom/static/editor.js",
+];
+
+#[test]
+fn the_matrix_tries_every_newsroom_and_newsroom_api_route_of_the_router() {
+    let router = include_str!("../../src/router.rs");
+    let routes: Vec<&str> = router
+        .split('"')
+        .filter(|s| s.starts_with("/newsroom") || s.starts_with("/api/newsroom"))
+        .collect();
+    assert!(routes.len() > 40, "router.rs read: {routes:?}");
+    for route in &routes {
+        assert!(
+            TRIED.contains(route) || NOT_ROLE_ACTIONS.contains(route),
+            "{route} is a newsroom route the matrix does not try"
+        );
+    }
+    for tried in TRIED {
+        assert!(routes.contains(tried), "{tried} is not a route any more");
     }
 }
 
@@ -292,6 +426,22 @@ fn actor_of(user: &StaffUser) -> Actor {
     }
 }
 
+/// A fresh API token of `owner`: its id.
+async fn token_of(app: &TestApp, owner: &StaffUser) -> i64 {
+    let actor = pressroom_newsroom::Actor {
+        user: owner.id,
+        role: owner.role,
+        email: pressroom_domain::Email::parse(&owner.email).expect("email"),
+    };
+    app.accounts()
+        .create_api_token(&actor, "someone else's", Role::Writer, "test")
+        .await
+        .expect("token")
+        .record
+        .id
+        .0
+}
+
 fn form_fields(action: Action) -> Vec<(&'static str, String)> {
     match action {
         Action::Edit | Action::Correct => vec![
@@ -396,6 +546,11 @@ enum Effect {
     Read,
     /// A state change the audit log records (accounts, tokens, links).
     Audited,
+    /// This preview link of this release is revoked (and was not before).
+    PreviewLink {
+        id: ReleaseId,
+        link: i64,
+    },
 }
 
 async fn count(app: &TestApp) -> usize {
@@ -488,24 +643,8 @@ async fn attempt(
                 }
                 AccountAction::RevokeApiToken => {
                     // Someone else's token (the disabled victim can hold none).
-                    let victim_actor = pressroom_newsroom::Actor {
-                        user: crew.token_owner.id,
-                        role: crew.token_owner.role,
-                        email: pressroom_domain::Email::parse(&crew.token_owner.email)
-                            .expect("email"),
-                    };
-                    let theirs = app
-                        .accounts()
-                        .create_api_token(&victim_actor, "victim's", Role::Writer, "test")
-                        .await
-                        .expect("token");
-                    page_post(
-                        app,
-                        who,
-                        &format!("/newsroom/tokens/{}/revoke", theirs.record.id.0),
-                        &[],
-                    )
-                    .await
+                    let theirs = token_of(app, &crew.token_owner).await;
+                    page_post(app, who, &format!("/newsroom/tokens/{theirs}/revoke"), &[]).await
                 }
             };
         }
@@ -673,7 +812,129 @@ async fn attempt(
             )
             .await;
         }
-        (Door::Api, Op::Account(_)) => unreachable!("account pages are pages"),
+        (Door::Api, Op::Account(action)) => {
+            effect = match action {
+                AccountAction::ViewUsers => Effect::Read,
+                _ => Effect::Audited,
+            };
+            res = match action {
+                AccountAction::ViewUsers => {
+                    api(app, who, Method::GET, "/api/newsroom/users", None).await
+                }
+                AccountAction::InviteUser => api(
+                    app,
+                    who,
+                    Method::POST,
+                    "/api/newsroom/users/invitations",
+                    Some(
+                        json!({ "email": format!("api-invitee{n}@example.org"), "role": "writer" }),
+                    ),
+                )
+                .await,
+                AccountAction::ChangeRole => {
+                    let role = if n.is_multiple_of(2) {
+                        "clearer"
+                    } else {
+                        "writer"
+                    };
+                    api(
+                        app,
+                        who,
+                        Method::POST,
+                        &format!("/api/newsroom/users/{}/role", crew.victim.id),
+                        Some(json!({ "role": role })),
+                    )
+                    .await
+                }
+                AccountAction::DisableUser => {
+                    api(
+                        app,
+                        who,
+                        Method::POST,
+                        &format!("/api/newsroom/users/{}/disable", crew.victim.id),
+                        None,
+                    )
+                    .await
+                }
+                AccountAction::CreateApiToken => {
+                    api(
+                        app,
+                        who,
+                        Method::POST,
+                        "/api/newsroom/tokens",
+                        Some(json!({ "label": "matrix", "role": "writer" })),
+                    )
+                    .await
+                }
+                AccountAction::RevokeApiToken => {
+                    let theirs = token_of(app, &crew.token_owner).await;
+                    api(
+                        app,
+                        who,
+                        Method::POST,
+                        &format!("/api/newsroom/tokens/{theirs}/revoke"),
+                        None,
+                    )
+                    .await
+                }
+                other => unreachable!("{other:?} is a page only"),
+            };
+        }
+        (_, Op::EnableUser) => {
+            effect = Effect::Audited;
+            let path = format!("/newsroom/users/{}/enable", crew.victim.id);
+            res = match door {
+                Door::Page => page_post(app, who, &path, &[]).await,
+                Door::Api => api(app, who, Method::POST, &format!("/api{path}"), None).await,
+            };
+        }
+        (_, Op::ListTokens) => {
+            effect = Effect::Read;
+            res = api(app, who, Method::GET, "/api/newsroom/tokens", None).await;
+        }
+        (_, Op::EditorPreview) => {
+            effect = Effect::Read;
+            let mut fields = form_fields(Action::Edit);
+            fields.pop();
+            res = page_post(app, who, "/newsroom/releases/preview", &fields).await;
+        }
+        (_, Op::ListPreviewLinks) => {
+            let id = release_in(app, crew, crew.author, Status::Embargoed, n).await;
+            effect = Effect::Read;
+            res = api(
+                app,
+                who,
+                Method::GET,
+                &format!("/api/newsroom/releases/{id}/preview-links"),
+                None,
+            )
+            .await;
+        }
+        (_, Op::RevokePreviewLink) => {
+            let id = release_in(app, crew, crew.author, Status::Embargoed, n).await;
+            let issued = workflow::create_preview_link(
+                app.store.as_ref(),
+                app.clock.as_ref(),
+                crew.publisher,
+                id,
+                "A. Reporter, Daily",
+                std::time::Duration::from_secs(3600),
+            )
+            .await
+            .expect("link");
+            effect = Effect::PreviewLink {
+                id,
+                link: issued.link.id,
+            };
+            let path = format!(
+                "/newsroom/releases/{id}/preview-links/{}/revoke",
+                issued.link.id
+            );
+            res = match door {
+                Door::Page => page_post(app, who, &path, &[]).await,
+                Door::Api => api(app, who, Method::POST, &format!("/api{path}"), None).await,
+            };
+        }
     }
     let location = res
         .headers()
@@ -785,6 +1046,13 @@ async fn no_role_succeeds_beyond_its_role_at_any_newsroom_page_or_api_action_and
                 Effect::Settings => {
                     let s = app.store.workflow_settings().await.expect("settings");
                     s.allow_skip_clearance == succeeded
+                }
+                Effect::PreviewLink { id, link } => {
+                    let links = app.store.preview_links(id).await.expect("links");
+                    let revoked = links
+                        .iter()
+                        .any(|l| l.link.id == link && l.revoked_at.is_some());
+                    revoked == succeeded
                 }
                 Effect::Read | Effect::Audited => true,
             };

@@ -126,6 +126,7 @@ async fn an_unknown_expired_or_revoked_token_answers_as_a_page_that_never_existe
         p.store.as_ref(),
         p.clock.as_ref(),
         PUBLISHER,
+        r.id,
         second.link.id,
     )
     .await

@@ -4,6 +4,8 @@
 
 pub(crate) mod newsroom;
 pub(crate) mod newsroom_releases;
+pub(crate) mod newsroom_tokens;
+pub(crate) mod newsroom_users;
 pub(crate) mod openapi;
 pub(crate) mod releases;
 pub(crate) mod search;

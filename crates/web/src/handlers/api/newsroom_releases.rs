@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::newsroom::TokenActor;
 use crate::handlers::newsroom::acts::{Act, audit_outcome, local_time, perform};
 use crate::handlers::newsroom::editor::ReleaseForm;
-use crate::handlers::newsroom::releases::release_id;
+use crate::handlers::newsroom::releases::{audit_revocation, release_id};
 use crate::{AppError, NewsroomState};
 
 /// A release's content as the API takes it. The body is Markdown.
@@ -119,7 +119,7 @@ pub(crate) struct DeskRelease {
     updated_at: String,
 }
 
-fn rfc3339(t: Timestamp) -> String {
+pub(crate) fn rfc3339(t: Timestamp) -> String {
     t.to_string()
 }
 
@@ -148,7 +148,7 @@ impl From<&Release> for DeskRelease {
 
 /// A JSON body, or the type's default when the body is empty (actions that
 /// need nothing may be posted bare); malformed JSON is a 422.
-fn body<T: DeserializeOwned + Default>(bytes: &Bytes) -> Result<T, AppError> {
+pub(crate) fn body<T: DeserializeOwned + Default>(bytes: &Bytes) -> Result<T, AppError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
@@ -450,6 +450,60 @@ pub(crate) async fn create_preview_link(
         })),
     )
         .into_response())
+}
+
+/// A preview link as the API lists it (never its token).
+fn link_json(l: &pressroom_store::IssuedPreviewLink) -> serde_json::Value {
+    serde_json::json!({
+        "id": l.link.id,
+        "journalist": l.link.journalist,
+        "issued_by": l.link.created_by,
+        "created_at": rfc3339(l.link.created_at),
+        "expires_at": rfc3339(l.link.expires_at),
+        "revoked_at": l.revoked_at.map(rfc3339),
+        "accesses": l.accesses,
+    })
+}
+
+/// `GET /api/newsroom/releases/{id}/preview-links`: every link issued for
+/// the release, oldest first, with its revocation and openings
+/// (publishers).
+pub(crate) async fn preview_links(
+    State(newsroom): State<NewsroomState>,
+    who: TokenActor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = id_of(&id)?;
+    let links = workflow::preview_links(newsroom.store.as_ref(), who.actor.workflow(), id).await?;
+    Ok(Json(links.iter().map(link_json).collect::<Vec<_>>()).into_response())
+}
+
+/// `POST /api/newsroom/releases/{id}/preview-links/{link}/revoke`: from now
+/// on the link opens nothing (publishers); the link as it now stands.
+pub(crate) async fn revoke_preview_link(
+    State(newsroom): State<NewsroomState>,
+    who: TokenActor,
+    Path((id, link)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let id = id_of(&id)?;
+    let link = id_of(&link)?.0;
+    let store = newsroom.store.as_ref();
+    let result = workflow::revoke_preview_link(
+        store,
+        newsroom.clock.as_ref(),
+        who.actor.workflow(),
+        id,
+        link,
+    )
+    .await;
+    audit_revocation(&newsroom, &who.actor, &who.address, id, link, &result).await?;
+    result?;
+    let links = workflow::preview_links(store, who.actor.workflow(), id).await?;
+    let revoked = links
+        .iter()
+        .find(|l| l.link.id == link)
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(link_json(revoked)).into_response())
 }
 
 /// `GET /api/newsroom/releases/{id}/preview-accesses`: who opened the

@@ -20,7 +20,7 @@ use pressroom_newsroom::workflow::{self, WorkflowError};
 use pressroom_render::SiteConfig;
 use pressroom_render::newsroom::{
     ActionForm, EditorButton, EditorField, FieldErrors, HistoryItem, NoteInput, PreviewAccessView,
-    PreviewPanel, ReleaseDeskPage, RevisionItem,
+    PreviewLinkView, PreviewPanel, ReleaseDeskPage, RevisionItem,
 };
 use pressroom_store::UserId;
 use serde::Deserialize;
@@ -283,14 +283,33 @@ async fn draw(
             release.status,
             Status::Embargoed | Status::Published | Status::Withdrawn
         ) {
+        let links = workflow::preview_links(store, me.actor.workflow(), id).await?;
         let accesses = store.preview_accesses(id).await?;
         let embargoed = release.status == Status::Embargoed;
-        (embargoed || !accesses.is_empty()).then(|| PreviewPanel {
+        let issuers = names(newsroom, links.iter().map(|l| l.link.created_by)).await;
+        let now = newsroom.clock.now();
+        (embargoed || !links.is_empty()).then(|| PreviewPanel {
             can_issue: embargoed,
             new_link: d.new_link.as_ref().map(|(l, _)| l.clone()),
             journalist: d.new_link.map(|(_, j)| j).unwrap_or_default(),
             error: d.preview_error,
-            links: Vec::new(),
+            links: links
+                .into_iter()
+                .map(|l| PreviewLinkView {
+                    id: l.link.id,
+                    // Revocable while it could still open the release.
+                    revoke_href: (embargoed && l.revoked_at.is_none() && l.link.expires_at > now)
+                        .then(|| {
+                            format!("/newsroom/releases/{id}/preview-links/{}/revoke", l.link.id)
+                        }),
+                    issued_by: issuers.get(&l.link.created_by).cloned().unwrap_or_default(),
+                    journalist: l.link.journalist,
+                    created: when(l.link.created_at),
+                    expires: when(l.link.expires_at),
+                    revoked: l.revoked_at.map(when),
+                    accesses: l.accesses,
+                })
+                .collect(),
             accesses: accesses
                 .into_iter()
                 .map(|a| PreviewAccessView {
@@ -366,6 +385,9 @@ pub(crate) async fn show(
     let id = release_id(&id)?;
     let release = load(&newsroom, id).await?;
     let notice = done.done.and_then(|d| {
+        if d == PREVIEW_LINK_REVOKED {
+            return Some("Done: the preview link was revoked; it opens nothing now.".to_owned());
+        }
         Action::parse(&d)
             .ok()
             .map(|a| format!("Done: {}.", action_label(a)))
@@ -637,4 +659,81 @@ pub(crate) async fn issue_preview(
     };
     let html = draw(&site, &newsroom, &me, release, d).await?;
     Ok((status, Html(html)).into_response())
+}
+
+/// `?done=` after a preview link was revoked.
+const PREVIEW_LINK_REVOKED: &str = "preview-link-revoked";
+
+/// What a revoke button sends.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct RevokeData {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// `POST /newsroom/releases/{id}/preview-links/{link}/revoke`: from now on
+/// the link opens nothing. Audited, refusals included.
+pub(crate) async fn revoke_preview(
+    State(site): State<Arc<SiteConfig>>,
+    State(newsroom): State<NewsroomState>,
+    me: SignedIn,
+    Path((id, link)): Path<(String, String)>,
+    Form(data): Form<RevokeData>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&data.csrf)?;
+    let id = release_id(&id)?;
+    let link = release_id(&link)?.0;
+    let result = workflow::revoke_preview_link(
+        newsroom.store.as_ref(),
+        newsroom.clock.as_ref(),
+        me.actor.workflow(),
+        id,
+        link,
+    )
+    .await;
+    audit_revocation(&newsroom, &me.actor, &me.address, id, link, &result).await?;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/newsroom/releases/{id}?done={PREVIEW_LINK_REVOKED}"
+        ))
+        .into_response()),
+        Err(e @ WorkflowError::Invalid { .. }) => {
+            let release = load(&newsroom, id).await?;
+            let d = Draw {
+                preview_error: Some(e.to_string()),
+                ..Draw::default()
+            };
+            let html = draw(&site, &newsroom, &me, release, d).await?;
+            Ok((refusal_status(&e), Html(html)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Audits a preview link's revocation, naming the link: done, or refused
+/// with why.
+pub(crate) async fn audit_revocation(
+    newsroom: &NewsroomState,
+    actor: &pressroom_newsroom::Actor,
+    address: &str,
+    id: ReleaseId,
+    link: i64,
+    result: &Result<(), WorkflowError>,
+) -> Result<(), AppError> {
+    let (action, subject) = match result {
+        Ok(()) => (
+            "release.preview_link_revoked".to_owned(),
+            format!("release {id} link {link}"),
+        ),
+        Err(WorkflowError::Store(_)) => return Ok(()),
+        Err(e) => (
+            "release.preview_link_revoked.refused".to_owned(),
+            format!("release {id} link {link}: {e}"),
+        ),
+    };
+    newsroom
+        .accounts
+        .audit(Some(actor), "", &action, &subject, address)
+        .await?;
+    Ok(())
 }
