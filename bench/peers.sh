@@ -17,10 +17,15 @@
 #                       into WORK and never opened in place
 #   WORK [/tmp/pressroom-bench-peers]   the copy, its search index, raw output
 #   CONNS [64] THREADS [1] DURATION [10s] WARMUP [3s]   wrk settings
+#   ACCEPT_ENCODING [gzip, deflate, br]   sent by wrk to every system, as
+#                       every browser and feed reader sends it; nginx's
+#                       static page and WordPress answer uncompressed (gzip
+#                       off in their config), pressroom with its stored
+#                       brotli copy. ACCEPT_ENCODING= measures identity bodies.
 #   SEARCH_WORD [Ukraine]   the word searched on every system
 #   N [10000]            releases the peers get (setup.sh's N; WordPress loads
 #                        ~10 posts/s here, so not a million)
-#   HUGO_RUNS [3]        timed Hugo full builds (hyperfine)
+#   HUGO_RUNS [3]        timed Hugo full builds (hyperfine); 0 skips Hugo
 #   PORT [18190]         pressroom's port
 # The peers keep their own ports (8081 WordPress, 8082 nginx static).
 set -euo pipefail
@@ -35,6 +40,7 @@ THREADS=${THREADS:-1}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 SEARCH_WORD=${SEARCH_WORD:-Ukraine}
+ACCEPT_ENCODING=${ACCEPT_ENCODING-gzip, deflate, br}
 HUGO_RUNS=${HUGO_RUNS:-3}
 PORT=${PORT:-18190}
 LUA="$PEERS/wrk-report.lua"
@@ -117,11 +123,14 @@ for row in "${ROWS[@]}"; do
   done
 done
 
-# One wrk run: prints "rps p99_ms errors".
+# One wrk run: prints "rps p99_ms errors". Not under `nice`: pressroom
+# and the peers must get the same share of the CPU.
+HDR=()
+[ -n "$ACCEPT_ENCODING" ] && HDR=(-H "Accept-Encoding: $ACCEPT_ENCODING")
 measure() {
   local url=$1 slug=$2
-  wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --timeout 10s -s "$LUA" "$url" >/dev/null 2>&1
-  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s -s "$LUA" "$url" >"$RES/wrk-$slug.txt" 2>&1
+  wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --timeout 10s "${HDR[@]}" -s "$LUA" "$url" >/dev/null 2>&1
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s "${HDR[@]}" -s "$LUA" "$url" >"$RES/wrk-$slug.txt" 2>&1
   local line; line=$(grep '^RESULT' "$RES/wrk-$slug.txt") || die "wrk printed no RESULT for $url"
   get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${line#RESULT}"; }
   echo "$(get rps) $(get p99_ms) $(( $(get sock_errors) + $(get timeouts) + $(get non2xx3xx) ))"
@@ -154,12 +163,15 @@ RSS_KB=$(ps -o rss= -p $server | tr -d ' ')
 # ---- publish-to-visible: import one release while pressroom serves
 log "publish-to-visible"
 python3 "$ROOT/bench/visible.py" "$BIN" "sqlite://$DB" "$base" "$WORK" > "$RES/visible.txt"
-log "Hugo full build ($HUGO_RUNS runs)"
-hyperfine --runs "$HUGO_RUNS" --warmup 1 --style basic \
-  --prepare "rm -rf '$WORK/hugo-public'" --export-json "$RES/hugo.json" \
-  "hugo --quiet --source '$STATE/hugo' --destination '$WORK/hugo-public'" >"$RES/hyperfine-hugo.txt" 2>&1
-HUGO_S=$(python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$RES/hugo.json")
-rm -rf "$WORK/hugo-public"
+HUGO_S=skipped
+if [ "$HUGO_RUNS" != 0 ]; then
+  log "Hugo full build ($HUGO_RUNS runs)"
+  hyperfine --runs "$HUGO_RUNS" --warmup 1 --style basic \
+    --prepare "rm -rf '$WORK/hugo-public'" --export-json "$RES/hugo.json" \
+    "hugo --quiet --source '$STATE/hugo' --destination '$WORK/hugo-public'" >"$RES/hyperfine-hugo.txt" 2>&1
+  HUGO_S=$(python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$RES/hugo.json")
+  rm -rf "$WORK/hugo-public"
+fi
 echo "loadavg after: $(cat /proc/loadavg)" | tee -a "$RES/machine.txt" >&2
 
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b else '-')" "$1" "$2"; }
@@ -173,7 +185,7 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
       "$NGINX_RPS" "$(ratio "${P_RPS[$name]}" "$NGINX_RPS")" "$(ratio "${P_RPS[$name]}" "${W_RPS[$name]}")"
   done
   echo
-  echo "nginx static page: $NGINX_RPS req/s, p99 $NGINX_P99 ms. wrk -t$THREADS -c$CONNS, warmup $WARMUP, measured $DURATION."
+  echo "nginx static page: $NGINX_RPS req/s, p99 $NGINX_P99 ms. wrk -t$THREADS -c$CONNS, warmup $WARMUP, measured $DURATION, Accept-Encoding: '${ACCEPT_ENCODING}'."
   echo "pressroom: $RELEASES releases, cold start to first answer $COLD_MS ms, RSS after the runs $((RSS_KB / 1024)) MB."
   echo
   cat "$RES/visible.txt"

@@ -57,9 +57,14 @@ def main():
         f.write(text)
 
     conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
-    _, index = get(conn, "/sitemap.xml")
-    files = re.findall(r"<loc>[^<]*?(/sitemaps/[^<]+)</loc>", index)
-    sitemap = files[-1] if files else "/sitemap.xml"
+    def last_sitemap(c):
+        """The file the newest release is in: the index's last, read anew
+        each time, since a release past a multiple of 50,000 opens a file."""
+        _, index = get(c, "/sitemap.xml")
+        files = re.findall(r"<loc>[^<]*?(/sitemaps/[^<]+)</loc>", index)
+        return files[-1] if files else None
+
+    last_sitemap(conn)
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     page = f"/releases/{day.year:04}/{day.month:02}/{day.day:02}/{slug}"
     targets = {
@@ -67,7 +72,7 @@ def main():
         "listing": ("/", title),
         "Atom feed": ("/feed.atom", title),
         "search": (f"/search?q={token}", title),
-        "sitemap": (sitemap, page),
+        "sitemap": (None, page),
     }
     seen = {}
     committed = threading.Event()
@@ -79,7 +84,11 @@ def main():
         deadline = time.perf_counter() + TIMEOUT_S
         while time.perf_counter() < deadline:
             try:
-                status, body = get(c, path)
+                if path is None:
+                    found = last_sitemap(c)
+                    status, body = get(c, found) if found else get(c, "/sitemap.xml")
+                else:
+                    status, body = get(c, path)
             except (OSError, http.client.HTTPException):
                 c = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
                 continue

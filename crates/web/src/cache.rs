@@ -22,13 +22,18 @@
 //! time ([`PageCache::set_next_lift`], kept current by `pressroom serve`
 //! from the store after every change), a page rendered before the lift is a
 //! miss from the lift on.
+//!
+//! A storm after a change must not render one page once per waiting
+//! client: a miss renders each address once while the other requests for
+//! it wait for that render (`Flight`), and a page only past `max_age` (no
+//! change reported) keeps answering while one request renders it again.
 
 mod encode;
 mod scope;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -40,6 +45,7 @@ use axum::response::Response;
 use jiff::Timestamp;
 use pressroom_domain::{Clock, Release, ReleaseId};
 use pressroom_store::{Store, StoreError, Visibility};
+use tokio::sync::watch;
 
 use encode::{Encoding, Variants};
 use scope::{Facets, Scope, Touched};
@@ -67,6 +73,54 @@ struct Inner {
     /// The next instant a release becomes public by itself, in UTC
     /// microseconds (`i64::MAX` for none).
     next_lift: AtomicI64,
+    /// The addresses being rendered now, each with the channel its render
+    /// reports on: `Some(page)` when one was made and kept, `Some(None)`
+    /// when the answer was not one to share (an error, a 304, `no-store`).
+    flights: Mutex<HashMap<String, watch::Sender<Option<Shared>>>>,
+}
+
+/// What a render reports to the requests that waited for it.
+type Shared = Option<Arc<Page>>;
+
+/// What the cache holds for an address.
+enum Lookup {
+    /// Serve it.
+    Fresh(Arc<Page>),
+    /// Past `max_age` but not dropped by any change nor outlived by a lift:
+    /// served while one request renders it again.
+    Stale(Arc<Page>),
+    Missing,
+}
+
+/// The one render of an address in progress. Dropped without
+/// [`Flight::land`] (the client hung up, the handler panicked), it lets the
+/// waiting requests go and render for themselves.
+struct Flight {
+    cache: PageCache,
+    key: String,
+    tx: watch::Sender<Option<Shared>>,
+}
+
+impl Flight {
+    fn land(self, page: Shared) {
+        self.tx.send_replace(Some(page));
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        if let Ok(mut flights) = self.cache.inner.flights.lock() {
+            flights.remove(&self.key);
+        }
+    }
+}
+
+/// A request's part in rendering a missing page.
+enum Role {
+    /// Render it and tell the others.
+    Lead(Flight),
+    /// Another request renders it: wait for its answer.
+    Wait(watch::Receiver<Option<Shared>>),
 }
 
 #[derive(Debug)]
@@ -86,6 +140,8 @@ impl PageCache {
     pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
     /// Bodies larger than this are served but not kept.
     const MAX_BODY: usize = 16 << 20;
+    /// Bodies from this size are compressed on the blocking pool.
+    const COMPRESS_ASIDE: usize = 64 << 10;
 
     pub fn new(max_age: Duration) -> Self {
         Self {
@@ -98,6 +154,7 @@ impl PageCache {
                 max_age,
                 clock: OnceLock::new(),
                 next_lift: AtomicI64::new(i64::MAX),
+                flights: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -247,15 +304,50 @@ impl PageCache {
         ))
     }
 
-    fn get(&self, key: &str) -> Option<Arc<Page>> {
-        let pages = self.inner.pages.read().ok()?;
-        let page = pages
-            .get(key)
-            .filter(|p| p.stored.elapsed() < self.inner.max_age)
-            .filter(|p| !self.outlived_by_a_lift(p.rendered))?;
+    fn lookup(&self, key: &str) -> Lookup {
+        let Ok(pages) = self.inner.pages.read() else {
+            return Lookup::Missing;
+        };
+        let Some(page) = pages.get(key) else {
+            return Lookup::Missing;
+        };
+        if self.outlived_by_a_lift(page.rendered) {
+            // Never served again: it may hide a release now public.
+            return Lookup::Missing;
+        }
         let tick = self.inner.tick.fetch_add(1, Ordering::Relaxed);
         page.last_used.store(tick, Ordering::Relaxed);
-        Some(page.clone())
+        if page.stored.elapsed() < self.inner.max_age {
+            Lookup::Fresh(page.clone())
+        } else {
+            Lookup::Stale(page.clone())
+        }
+    }
+
+    /// Leads the render of `key`, or joins the one in progress.
+    fn board(&self, key: &str) -> Role {
+        let mut flights = match self.inner.flights.lock() {
+            Ok(f) => f,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(tx) = flights.get(key) {
+            return Role::Wait(tx.subscribe());
+        }
+        let (tx, _) = watch::channel(None);
+        flights.insert(key.to_owned(), tx.clone());
+        Role::Lead(Flight {
+            cache: self.clone(),
+            key: key.to_owned(),
+            tx,
+        })
+    }
+
+    /// Leads the render of `key` unless one is in progress already.
+    fn lead(&self, key: &str) -> Option<Flight> {
+        match self.board(key) {
+            Role::Lead(flight) => Some(flight),
+            Role::Wait(_) => None,
+        }
     }
 
     fn put(&self, key: String, page: Arc<Page>, generation: u64) {
@@ -312,18 +404,73 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
     if !cacheable(&request) {
         return next.run(request).await;
     }
-    let key = request.uri().to_string();
     let encoding = Encoding::preferred(request.headers());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    if let Some(page) = cache.get(&key) {
-        return respond(&page, encoding, if_none_match.as_ref(), "hit");
+    // The path and query (what the router reads), borrowed: a hit
+    // allocates nothing to find its page.
+    let key = request
+        .uri()
+        .path_and_query()
+        .map_or(request.uri().path(), |pq| pq.as_str());
+    let flight = loop {
+        match cache.lookup(key) {
+            Lookup::Fresh(page) => return respond(&page, encoding, if_none_match.as_ref(), "hit"),
+            Lookup::Stale(page) => match cache.lead(key) {
+                Some(flight) => break flight,
+                None => return respond(&page, encoding, if_none_match.as_ref(), "stale"),
+            },
+            Lookup::Missing => match cache.board(key) {
+                Role::Lead(flight) => break flight,
+                Role::Wait(mut rx) => match rx.wait_for(Option::is_some).await.map(|v| v.clone()) {
+                    Ok(Some(Some(page))) => {
+                        return respond(&page, encoding, if_none_match.as_ref(), "coalesced");
+                    }
+                    // The answer was not one to share (an error, a 304):
+                    // this request gets its own.
+                    Ok(_) => return next.run(request).await,
+                    // The request rendering it went away (its client hung
+                    // up): look again, and render if nobody else does.
+                    Err(_) => continue,
+                },
+            },
+        }
+    };
+    let (page, response) = render(&cache, request, next).await;
+    match &page {
+        // Only a page no change overtook is handed to the waiting requests:
+        // those that came after the change must not get what predates it.
+        Some((page, true)) => flight.land(Some(page.clone())),
+        _ => flight.land(None),
     }
+    match (page, response) {
+        (Some((page, _)), _) => respond(&page, encoding, if_none_match.as_ref(), "miss"),
+        (None, Some(response)) => response,
+        (None, None) => Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .body(Body::empty())
+            .unwrap_or_default(),
+    }
+}
+
+/// Renders a page through the router, compresses and keeps it. Returns the
+/// page and whether no invalidation came while it was rendered, or the
+/// response as it came when it is not one to keep (`None` for both when its
+/// body could not be read).
+async fn render(
+    cache: &PageCache,
+    mut request: Request,
+    next: Next,
+) -> (Option<(Arc<Page>, bool)>, Option<Response>) {
+    let key = request
+        .uri()
+        .path_and_query()
+        .map_or(request.uri().path(), |pq| pq.as_str())
+        .to_owned();
     let scope = Scope::of(request.uri().path(), request.uri().query());
     let generation = cache.inner.generation.load(Ordering::SeqCst);
     let rendered = cache.now();
     // Rendered uncompressed: the cache compresses it once for every
     // client. A 304 the validators earn passes through uncached.
-    let mut request = request;
     request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK
@@ -334,20 +481,31 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("no-store") || v.contains("private"))
     {
-        return response;
+        return (None, Some(response));
     }
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, PageCache::MAX_BODY).await {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "cannot buffer a page for the cache");
-            return Response::builder()
-                .status(StatusCode::INTERNAL_SERVER_ERROR)
-                .body(Body::empty())
-                .unwrap_or_default();
+            return (None, None);
         }
     };
-    let variants = Variants::compress(parts.headers, body);
+    let headers = parts.headers;
+    // Brotli over a large page (a sitemap, a feed) takes milliseconds:
+    // off the threads that answer requests, so hits keep flowing.
+    let variants = if body.len() >= PageCache::COMPRESS_ASIDE {
+        let aside = tokio::task::spawn_blocking(move || Variants::compress(headers, body)).await;
+        match aside {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(error = %e, "compressing a page failed");
+                return (None, None);
+            }
+        }
+    } else {
+        Variants::compress(headers, body)
+    };
     let page = Arc::new(Page {
         stored: Instant::now(),
         rendered,
@@ -357,7 +515,8 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
         last_used: AtomicU64::new(cache.inner.tick.fetch_add(1, Ordering::Relaxed)),
     });
     cache.put(key, page.clone(), generation);
-    respond(&page, encoding, if_none_match.as_ref(), "miss")
+    let current = cache.inner.generation.load(Ordering::SeqCst) == generation;
+    (Some((page, current)), None)
 }
 
 /// The page in the client's encoding, or a 304 when `If-None-Match` names
@@ -436,6 +595,177 @@ mod tests {
             .await
             .expect("body");
         (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// A router whose `/` counts its renders and answers only once `gate`
+    /// lets it, so a test can hold a render in progress.
+    fn gated(status: StatusCode) -> (Router, Arc<AtomicUsize>, Arc<tokio::sync::Semaphore>) {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let (r, g) = (renders.clone(), gate.clone());
+        let router = Router::new().route(
+            "/",
+            get(move || {
+                let (r, g) = (r.clone(), g.clone());
+                async move {
+                    let n = r.fetch_add(1, Ordering::SeqCst) + 1;
+                    g.acquire().await.expect("gate").forget();
+                    (status, format!("render {n}"))
+                }
+            }),
+        );
+        (router, renders, gate)
+    }
+
+    /// Lets spawned requests run until `n` of them take part in the render
+    /// of `key` (the one rendering and those waiting for it).
+    async fn until_boarded(cache: &PageCache, key: &str, n: usize) {
+        for _ in 0..10_000 {
+            let boarded = cache
+                .inner
+                .flights
+                .lock()
+                .expect("flights")
+                .get(key)
+                .map_or(0, |tx| 1 + tx.receiver_count());
+            if boarded >= n {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+        panic!("the requests never boarded the render of {key}");
+    }
+
+    fn spawn_get(app: &Router, uri: &str) -> tokio::task::JoinHandle<(StatusCode, String, String)> {
+        let (app, uri) = (app.clone(), uri.to_owned());
+        tokio::spawn(async move {
+            let res = app
+                .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            let outcome = res
+                .headers()
+                .get("x-cache")
+                .map(|v| v.to_str().expect("ascii").to_owned())
+                .unwrap_or_default();
+            let status = res.status();
+            let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .expect("body");
+            (
+                status,
+                String::from_utf8_lossy(&bytes).into_owned(),
+                outcome,
+            )
+        })
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_for_one_address_render_it_once_and_all_get_that_render() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, renders, gate) = gated(StatusCode::OK);
+        let app = cache.wrap(router);
+        let requests: Vec<_> = (0..8).map(|_| spawn_get(&app, "/")).collect();
+        until_boarded(&cache, "/", 8).await;
+        gate.add_permits(1);
+        let mut outcomes = Vec::new();
+        for r in requests {
+            let (status, body, outcome) = r.await.expect("request task");
+            assert_eq!((status, body.as_str()), (StatusCode::OK, "render 1"));
+            outcomes.push(outcome);
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "rendered once");
+        outcomes.sort();
+        assert_eq!(outcomes.iter().filter(|o| *o == "coalesced").count(), 7);
+        assert_eq!(outcomes.iter().filter(|o| *o == "miss").count(), 1);
+        assert!(cache.inner.flights.lock().expect("flights").is_empty());
+    }
+
+    #[tokio::test]
+    async fn waiting_requests_render_for_themselves_when_the_shared_render_is_an_error() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, renders, gate) = gated(StatusCode::SERVICE_UNAVAILABLE);
+        let app = cache.wrap(router);
+        let requests: Vec<_> = (0..3).map(|_| spawn_get(&app, "/")).collect();
+        until_boarded(&cache, "/", 3).await;
+        gate.add_permits(3);
+        for r in requests {
+            let (status, _, _) = r.await.expect("request task");
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        }
+        assert_eq!(
+            renders.load(Ordering::SeqCst),
+            3,
+            "an error is nobody's page"
+        );
+        assert!(cache.is_empty());
+    }
+
+    #[tokio::test]
+    async fn waiting_requests_render_for_themselves_when_the_rendering_client_hangs_up() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, renders, gate) = gated(StatusCode::OK);
+        let app = cache.wrap(router);
+        let leader = spawn_get(&app, "/");
+        until_boarded(&cache, "/", 1).await;
+        let waiter = spawn_get(&app, "/");
+        until_boarded(&cache, "/", 2).await;
+        // The connection of the request rendering the page closes.
+        leader.abort();
+        assert!(leader.await.is_err());
+        gate.add_permits(1);
+        let (status, body, outcome) = waiter.await.expect("request task");
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "render 2"));
+        assert_eq!(outcome, "miss");
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_page_past_its_age_answers_while_one_request_renders_it_again() {
+        let cache = PageCache::new(Duration::from_nanos(1));
+        let (router, renders, gate) = gated(StatusCode::OK);
+        let app = cache.wrap(router);
+        gate.add_permits(1);
+        assert_eq!(body(&app, "/").await.1, "render 1");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+
+        let renewing = spawn_get(&app, "/");
+        until_boarded(&cache, "/", 1).await;
+        let (status, body_now, outcome) = spawn_get(&app, "/").await.expect("request task");
+        assert_eq!(
+            (status, body_now.as_str(), outcome.as_str()),
+            (StatusCode::OK, "render 1", "stale")
+        );
+        gate.add_permits(1);
+        let (_, renewed, outcome) = renewing.await.expect("request task");
+        assert_eq!((renewed.as_str(), outcome.as_str()), ("render 2", "miss"));
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_page_outlived_by_a_lift_is_never_served_stale_while_it_renders_again() {
+        let t0: Timestamp = "2026-06-01T12:00:00Z".parse().expect("time");
+        let clock = Arc::new(pressroom_domain::FixedClock::new(t0));
+        let cache = PageCache::new(Duration::from_nanos(1)).with_clock(clock.clone());
+        let lift = t0 + jiff::SignedDuration::from_secs(30);
+        cache.set_next_lift(Some(lift));
+        let (router, _, gate) = gated(StatusCode::OK);
+        let app = cache.wrap(router);
+        gate.add_permits(1);
+        assert_eq!(body(&app, "/").await.1, "render 1");
+        clock.set(lift);
+
+        let renewing = spawn_get(&app, "/");
+        until_boarded(&cache, "/", 1).await;
+        let waiting = spawn_get(&app, "/");
+        until_boarded(&cache, "/", 2).await;
+        gate.add_permits(1);
+        assert_eq!(renewing.await.expect("request task").1, "render 2");
+        let (_, body_now, outcome) = waiting.await.expect("request task");
+        assert_eq!(
+            (body_now.as_str(), outcome.as_str()),
+            ("render 2", "coalesced")
+        );
     }
 
     #[tokio::test]
