@@ -133,33 +133,53 @@ pub(crate) fn strip_emphasis(s: &str) -> &str {
 /// which two copies of the same text compare equal whatever their
 /// punctuation, quotes or markup.
 pub(crate) fn normalize_words(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_normalized_words(s, &mut out);
-    out
+    let mut out = Vec::with_capacity(s.len());
+    push_normalized_words(s, &mut out, 0);
+    // Only whole characters are written: always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`normalize_words`] appended to `out`, one space after what it holds.
-pub(crate) fn push_normalized_words(s: &str, out: &mut String) {
-    let mut pending_space = !out.is_empty();
+/// Each ASCII byte's normalized form: itself lower-cased for a letter or a
+/// digit, 0 for anything else.
+static ASCII_WORD_BYTE: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// [`normalize_words`] appended, as UTF-8 bytes, to `out`: words already
+/// there after byte `from` are continued, one space after them; what comes
+/// before `from` is another field. Bytes rather than a `String`: the
+/// fingerprint hashes them as they are, with no second pass to check they
+/// are UTF-8.
+pub(crate) fn push_normalized_words(s: &str, out: &mut Vec<u8>, from: usize) {
+    let mut pending_space = out.len() > from;
     if s.is_ascii() {
-        // Byte by byte: most of an archive, several times faster than
-        // decoding characters.
-        let mut bytes = std::mem::take(out).into_bytes();
+        // Byte by byte through a table: most of an archive, several times
+        // faster than decoding characters.
+        out.reserve(s.len() + 1);
         for &b in s.as_bytes() {
-            if b.is_ascii_alphanumeric() {
-                if pending_space && !bytes.is_empty() {
-                    bytes.push(b' ');
+            let n = ASCII_WORD_BYTE[usize::from(b & 0x7f)];
+            if n != 0 {
+                if pending_space && out.len() > from {
+                    out.push(b' ');
                 }
                 pending_space = false;
-                bytes.push(b.to_ascii_lowercase());
+                out.push(n);
             } else {
                 pending_space = true;
             }
         }
-        // Only ASCII was added to valid UTF-8.
-        *out = String::from_utf8(bytes).unwrap_or_default();
         return;
     }
+    let mut buf = [0u8; 4];
     for c in s.chars() {
         // ASCII first: almost all of an archive, and far cheaper than the
         // Unicode case tables.
@@ -169,14 +189,16 @@ pub(crate) fn push_normalized_words(s: &str, out: &mut String) {
             c.is_alphanumeric()
         };
         if alnum {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+            if pending_space && out.len() > from {
+                out.push(b' ');
             }
             pending_space = false;
             if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+                out.push(c.to_ascii_lowercase() as u8);
             } else {
-                out.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
             }
         } else {
             pending_space = true;

@@ -425,13 +425,6 @@ fn listed(list: &str, word: &str) -> bool {
     list.split_whitespace().any(|w| w == word)
 }
 
-fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 fn lower_words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -479,11 +472,18 @@ fn is_abbreviation(word: &str) -> bool {
 /// domain keeps as written.
 pub(crate) fn is_kind_label(s: &str) -> bool {
     let s = strip_emphasis(s);
-    if s.chars().count() > Kind::MAX_CHARS || s.contains(':') {
+    // Asked of every short line of an archive: the label's key is computed
+    // once and compared, with no parsing (a kind line has no control
+    // characters, which `Kind::parse` would refuse).
+    if s.len() > 4 * Kind::MAX_CHARS
+        || s.chars().count() > Kind::MAX_CHARS
+        || s.contains(':')
+        || s.chars().any(char::is_control)
+    {
         return false;
     }
-    let k = key(s);
-    !k.is_empty() && (Kind::parse(s).is_ok_and(|k| k.is_known()) || listed(EXTRA_KIND_KEYS, &k))
+    let k = Kind::key_of(s);
+    !k.is_empty() && (Kind::known_by_key(&k).is_some() || listed(EXTRA_KIND_KEYS, &k))
 }
 
 /// A kind line at `c`: a label, or an unfamiliar one-to-three-word label

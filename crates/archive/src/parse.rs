@@ -230,14 +230,21 @@ fn parse_lines(
 /// line anchored: a release whose date is missing or unreadable. Reading it as
 /// body text of the release before it would silently merge two releases.
 fn check_no_dateless_header(lines: &[Line]) -> Result<(), LineProblem> {
-    let nonblank: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
-    for w in nonblank.windows(3) {
-        let [title, kind, next] = w else { continue };
-        let n = next.text.as_str();
-        let fieldish = is_office(n) || is_name(n) || is_name_comma_role(n) || is_place(n);
-        if is_kind_label(&kind.text) && fieldish && title_acceptable(&title.text) {
-            return Err(Problem::NoDate(kind.text.clone()).at(kind.no));
+    let mut nonblank = lines.iter().filter(|l| !l.is_blank());
+    let (Some(mut title), Some(mut kind)) = (nonblank.next(), nonblank.next()) else {
+        return Ok(());
+    };
+    for next in nonblank {
+        // The kind label first: it is the cheap test, and almost no body
+        // line passes it.
+        if is_kind_label(&kind.text) {
+            let n = next.text.as_str();
+            let fieldish = is_office(n) || is_name(n) || is_name_comma_role(n) || is_place(n);
+            if fieldish && title_acceptable(&title.text) {
+                return Err(Problem::NoDate(kind.text.clone()).at(kind.no));
+            }
         }
+        (title, kind) = (kind, next);
     }
     Ok(())
 }
