@@ -46,7 +46,7 @@ pub(crate) fn paragraphs(lines: &[Line]) -> Vec<Para> {
             }
             _ => out.push(Para {
                 line: line.no,
-                text: line.text.clone(),
+                text: line.text.to_string(),
                 wrapped: false,
             }),
         }
@@ -361,12 +361,12 @@ fn tail(s: &str, n: usize) -> String {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
+    fn lines(text: &str) -> Vec<Line<'_>> {
         text.split('\n')
             .enumerate()
             .map(|(i, t)| Line {
                 no: u32::try_from(i + 1).unwrap(),
-                text: t.trim().to_owned(),
+                text: t.trim().into(),
             })
             .collect()
     }

@@ -55,6 +55,13 @@ impl Kind {
     /// The form in which labels are compared: lower-case letters and digits
     /// only ("Notice to the Press" and "NOTICE TO THE PRESS" are one kind).
     pub fn key_of(label: &str) -> String {
+        if label.is_ascii() {
+            return label
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase()))
+                .collect();
+        }
         label
             .chars()
             .filter(|c| c.is_alphanumeric())
