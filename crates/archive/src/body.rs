@@ -46,7 +46,7 @@ pub(crate) fn paragraphs(lines: &[Line]) -> Vec<Para> {
             }
             _ => out.push(Para {
                 line: line.no,
-                text: line.text.clone(),
+                text: line.text.to_string(),
                 wrapped: false,
             }),
         }
@@ -76,10 +76,10 @@ fn is_list_item(s: &str) -> bool {
         first,
         Some('•' | '◦' | '▪' | '‣' | '·' | '-' | '*' | '–' | '—' | '■' | '●' | '○')
     ) && second.is_some_and(char::is_whitespace);
-    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-    let numbered = (1..=3).contains(&digits.len())
-        && s[digits.len()..].starts_with(['.', ')'])
-        && s[digits.len() + 1..].starts_with(' ');
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = (1..=3).contains(&digits)
+        && s[digits..].starts_with(['.', ')'])
+        && s[digits + 1..].starts_with(' ');
     bullet || numbered
 }
 
@@ -93,6 +93,16 @@ pub(crate) fn is_footer_line(s: &str) -> bool {
     // Footers are short; a long paragraph is text (and lower-casing every
     // paragraph of an archive would cost more than all other checks).
     if s.len() > MAX_FOOTER_BYTES {
+        return false;
+    }
+    // Every footer opens with one of these letters: most lines are told
+    // apart without lower-casing them.
+    if !s.bytes().next().is_some_and(|b| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'p' | b'e' | b'#' | b'-' | b't' | b'r'
+        )
+    }) {
         return false;
     }
     let lower = s.to_lowercase();
@@ -119,8 +129,8 @@ pub(crate) fn is_boilerplate(s: &str) -> bool {
         .rev()
         .find(|&i| s.is_char_boundary(i))
         .unwrap_or(0);
-    let lower = s[..end].to_lowercase();
-    let banner = is_banner_opening(&lower);
+    let head = &s[..end];
+    let banner = head.contains('(') && is_banner_opening(&head.to_lowercase());
     const OPENINGS: [&str; 6] = [
         "you are subscribed to ",
         "to unsubscribe",
@@ -129,7 +139,16 @@ pub(crate) fn is_boilerplate(s: &str) -> bool {
         "powered by govdelivery",
         "sign up for e-mail updates",
     ];
-    banner || OPENINGS.iter().any(|o| lower.starts_with(o)) || is_footer_line(s)
+    banner || OPENINGS.iter().any(|o| opens_with(head, o)) || is_footer_line(s)
+}
+
+/// Whether `s` opens with the lower-case ASCII `opening`, in any case. No
+/// non-ASCII character lower-cases to the openings' letters but the Kelvin
+/// sign, to "k", which none of them holds.
+fn opens_with(s: &str, opening: &str) -> bool {
+    s.as_bytes()
+        .get(..opening.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(opening.as_bytes()))
 }
 
 /// A mirror's banner at the start of a paragraph: "Washington, DC
@@ -148,7 +167,9 @@ pub(crate) fn is_mirror_banner(s: &str) -> bool {
         .rev()
         .find(|&i| s.is_char_boundary(i))
         .unwrap_or(0);
-    is_banner_opening(&s[..end].to_lowercase())
+    // Asked of every line: no parenthesis, no banner, and nothing to
+    // lower-case.
+    s[..end].contains('(') && is_banner_opening(&s[..end].to_lowercase())
 }
 
 /// Removes boilerplate and joins broken paragraphs, reporting each repair.
@@ -215,6 +236,10 @@ fn whole_emphasis(s: &str) -> Option<&str> {
 /// Removes the site footer wherever it stands, also when a dump broke it into
 /// several paragraphs and wrapped parts of it in emphasis.
 fn remove_site_footer(paras: Vec<Para>, report: &mut Reporter<'_>) -> Vec<Para> {
+    // Most bodies hold no footer: they are returned as they are, not copied.
+    if !paras.iter().any(|p| may_open_site_footer(&p.text)) {
+        return paras;
+    }
     let footer: Vec<&str> = FOOTER_WORDS.split(' ').collect();
     let words_of = |p: &Para| normalize_words(&p.text);
     let mut out = Vec::with_capacity(paras.len());
@@ -336,12 +361,12 @@ fn tail(s: &str, n: usize) -> String {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
+    fn lines(text: &str) -> Vec<Line<'_>> {
         text.split('\n')
             .enumerate()
             .map(|(i, t)| Line {
                 no: u32::try_from(i + 1).unwrap(),
-                text: t.trim().to_owned(),
+                text: t.trim().into(),
             })
             .collect()
     }

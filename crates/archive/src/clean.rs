@@ -1,14 +1,18 @@
+use std::borrow::Cow;
+
 use crate::report::{ReportKind, Reporter};
 
 /// One line of the input after cleaning, with its 1-based number.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Line {
+pub(crate) struct Line<'a> {
     pub(crate) no: u32,
-    /// Trimmed, stray glyphs removed; empty for a blank line.
-    pub(crate) text: String,
+    /// Trimmed, stray glyphs removed; empty for a blank line. Borrowed from
+    /// the file's text when cleaning changed nothing but the ends, as for
+    /// most lines: no copy per line.
+    pub(crate) text: Cow<'a, str>,
 }
 
-impl Line {
+impl Line<'_> {
     pub(crate) fn is_blank(&self) -> bool {
         self.text.is_empty()
     }
@@ -41,15 +45,26 @@ const BULLET_SHAPES: [char; 8] = ['■', '▪', '●', '○', '◦', '◆', '◇
 
 /// Splits text into cleaned lines. Every removed glyph is reported with its
 /// line so the repair can be checked.
-pub(crate) fn lines(text: &str, report: &mut Reporter<'_>) -> Vec<Line> {
+pub(crate) fn lines<'a>(text: &'a str, report: &mut Reporter<'_>) -> Vec<Line<'a>> {
     // A byte-order mark is an encoding marker, not text: drop it unreported.
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let text: std::borrow::Cow<'_, str> = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n").into()
-    } else {
-        text.into()
-    };
-    let mut out = Vec::new();
+    if text.contains('\r') {
+        // Lines cannot borrow from the text with its line ends rewritten,
+        // which lives only here: each is copied.
+        let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+        return split_lines(&unified, report)
+            .into_iter()
+            .map(|l| Line {
+                no: l.no,
+                text: Cow::Owned(l.text.into_owned()),
+            })
+            .collect();
+    }
+    split_lines(text, report)
+}
+
+fn split_lines<'a>(text: &'a str, report: &mut Reporter<'_>) -> Vec<Line<'a>> {
+    let mut out = Vec::with_capacity(text.len() / 40);
     for (i, raw) in text.split('\n').enumerate() {
         let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let (cleaned, removed) = clean_line(raw);
@@ -67,10 +82,10 @@ pub(crate) fn lines(text: &str, report: &mut Reporter<'_>) -> Vec<Line> {
 }
 
 /// Cleans one line; returns it trimmed and the distinct characters removed.
-fn clean_line(raw: &str) -> (String, Vec<char>) {
+fn clean_line(raw: &str) -> (Cow<'_, str>, Vec<char>) {
     // Most lines are plain printable ASCII: nothing to fix.
     if raw.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return (raw.trim().to_owned(), Vec::new());
+        return (Cow::Borrowed(raw.trim()), Vec::new());
     }
     let mut out = String::with_capacity(raw.len());
     let mut removed: Vec<char> = Vec::new();
@@ -93,7 +108,7 @@ fn clean_line(raw: &str) -> (String, Vec<char>) {
             }
         }
     }
-    (out.trim().to_owned(), removed)
+    (Cow::Owned(out.trim().to_owned()), removed)
 }
 
 fn describe(c: char) -> String {
@@ -133,33 +148,57 @@ pub(crate) fn strip_emphasis(s: &str) -> &str {
 /// which two copies of the same text compare equal whatever their
 /// punctuation, quotes or markup.
 pub(crate) fn normalize_words(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_normalized_words(s, &mut out);
-    out
+    let mut out = Vec::with_capacity(s.len());
+    push_normalized_words(s, &mut out, 0);
+    // Only whole characters are written: always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`normalize_words`] appended to `out`, one space after what it holds.
-pub(crate) fn push_normalized_words(s: &str, out: &mut String) {
-    let mut pending_space = !out.is_empty();
-    if s.is_ascii() {
-        // Byte by byte: most of an archive, several times faster than
-        // decoding characters.
-        let mut bytes = std::mem::take(out).into_bytes();
-        for &b in s.as_bytes() {
-            if b.is_ascii_alphanumeric() {
-                if pending_space && !bytes.is_empty() {
-                    bytes.push(b' ');
-                }
-                pending_space = false;
-                bytes.push(b.to_ascii_lowercase());
-            } else {
-                pending_space = true;
-            }
+/// Each ASCII byte's normalized form: itself lower-cased for a letter or a
+/// digit, 0 for anything else.
+static ASCII_WORD_BYTE: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = c.to_ascii_lowercase();
         }
-        // Only ASCII was added to valid UTF-8.
-        *out = String::from_utf8(bytes).unwrap_or_default();
+        b += 1;
+    }
+    table
+};
+
+/// [`normalize_words`] appended, as UTF-8 bytes, to `out`: words already
+/// there after byte `from` are continued, one space after them; what comes
+/// before `from` is another field. Bytes rather than a `String`: the
+/// fingerprint hashes them as they are, with no second pass to check they
+/// are UTF-8.
+pub(crate) fn push_normalized_words(s: &str, out: &mut Vec<u8>, from: usize) {
+    let mut pending_space = out.len() > from;
+    if s.is_ascii() {
+        // Byte by byte through a table and without a branch per byte (a
+        // word boundary every few bytes defeats branch prediction): each
+        // byte writes a space and its normalized form, and the length
+        // advances past what is kept. Most of an archive goes this way.
+        let start = out.len();
+        out.resize(start + 2 * s.len() + 1, 0);
+        let mut len = start;
+        let mut has_words = start > from;
+        for &b in s.as_bytes() {
+            let n = ASCII_WORD_BYTE[usize::from(b & 0x7f)];
+            let word = n != 0;
+            out[len] = b' ';
+            len += usize::from(word & pending_space & has_words);
+            out[len] = n;
+            len += usize::from(word);
+            pending_space = !word;
+            has_words |= word;
+        }
+        out.truncate(len);
         return;
     }
+    let mut buf = [0u8; 4];
     for c in s.chars() {
         // ASCII first: almost all of an archive, and far cheaper than the
         // Unicode case tables.
@@ -169,14 +208,16 @@ pub(crate) fn push_normalized_words(s: &str, out: &mut String) {
             c.is_alphanumeric()
         };
         if alnum {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+            if pending_space && out.len() > from {
+                out.push(b' ');
             }
             pending_space = false;
             if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+                out.push(c.to_ascii_lowercase() as u8);
             } else {
-                out.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
             }
         } else {
             pending_space = true;
@@ -192,7 +233,7 @@ mod tests {
         let mut r = Reporter::new("t");
         let ls = lines(text, &mut r);
         (
-            ls.into_iter().map(|l| l.text).collect(),
+            ls.into_iter().map(|l| l.text.into_owned()).collect(),
             r.entries.into_iter().map(|e| e.detail).collect(),
         )
     }

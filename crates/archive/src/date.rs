@@ -67,7 +67,9 @@ pub(crate) fn parse_date_line(line: &str) -> Option<DateLine> {
 /// Returns `None` when the line is not shaped like a date at all.
 pub(crate) fn parse_date_line_in(line: &str, order: DateOrder) -> Option<DateLine> {
     let s = strip_emphasis(line);
-    if s.is_empty() || s.chars().count() > 40 {
+    // Asked of every line: a long one is rejected by its byte length, before
+    // counting its characters.
+    if s.is_empty() || s.len() > 4 * 40 || s.chars().count() > 40 {
         return None;
     }
     if let Some(parts) = iso_parts(s) {
@@ -105,9 +107,12 @@ pub(crate) fn parse_date_line_in(line: &str, order: DateOrder) -> Option<DateLin
 /// A day and month without a year ("3 Sep", "September 30"): a date the
 /// text does not fully give, which the importer will not guess.
 pub(crate) fn is_date_without_year(line: &str) -> bool {
-    let s = strip_emphasis(line).replace(',', " ");
-    let tokens: Vec<&str> = s.split_whitespace().collect();
-    let [a, b] = tokens.as_slice() else {
+    // Asked of every line: words split at commas and white space, without
+    // allocating, and only a line of exactly two words goes further.
+    let mut words = strip_emphasis(line)
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty());
+    let (Some(a), Some(b), None) = (words.next(), words.next(), words.next()) else {
         return false;
     };
     (month_number(a).is_some() && day_token(b).is_some())

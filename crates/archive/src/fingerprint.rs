@@ -1,11 +1,10 @@
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use jiff::civil::Date;
 use pressroom_domain::{Body, ReleaseContent};
 use sha2::{Digest, Sha256};
 
-use crate::clean::{normalize_words, push_normalized_words};
+use crate::clean::push_normalized_words;
 use crate::parse::ParsedRelease;
 
 /// Identifies a release whatever its formatting: the hex SHA-256 of its
@@ -24,24 +23,27 @@ pub fn fingerprint(content: &ReleaseContent) -> String {
 
 /// The fingerprint of a title, a date (empty when unknown) and a body.
 pub(crate) fn fingerprint_parts(title: &str, date: Option<Date>, body: &Body) -> String {
-    let mut canonical = normalize_words(title);
-    canonical.push('\n');
+    // One buffer of bytes, hashed as it is: the title's words, the date and
+    // the body's words (paragraph by paragraph, the same words joined by one
+    // space as normalizing the whole body at once).
+    let mut canonical: Vec<u8> =
+        Vec::with_capacity(title.len() + 12 + body.texts().map(|p| p.len() + 1).sum::<usize>());
+    push_normalized_words(title, &mut canonical, 0);
+    canonical.push(b'\n');
     if let Some(d) = date {
-        let _ = write!(canonical, "{d}");
+        canonical.extend_from_slice(d.to_string().as_bytes());
     }
-    canonical.push('\n');
-    // Paragraph by paragraph into one buffer: the same words, joined by one
-    // space, as normalizing the whole body at once.
-    let mut words = String::new();
+    canonical.push(b'\n');
+    let body_start = canonical.len();
     for p in body.texts() {
-        push_normalized_words(p, &mut words);
+        push_normalized_words(p, &mut canonical, body_start);
     }
-    canonical.push_str(&words);
-    let digest = Sha256::digest(canonical.as_bytes());
+    let digest = Sha256::digest(&canonical);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(64);
     for b in digest {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{b:02x}");
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     hex
 }

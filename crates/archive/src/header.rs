@@ -3,6 +3,8 @@
 //! read upwards in the order pages print it (title, kind, issuer, venue,
 //! dateline, date), and each field is optional except the title.
 
+use std::borrow::Cow;
+
 use pressroom_domain::{Attribution, Issuer, IssuerType, Kind};
 
 use crate::body::{is_footer_line, is_mirror_banner};
@@ -96,7 +98,7 @@ fn dateless_header(lines: &[Line], floor: usize, a: usize) -> Option<Header> {
         return None;
     }
     let p = prev_nonblank(lines, a, floor)?;
-    let title = lines[p].text.as_str();
+    let title = lines[p].text.as_ref();
     let apart = p == 0 || lines[p - 1].is_blank();
     let headline = title_acceptable(title)
         && !is_office(title)
@@ -139,7 +141,7 @@ fn read_header(
     d: usize,
     date: DateLine,
 ) -> Result<Option<Header>, LineProblem> {
-    let text = |i: usize| lines[i].text.as_str();
+    let text = |i: usize| lines[i].text.as_ref();
     let prev = |i: usize| prev_nonblank(lines, i, floor);
 
     let mut cur = prev(d);
@@ -285,7 +287,7 @@ fn read_header(
 pub(crate) fn title_text(lines: &[Line], title: &[usize]) -> String {
     title
         .iter()
-        .map(|&i| lines[i].text.as_str())
+        .map(|&i| lines[i].text.as_ref())
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -298,7 +300,7 @@ fn under_kind_label(
     start: Option<usize>,
     floor: usize,
 ) -> Option<(usize, Option<IssuerLines>, Vec<usize>)> {
-    let text = |i: usize| lines[i].text.as_str();
+    let text = |i: usize| lines[i].text.as_ref();
     let mut between = Vec::new();
     let mut cur = start;
     let kind = loop {
@@ -341,7 +343,7 @@ fn is_field_like(s: &str) -> bool {
 /// An issuer ending at line `c`: a byline on two lines (name above title), a
 /// "Name, Title" line, an office, or a "By ..." line.
 fn issuer_at(lines: &[Line], c: usize, floor: usize) -> Option<IssuerLines> {
-    let t = lines[c].text.as_str();
+    let t = lines[c].text.as_ref();
     if is_role(t)
         && let Some(p) = prev_nonblank(lines, c, floor)
         && is_name(&lines[p].text)
@@ -363,7 +365,7 @@ fn issuer_after_date(lines: &[Line], d: usize) -> Option<(IssuerLines, Vec<usize
         .find(|&j| lines[j].is_blank())
         .unwrap_or(lines.len());
     let block: Vec<usize> = (start..end).collect();
-    let text = |i: usize| lines[i].text.as_str();
+    let text = |i: usize| lines[i].text.as_ref();
     match block.as_slice() {
         [a, b] if is_name(text(*a)) && is_role(text(*b)) => {
             Some((IssuerLines::Person { name: *a, role: *b }, Vec::new(), end))
@@ -422,21 +424,25 @@ const NAME_PARTICLES: &str = "\
 
 /// Whether `word` is one of the space-separated words of `list`.
 fn listed(list: &str, word: &str) -> bool {
-    list.split_whitespace().any(|w| w == word)
+    // A substring search rules out almost every word before the lists are
+    // split (these tests run on every header-like line of an archive).
+    !word.is_empty() && list.contains(word) && list.split_ascii_whitespace().any(|w| w == word)
 }
 
-fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn lower_words(s: &str) -> Vec<String> {
+/// The words of `s` (runs of letters and digits), lower-cased; borrowed
+/// when already lower-case ASCII.
+fn lower_words(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+        .map(|w| {
+            if w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(w.to_lowercase())
+            }
+        })
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -479,11 +485,18 @@ fn is_abbreviation(word: &str) -> bool {
 /// domain keeps as written.
 pub(crate) fn is_kind_label(s: &str) -> bool {
     let s = strip_emphasis(s);
-    if s.chars().count() > Kind::MAX_CHARS || s.contains(':') {
+    // Asked of every short line of an archive: the label's key is computed
+    // once and compared, with no parsing (a kind line has no control
+    // characters, which `Kind::parse` would refuse).
+    if s.len() > 4 * Kind::MAX_CHARS
+        || s.chars().count() > Kind::MAX_CHARS
+        || s.contains(':')
+        || s.chars().any(char::is_control)
+    {
         return false;
     }
-    let k = key(s);
-    !k.is_empty() && (Kind::parse(s).is_ok_and(|k| k.is_known()) || listed(EXTRA_KIND_KEYS, &k))
+    let k = Kind::key_of(s);
+    !k.is_empty() && (Kind::known_by_key(&k).is_some() || listed(EXTRA_KIND_KEYS, &k))
 }
 
 /// A kind line at `c`: a label, or an unfamiliar one-to-three-word label
@@ -527,7 +540,7 @@ pub(crate) fn is_place(s: &str) -> bool {
 }
 
 fn has_role_word(s: &str) -> bool {
-    lower_words(s).iter().any(|w| listed(ROLE_WORDS, w))
+    lower_words(s).any(|w| listed(ROLE_WORDS, &w))
 }
 
 fn names_office(s: &str) -> bool {
@@ -579,8 +592,8 @@ const OFFICE_OPENINGS: &str = "\
 pub(crate) fn is_role(s: &str) -> bool {
     let s = strip_emphasis(s);
     let opens_office = lower_words(s)
-        .first()
-        .is_some_and(|w| listed(OFFICE_OPENINGS, w));
+        .next()
+        .is_some_and(|w| listed(OFFICE_OPENINGS, &w));
     !opens_office
         && s.chars().count() <= 100
         && s.split_whitespace().count() <= 12

@@ -150,6 +150,11 @@ fn binary_at(bytes: &[u8]) -> Option<usize> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    // `contains` on bytes is a vectorized memchr; text has no NUL, so the
+    // byte-by-byte search for its place runs only on binary data.
+    if !bytes.contains(&0) {
+        return None;
+    }
     bytes.iter().position(|&b| b == 0)
 }
 

@@ -202,7 +202,7 @@ fn parse_lines(
             .iter()
             .find(|l| crate::date::is_date_without_year(&l.text))
         {
-            return Err(Problem::NoYear(l.text.clone()).at(l.no));
+            return Err(Problem::NoYear(l.text.to_string()).at(l.no));
         }
         let line = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
         return Err(Problem::NoRelease.at(line));
@@ -230,14 +230,21 @@ fn parse_lines(
 /// line anchored: a release whose date is missing or unreadable. Reading it as
 /// body text of the release before it would silently merge two releases.
 fn check_no_dateless_header(lines: &[Line]) -> Result<(), LineProblem> {
-    let nonblank: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
-    for w in nonblank.windows(3) {
-        let [title, kind, next] = w else { continue };
-        let n = next.text.as_str();
-        let fieldish = is_office(n) || is_name(n) || is_name_comma_role(n) || is_place(n);
-        if is_kind_label(&kind.text) && fieldish && title_acceptable(&title.text) {
-            return Err(Problem::NoDate(kind.text.clone()).at(kind.no));
+    let mut nonblank = lines.iter().filter(|l| !l.is_blank());
+    let (Some(mut title), Some(mut kind)) = (nonblank.next(), nonblank.next()) else {
+        return Ok(());
+    };
+    for next in nonblank {
+        // The kind label first: it is the cheap test, and almost no body
+        // line passes it.
+        if is_kind_label(&kind.text) {
+            let n = next.text.as_ref();
+            let fieldish = is_office(n) || is_name(n) || is_name_comma_role(n) || is_place(n);
+            if fieldish && title_acceptable(&title.text) {
+                return Err(Problem::NoDate(kind.text.to_string()).at(kind.no));
+            }
         }
+        (title, kind) = (kind, next);
     }
     Ok(())
 }
@@ -256,7 +263,11 @@ fn build(
         .map_or(line_no(h.region_start), |&i| line_no(i));
 
     if let Some(r) = h.repeated_title {
-        report.add(line_no(r), ReportKind::RepeatedTitle, lines[r].text.clone());
+        report.add(
+            line_no(r),
+            ReportKind::RepeatedTitle,
+            lines[r].text.to_string(),
+        );
     }
     let (mut title_raw, repairs) = clean_title(&title_text(lines, &h.title));
     for (kind, detail) in repairs {
@@ -325,7 +336,7 @@ fn build(
         report.add(
             line_no(i),
             ReportKind::HeaderLineNotKept,
-            lines[i].text.clone(),
+            lines[i].text.to_string(),
         );
     }
 
@@ -335,7 +346,7 @@ fn build(
         DateLine::Missing => (None, None),
         DateLine::Invalid(why) => {
             return Err(Problem::BadDate {
-                line: lines[h.date_line].text.clone(),
+                line: lines[h.date_line].text.to_string(),
                 why: why.clone(),
             }
             .at(line_no(h.date_line)));
@@ -349,7 +360,7 @@ fn build(
 
     let paras = body::repair(body::paragraphs(body_lines), report);
     let label = title.as_ref().map_or("the release", Title::as_str);
-    let body = body_of(&paras, label, title_line)?;
+    let body = body_of(paras, label, title_line)?;
 
     let (Some(title), Some(date)) = (title.clone(), date.clone()) else {
         let reason = match (&title, &date_without_year) {
@@ -394,13 +405,13 @@ fn build(
     )))
 }
 
-fn body_of(paras: &[Para], title: &str, title_line: u32) -> Result<Body, LineProblem> {
+fn body_of(paras: Vec<Para>, title: &str, title_line: u32) -> Result<Body, LineProblem> {
     if paras.is_empty() {
         return Err(Problem::NoBody(title.to_owned()).at(title_line));
     }
     let parsed = paras
-        .iter()
-        .map(|p| Paragraph::parse(&p.text).map_err(|e| Problem::from(e).at(p.line)))
+        .into_iter()
+        .map(|p| Paragraph::parse_owned(p.text).map_err(|e| Problem::from(e).at(p.line)))
         .collect::<Result<Vec<_>, _>>()?;
     Body::new(parsed).map_err(|e| Problem::from(e).at(title_line))
 }

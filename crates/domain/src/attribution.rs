@@ -20,12 +20,20 @@ impl Attribution {
     /// to tell the attribution from the first body paragraph.
     pub fn looks_like(line: &str) -> bool {
         let l = line.trim();
-        let lower = l.to_lowercase();
+        // Asked of every line of an archive: the cheap tests first, and the
+        // openings compared without lower-casing the line (they are ASCII
+        // without a "k", the one letter a non-ASCII character lower-cases
+        // to, the Kelvin sign).
+        let opens = |opening: &str| {
+            l.as_bytes()
+                .get(..opening.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(opening.as_bytes()))
+        };
         l.ends_with(':')
             && l.chars().count() <= Self::MAX_CHARS
-            && (lower.starts_with("the below is attributable to")
-                || lower.starts_with("the following is attributable to")
-                || lower.starts_with("the following statement is attributable to"))
+            && (opens("the below is attributable to")
+                || opens("the following is attributable to")
+                || opens("the following statement is attributable to"))
     }
 }
 

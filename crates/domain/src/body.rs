@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::text::{single_line, text_newtype};
+use crate::text::{single_line, single_line_owned, text_newtype};
 
 /// One paragraph of a release body, in Markdown. Line breaks inside it are
 /// folded to spaces: a paragraph is one block of text.
@@ -16,6 +16,12 @@ impl Paragraph {
     /// run of white space.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         single_line("paragraph", input, Self::MAX_CHARS).map(Self)
+    }
+
+    /// [`Paragraph::parse`] of an owned text, kept without a copy when it
+    /// is already in normal form (an importer's paragraphs, mostly).
+    pub fn parse_owned(input: String) -> Result<Self, FieldError> {
+        single_line_owned("paragraph", input, Self::MAX_CHARS).map(Self)
     }
 }
 

@@ -42,21 +42,52 @@ impl Kind {
 
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let s = single_line("kind", input, Self::MAX_CHARS)?;
-        let key: String = s
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
+        let key = Self::key_of(&s);
         if key.is_empty() {
             return Err(FieldError::Invalid {
                 field: "kind",
                 reason: format!("{s:?} has no letters"),
             });
         }
-        Ok(Self::KNOWN
-            .into_iter()
-            .find(|k| k.key() == key)
-            .unwrap_or(Kind::Other(s)))
+        Ok(Self::known_by_key(&key).unwrap_or(Kind::Other(s)))
+    }
+
+    /// The form in which labels are compared: lower-case letters and digits
+    /// only ("Notice to the Press" and "NOTICE TO THE PRESS" are one kind).
+    pub fn key_of(label: &str) -> String {
+        if label.is_ascii() {
+            return label
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase()))
+                .collect();
+        }
+        label
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+
+    /// The known kind whose [`Kind::key_of`] is `key`. Compared with
+    /// constant keys: an importer asks this of every short line of an
+    /// archive.
+    pub fn known_by_key(key: &str) -> Option<Kind> {
+        const KEYS: [&str; 10] = [
+            "pressstatement",
+            "medianote",
+            "readout",
+            "statement",
+            "jointstatement",
+            "remarks",
+            "factsheet",
+            "noticetothepress",
+            "takingquestion",
+            "travel",
+        ];
+        KEYS.iter()
+            .position(|k| *k == key)
+            .map(|i| Self::KNOWN[i].clone())
     }
 
     /// Whether this is one of the kinds the portal knows.
@@ -78,14 +109,6 @@ impl Kind {
             Kind::Travel => "Travel",
             Kind::Other(s) => s,
         }
-    }
-
-    fn key(&self) -> String {
-        self.as_str()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
     }
 }
 
