@@ -14,7 +14,8 @@
 # A portal loaded beforehand (PRESSROOM_BENCH_SQLITE=/path/to/loaded.db, e.g.
 # a million releases) skips the corpus and the imports: the file is copied
 # (the original is never opened for writing) and PostgreSQL is loaded from
-# the copy with `pressroom copy`, which is timed. PRESSROOM_BENCH_BIN uses a
+# the copy with `pressroom copy`, which is timed. PRESSROOM_BENCH_IN_PLACE=1
+# uses the loaded file where it is instead (when a copy would not fit). PRESSROOM_BENCH_BIN uses a
 # prebuilt binary instead of building one. The load average is printed with
 # the results: on a shared machine wall-clock numbers move with it, so the
 # CPU seconds of each load are printed too.
@@ -64,7 +65,20 @@ timed() {
   cpu=$(awk '{print $1 + $2}' "$work/time")
 }
 
-if [ -n "$loaded" ]; then
+if [ -n "$loaded" ] && [ "${PRESSROOM_BENCH_IN_PLACE:-0}" = 1 ]; then
+  # A 9 GB copy may not fit the disk: the loaded file is used where it is
+  # (the binary may migrate it; the bench itself writes nothing to it).
+  sqlite_url=sqlite://$(realpath "$loaded")
+  url[sqlite]=$sqlite_url
+  n=$(sqlite3 -readonly "$loaded" 'SELECT COUNT(*) FROM releases')
+  echo "== copy sqlite -> postgres: $n releases (the loaded file used in place)"
+  timed "$bin" copy --from "$sqlite_url" --to "$pg_url" >"$work/copy.out"
+  head -1 "$work/copy.out"
+  results[postgres,import]=$(printf 'pressroom copy: %.1f s wall, %.1f s CPU, %.0f releases/s' \
+    "$secs" "$cpu" "$(echo "$n / $secs" | bc -l)")
+  results[sqlite,import]="(loaded beforehand)"
+  echo "${results[postgres,import]}"
+elif [ -n "$loaded" ]; then
   echo "== copying $loaded (read only) to $work"
   cp "$loaded" "$work/bench.db"
   [ -f "$loaded-wal" ] && cp "$loaded-wal" "$work/bench.db-wal"
@@ -95,18 +109,30 @@ else
   done
 fi
 
-# Starts a server; prints its address.
+# Starts a server on the backend's own search index (built by the first
+# server of each backend, which brings it up to date before it opens; one
+# server at a time holds an index); prints its address. The time from
+# start to "serving on" is kept in results[$1,start$2].
 serve() {
-  local out="$work/serve-$1-$2.out"
+  local out="$work/serve-$1-$2.out" started
+  started=$(now)
   "$bin" --database "${url[$1]}" serve --bind 127.0.0.1:0 --page-cache-seconds "$2" \
-    --index "$work/index-$1-$2" >"$out" 2>&1 &
+    --index "$work/index-$1" >"$out" 2>&1 &
   servers+=($!)
-  for _ in $(seq 1 100); do
-    if grep -q 'serving on' "$out"; then sed -n 's/.*serving on //p' "$out"; return; fi
+  server=$!
+  # Building the index of a million releases takes minutes: wait up to 30.
+  for _ in $(seq 1 18000); do
+    if grep -q 'serving on' "$out"; then
+      results[$1,start$2]=$(printf '%.1f s' "$(echo "$(now) - $started" | bc -l)")
+      addr=$(sed -n 's/.*serving on //p' "$out")
+      return
+    fi
+    kill -0 "$server" 2>/dev/null || break
     sleep 0.1
   done
   echo "error: server did not start: $(cat "$out")" >&2; exit 1
 }
+rss_of() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$1/status"; }
 
 # wrk summary: requests/s, p50, p99.
 measure() {
@@ -118,7 +144,7 @@ measure() {
 deep="/?page=$(( n / 20 / 2 ))"
 pages=(/ "$deep" "/search?q=budget" "/api/search?q=minister+trade")
 for backend in sqlite postgres; do
-  addr=$(serve "$backend" 0)
+  serve "$backend" 0
   release=$(curl -s "$addr/" | grep -o 'href="/releases/[^"]*"' | head -1 | cut -d'"' -f2)
   kind=$(curl -s "$addr/" | grep -o 'href="/?kind=[^"]*"' | head -1 | cut -d'"' -f2 | sed 's/&amp;/\&/g')
   for page in "${pages[@]}" ${kind:+"$kind"}; do
@@ -126,8 +152,11 @@ for backend in sqlite postgres; do
   done
   results[$backend,kindpath]=$kind
   results[$backend,release]=$(measure "$addr$release")
-  cached=$(serve "$backend" 30)
-  results[$backend,cached]=$(measure "$cached/")
+  results[$backend,rss]=$(rss_of "$server")
+  kill "$server"; wait "$server" 2>/dev/null || true
+  serve "$backend" 30
+  results[$backend,cached]=$(measure "$addr/")
+  kill "$server"; wait "$server" 2>/dev/null || true
 done
 
 echo
@@ -144,4 +173,6 @@ for backend in sqlite postgres; do
   echo "  api search             ${results[$backend,/api/search?q=minister+trade]}"
   echo "  release page           ${results[$backend,release]}"
   echo "  listing /, cached      ${results[$backend,cached]}"
+  echo "  start (index built)    ${results[$backend,start0]}; again (index current) ${results[$backend,start30]}"
+  echo "  resident memory        ${results[$backend,rss]} after the uncached runs"
 done

@@ -237,6 +237,17 @@ impl PgStore {
         }
     }
 
+    /// Runs a built release query on the pool and maps every row: the one
+    /// tail of each read that returns releases.
+    async fn fetch_releases(&self, mut q: QueryBuilder<'_, Postgres>) -> StoreResult<Vec<Release>> {
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter().map(release_from_row).collect()
+    }
+
     /// Starts the task that LISTENs for other nodes' commits and ticks the
     /// signal. After a lost connection it ticks too, so followers read the
     /// outbox for whatever was committed while it was away.
@@ -745,16 +756,8 @@ impl Store for PgStore {
             .push(" OFFSET ")
             .push_bind(i64::try_from(query.page.offset()).unwrap_or(i64::MAX))
             .push(") ORDER BY release_date DESC, id DESC");
-        let rows = q
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
         Ok(ListPage {
-            items: rows
-                .iter()
-                .map(release_from_row)
-                .collect::<StoreResult<_>>()?,
+            items: self.fetch_releases(q).await?,
             total: u64::try_from(total).unwrap_or(0),
             page: query.page,
         })
@@ -861,12 +864,7 @@ impl Store for PgStore {
         .push_bind(since.as_microsecond())
         .push(") ORDER BY updated_at DESC, id DESC LIMIT ")
         .push_bind(i64::from(limit));
-        let rows = q
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        rows.iter().map(release_from_row).collect()
+        self.fetch_releases(q).await
     }
 
     async fn containing_text(
@@ -887,12 +885,7 @@ impl Store for PgStore {
             .push_bind(needle.to_owned())
             .push(") > 0) ORDER BY release_date DESC, id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let rows = q
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        rows.iter().map(release_from_row).collect()
+        self.fetch_releases(q).await
     }
 
     async fn batch_after(&self, after: Option<ReleaseId>, limit: u32) -> StoreResult<Vec<Release>> {
@@ -929,12 +922,7 @@ impl Store for PgStore {
         }
         q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let rows = q
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        rows.iter().map(release_from_row).collect()
+        self.fetch_releases(q).await
     }
 
     async fn paths_after(
