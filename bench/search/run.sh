@@ -22,33 +22,39 @@ work=${2:-/tmp/pressroom-bench-search-$count}
 port=${PORT:-18765}
 duration=${DURATION:-15s}
 mkdir -p "$work"
-db="sqlite://$work/bench.db"
+# STORE=path searches a store loaded elsewhere, in place (the index and the
+# baseline still go to WORKDIR); FTS=0 leaves out the FTS5 baseline.
+store=${STORE:-$work/bench.db}
+db="sqlite://$store"
+index=$work/index
 
 command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -n "${BIN:-}" ] || cargo build --release --locked -p pressroom-cli
 bin=${BIN:-target/release/pressroom}
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [ ! -f "$work/bench.db" ]; then
+if [ ! -f "$store" ]; then
   echo "== loading $count synthetic releases into the store"
-  /usr/bin/time -f "load: %e s, max RSS %M KB" "$bin" --database "$db" bench load --count "$count"
+  /usr/bin/time -f "load: %e s, max RSS %M KB" "$bin" --database "$db" --index "$index" bench load --count "$count"
 fi
 
-if [ ! -d "$work/bench.db.index" ]; then
+if [ ! -f "$index/meta.json" ]; then
   echo "== index build (pressroom reindex)"
-  /usr/bin/time -f "reindex: %e s wall, max RSS %M KB" "$bin" --database "$db" reindex
+  /usr/bin/time -f "reindex: %e s wall, max RSS %M KB" "$bin" --database "$db" --index "$index" reindex
 fi
-echo "index size on disk: $(du -sh "$work/bench.db.index" | cut -f1) ($(du -sb "$work/bench.db.index" | cut -f1) bytes)"
-echo "store size on disk: $(du -sh "$work/bench.db" | cut -f1)"
+echo "index size on disk: $(du -sh "$index" | cut -f1) ($(du -sb "$index" | cut -f1) bytes)"
+echo "store size on disk: $(du -sh "$store" | cut -f1)"
 
 if [ "${IN_PROCESS:-1}" != 0 ]; then
   echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
-  /usr/bin/time -f "bench search: %e s wall, %U s user, %S s system, max RSS %M KB" "$bin" --database "$db" bench search --fts "$work/fts.db" --iterations "${ITERATIONS:-300}"
-  echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
+  fts=(--fts "$work/fts.db")
+  [ "${FTS:-1}" = 0 ] && fts=()
+  /usr/bin/time -f "bench search: %e s wall, %U s user, %S s system, max RSS %M KB" "$bin" --database "$db" --index "$index" bench search "${fts[@]}" --iterations "${ITERATIONS:-300}"
+  [ -f "$work/fts.db" ] && echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
 fi
 
 echo "== over HTTP on loopback (wrk, 1 thread, ${CONNECTIONS:-1 4} connections, $duration each)"
-PRESSROOM_LOG=warn "$bin" --database "$db" serve --page-cache-seconds 0 --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+PRESSROOM_LOG=warn "$bin" --database "$db" --index "$index" serve --page-cache-seconds 0 --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

@@ -76,7 +76,11 @@ impl SegmentCodes {
         };
         let mut codes = Vec::with_capacity(max_doc as usize);
         for doc in 0..max_doc {
-            let k = if kind_fits { slot(kind.as_ref(), doc) } else { 0 };
+            let k = if kind_fits {
+                slot(kind.as_ref(), doc)
+            } else {
+                0
+            };
             let i = if issuer_fits {
                 slot(issuer.as_ref(), doc)
             } else {
