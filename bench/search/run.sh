@@ -8,7 +8,8 @@
 #   bench/search/run.sh [COUNT] [WORKDIR]
 #
 # BIN=path reuses a built binary; IN_PROCESS=0 runs only the HTTP half;
-# DURATION (15s) and ITERATIONS (300) bound the runs.
+# DURATION (15s) and ITERATIONS (300) bound the runs; CONNECTIONS ("1 4")
+# lists the wrk connection counts each class runs with.
 #
 # Loopback only, bounded in time (each wrk run is 15 s). Needs wrk
 # (apt-get install wrk). Re-running reuses the store, index and FTS5 files
@@ -21,33 +22,39 @@ work=${2:-/tmp/pressroom-bench-search-$count}
 port=${PORT:-18765}
 duration=${DURATION:-15s}
 mkdir -p "$work"
-db="sqlite://$work/bench.db"
+# STORE=path searches a store loaded elsewhere, in place (the index and the
+# baseline still go to WORKDIR); FTS=0 leaves out the FTS5 baseline.
+store=${STORE:-$work/bench.db}
+db="sqlite://$store"
+index=$work/index
 
 command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -n "${BIN:-}" ] || cargo build --release --locked -p pressroom-cli
 bin=${BIN:-target/release/pressroom}
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM; count=$count; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [ ! -f "$work/bench.db" ]; then
+if [ ! -f "$store" ]; then
   echo "== loading $count synthetic releases into the store"
-  /usr/bin/time -f "load: %e s, max RSS %M KB" "$bin" --database "$db" bench load --count "$count"
+  /usr/bin/time -f "load: %e s, max RSS %M KB" "$bin" --database "$db" --index "$index" bench load --count "$count"
 fi
 
-if [ ! -d "$work/bench.db.index" ]; then
+if [ ! -f "$index/meta.json" ]; then
   echo "== index build (pressroom reindex)"
-  /usr/bin/time -f "reindex: %e s wall, max RSS %M KB" "$bin" --database "$db" reindex
+  /usr/bin/time -f "reindex: %e s wall, max RSS %M KB" "$bin" --database "$db" --index "$index" reindex
 fi
-echo "index size on disk: $(du -sh "$work/bench.db.index" | cut -f1) ($(du -sb "$work/bench.db.index" | cut -f1) bytes)"
-echo "store size on disk: $(du -sh "$work/bench.db" | cut -f1)"
+echo "index size on disk: $(du -sh "$index" | cut -f1) ($(du -sb "$index" | cut -f1) bytes)"
+echo "store size on disk: $(du -sh "$store" | cut -f1)"
 
 if [ "${IN_PROCESS:-1}" != 0 ]; then
   echo "== in-process: tantivy vs SQLite FTS5 (same releases, same questions)"
-  /usr/bin/time -f "bench search: %e s wall, %U s user, %S s system, max RSS %M KB" "$bin" --database "$db" bench search --fts "$work/fts.db" --iterations "${ITERATIONS:-300}"
-  echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
+  fts=(--fts "$work/fts.db")
+  [ "${FTS:-1}" = 0 ] && fts=()
+  /usr/bin/time -f "bench search: %e s wall, %U s user, %S s system, max RSS %M KB" "$bin" --database "$db" --index "$index" bench search "${fts[@]}" --iterations "${ITERATIONS:-300}"
+  [ -f "$work/fts.db" ] && echo "FTS5 size on disk: $(du -sh "$work/fts.db" | cut -f1)"
 fi
 
-echo "== over HTTP on loopback (wrk, 1 thread, 4 connections, $duration each)"
-PRESSROOM_LOG=warn "$bin" --database "$db" serve --page-cache-seconds 0 --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+echo "== over HTTP on loopback (wrk, 1 thread, ${CONNECTIONS:-1 4} connections, $duration each)"
+PRESSROOM_LOG=warn "$bin" --database "$db" --index "$index" serve --page-cache-seconds 0 --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -60,8 +67,18 @@ rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 echo "server resident memory after start: $(rss)"
 
+# Each class twice: with one connection (the service time of one request,
+# nothing queued behind it) and with four (throughput, requests queued on
+# a 2-core machine that wrk shares).
 run() {
   local name=$1; shift
+  for conns in ${CONNECTIONS:-1 4}; do
+    run_with "$conns" "$name" "$@"
+  done
+}
+
+run_with() {
+  local conns=$1 name=$2; shift 2
   local lua="$work/$name.lua"
   {
     echo "local paths = {"
@@ -70,10 +87,10 @@ run() {
     echo 'local i = 0'
     echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
   } >"$lua"
-  echo "-- $name"
+  echo "-- $name, $conns connection(s); load average $(cut -d' ' -f1 /proc/loadavg)"
   local before out requests
   before=$(cpu_ticks)
-  out=$(wrk -t1 -c4 -d"$duration" --latency -s "$lua" "http://127.0.0.1:$port")
+  out=$(wrk -t1 -c"$conns" -d"$duration" --latency -s "$lua" "http://127.0.0.1:$port")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   grep -E 'Requests/sec|Non-2xx|Socket errors|^ +(50|90|99)%' <<<"$out"
   echo "  server processor time: $(awk -v t=$(( $(cpu_ticks) - before )) -v n="$requests" 'BEGIN {printf "%.2f ms per request (%d requests)", n ? t * 10 / n : 0, n}')"

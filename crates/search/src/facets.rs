@@ -1,17 +1,24 @@
 //! [`FacetTally`]: the count of every match and of its kind, issuer and
 //! year, needing no scores: alone after a ranking pass, or paired with the
-//! ranking collector so that every match is visited once. Kind and issuer
-//! are read as term ordinals from their fast string columns and counted in
-//! a vector per segment (ordinals are dense), the year from the release
-//! date's fast column; strings are looked up only for the values that
-//! occurred, once per segment. Collected in blocks of documents where
-//! tantivy allows.
+//! ranking collector so that every match is visited once.
+//!
+//! A query's matches can be most of a million releases, so the work per
+//! match must be a few instructions. [`FacetCodes`] keeps, per segment,
+//! one packed word per document (its kind, issuer and year as small
+//! numbers), built once when a segment first appears (by the reader's
+//! warmer, after a commit, not on a query's path) from the fast columns;
+//! a segment never changes after it is written, so the codes stay exact
+//! for its life, and deleted documents are never handed to a collector.
+//! Tallying a match is then one load and three increments; strings are
+//! looked up only for the values that occurred, once per segment.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
 
 use crate::schema::{DATE_FIELD, ISSUER_KEY, KIND_KEY};
 
@@ -24,54 +31,151 @@ pub(crate) struct Tally {
     pub year: HashMap<i64, u64>,
 }
 
-/// The collector; see the module documentation.
-pub(crate) struct FacetTally;
+/// Bits of a document's code: kind in the low 16, issuer in the next 32,
+/// year in the top 16. Each part is a slot: 0 for no value, else the
+/// segment's ordinal of the value plus one (the year: its offset from the
+/// segment's first year plus one).
+const KIND_BITS: u32 = 16;
+const ISSUER_BITS: u32 = 32;
+const KIND_MASK: u64 = (1 << KIND_BITS) - 1;
+const ISSUER_MASK: u64 = (1 << ISSUER_BITS) - 1;
 
-/// One fast string column and its counts by term ordinal.
-struct OrdCounts {
-    column: StrColumn,
-    counts: Vec<u64>,
+/// One segment's codes and what their slots stand for.
+pub(crate) struct SegmentCodes {
+    codes: Vec<u64>,
+    kinds: Vec<String>,
+    issuers: Vec<String>,
+    first_year: i64,
+    years: usize,
 }
 
-impl OrdCounts {
-    fn open(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<Self>> {
-        Ok(reader.fast_fields().str(field)?.map(|column| {
-            let counts = vec![0; column.num_terms()];
-            Self { column, counts }
-        }))
+impl SegmentCodes {
+    fn build(reader: &SegmentReader) -> tantivy::Result<Self> {
+        let max_doc = reader.max_doc();
+        let fast = reader.fast_fields();
+        let kind = fast.str(KIND_KEY)?;
+        let issuer = fast.str(ISSUER_KEY)?;
+        let date = fast.i64(DATE_FIELD).ok();
+        let (first_year, years) = date.as_ref().map_or((0, 0), |d| {
+            let first = d.min_value() / 10_000;
+            let last = d.max_value() / 10_000;
+            (first, usize::try_from(last - first + 1).unwrap_or(0))
+        });
+        let kinds = terms(kind.as_ref())?;
+        let issuers = terms(issuer.as_ref())?;
+        // Slots that do not fit their bits would corrupt their neighbours:
+        // such a segment (over 65,535 kinds or years) counts none of them
+        // rather than wrong ones.
+        let kind_fits = kinds.len() < KIND_MASK as usize;
+        let year_fits = years < (1 << (64 - KIND_BITS - ISSUER_BITS)) - 1;
+        let issuer_fits = (issuers.len() as u64) < ISSUER_MASK;
+        let slot = |column: Option<&StrColumn>, doc: DocId| -> u64 {
+            column
+                .and_then(|c| c.ords().first(doc))
+                .map_or(0, |ord| ord + 1)
+        };
+        let mut codes = Vec::with_capacity(max_doc as usize);
+        for doc in 0..max_doc {
+            let k = if kind_fits {
+                slot(kind.as_ref(), doc)
+            } else {
+                0
+            };
+            let i = if issuer_fits {
+                slot(issuer.as_ref(), doc)
+            } else {
+                0
+            };
+            let y = match (&date, year_fits) {
+                (Some(d), true) => d
+                    .first(doc)
+                    .and_then(|key| u64::try_from(key / 10_000 - first_year + 1).ok())
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            codes.push(k | (i << KIND_BITS) | (y << (KIND_BITS + ISSUER_BITS)));
+        }
+        Ok(Self {
+            codes,
+            kinds,
+            issuers,
+            first_year,
+            years,
+        })
+    }
+}
+
+/// Every term of a string column, by ordinal.
+fn terms(column: Option<&StrColumn>) -> tantivy::Result<Vec<String>> {
+    let Some(column) = column else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(column.num_terms());
+    let mut text = String::new();
+    for ord in 0..column.num_terms() as u64 {
+        text.clear();
+        column.ord_to_str(ord, &mut text)?;
+        out.push(text.clone());
+    }
+    Ok(out)
+}
+
+/// The codes of every segment the reader has shown, by segment; the
+/// reader's warmer fills it after each commit and drops the segments no
+/// searcher uses any more.
+#[derive(Default)]
+pub(crate) struct FacetCodes {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentCodes>>>,
+}
+
+impl FacetCodes {
+    /// The codes of a segment, built now if the warmer has not yet (a
+    /// search racing a commit).
+    pub(crate) fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentCodes>> {
+        let id = reader.segment_id();
+        if let Some(codes) = self.lock().get(&id) {
+            return Ok(codes.clone());
+        }
+        // Built outside the lock: searches of other segments go on.
+        let codes = Arc::new(SegmentCodes::build(reader)?);
+        Ok(self.lock().entry(id).or_insert(codes).clone())
     }
 
-    fn add(&mut self, ord: Option<u64>) {
-        if let Some(slot) = ord.and_then(|o| self.counts.get_mut(o as usize)) {
-            *slot += 1;
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<SegmentCodes>>> {
+        // The map is only ever inserted into or pruned whole: a panic
+        // elsewhere cannot leave it half-changed.
+        self.segments.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Warmer for FacetCodes {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        for segment in searcher.segment_readers() {
+            self.of(segment)?;
         }
+        Ok(())
     }
 
-    fn into_map(self, out: &mut HashMap<String, u64>) {
-        let mut text = String::new();
-        for (ord, &n) in self.counts.iter().enumerate() {
-            if n == 0 {
-                continue;
-            }
-            text.clear();
-            if matches!(self.column.ord_to_str(ord as u64, &mut text), Ok(true)) {
-                *out.entry(text.clone()).or_insert(0) += n;
-            }
-        }
+    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
+        let alive: HashSet<SegmentId> = live
+            .iter()
+            .flat_map(|g| g.segments().keys().copied())
+            .collect();
+        self.lock().retain(|id, _| alive.contains(id));
     }
+}
+
+/// The collector; see the module documentation.
+pub(crate) struct FacetTally {
+    pub codes: Arc<FacetCodes>,
 }
 
 pub(crate) struct SegmentTally {
+    segment: Arc<SegmentCodes>,
     total: u64,
-    kind: Option<OrdCounts>,
-    issuer: Option<OrdCounts>,
-    date: Option<Column<i64>>,
-    /// Counts by year, from the segment's first year on (the column knows
-    /// its smallest and largest date).
-    first_year: i64,
-    years: Vec<u64>,
-    ords: Vec<Option<u64>>,
-    dates: Vec<Option<i64>>,
+    kind: Vec<u32>,
+    issuer: Vec<u32>,
+    year: Vec<u32>,
 }
 
 impl Collector for FacetTally {
@@ -83,21 +187,13 @@ impl Collector for FacetTally {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentTally> {
-        let date = reader.fast_fields().i64(DATE_FIELD).ok();
-        let (first_year, span) = date.as_ref().map_or((0, 0), |d| {
-            let first = d.min_value() / 10_000;
-            let last = d.max_value() / 10_000;
-            (first, usize::try_from(last - first + 1).unwrap_or(0))
-        });
+        let segment = self.codes.of(reader)?;
         Ok(SegmentTally {
             total: 0,
-            kind: OrdCounts::open(reader, KIND_KEY)?,
-            issuer: OrdCounts::open(reader, ISSUER_KEY)?,
-            date,
-            first_year,
-            years: vec![0; span],
-            ords: Vec::new(),
-            dates: Vec::new(),
+            kind: vec![0; segment.kinds.len() + 1],
+            issuer: vec![0; segment.issuers.len() + 1],
+            year: vec![0; segment.years + 1],
+            segment,
         })
     }
 
@@ -124,10 +220,23 @@ impl Collector for FacetTally {
 }
 
 impl SegmentTally {
-    fn add_year(&mut self, date_key: i64) {
-        let at = usize::try_from(date_key / 10_000 - self.first_year).ok();
-        if let Some(slot) = at.and_then(|i| self.years.get_mut(i)) {
-            *slot += 1;
+    #[inline]
+    fn add(&mut self, doc: DocId) {
+        let Some(&code) = self.segment.codes.get(doc as usize) else {
+            return;
+        };
+        let k = (code & KIND_MASK) as usize;
+        let i = ((code >> KIND_BITS) & ISSUER_MASK) as usize;
+        let y = (code >> (KIND_BITS + ISSUER_BITS)) as usize;
+        // Slots come from this segment's own columns: always in range.
+        if let Some(n) = self.kind.get_mut(k) {
+            *n += 1;
+        }
+        if let Some(n) = self.issuer.get_mut(i) {
+            *n += 1;
+        }
+        if let Some(n) = self.year.get_mut(y) {
+            *n += 1;
         }
     }
 }
@@ -137,34 +246,13 @@ impl SegmentCollector for SegmentTally {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.total += 1;
-        for counts in [&mut self.kind, &mut self.issuer].into_iter().flatten() {
-            let ord = counts.column.ords().first(doc);
-            counts.add(ord);
-        }
-        if let Some(key) = self.date.as_ref().and_then(|d| d.first(doc)) {
-            self.add_year(key);
-        }
+        self.add(doc);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
         self.total += docs.len() as u64;
-        self.ords.resize(docs.len(), None);
-        for counts in [&mut self.kind, &mut self.issuer].into_iter().flatten() {
-            self.ords.fill(None);
-            counts.column.ords().first_vals(docs, &mut self.ords);
-            for &ord in &self.ords {
-                counts.add(ord);
-            }
-        }
-        if let Some(date) = &self.date {
-            self.dates.clear();
-            self.dates.resize(docs.len(), None);
-            date.first_vals(docs, &mut self.dates);
-            for i in 0..self.dates.len() {
-                if let Some(key) = self.dates[i] {
-                    self.add_year(key);
-                }
-            }
+        for &doc in docs {
+            self.add(doc);
         }
     }
 
@@ -173,16 +261,21 @@ impl SegmentCollector for SegmentTally {
             total: self.total,
             ..Tally::default()
         };
-        for (i, &n) in self.years.iter().enumerate() {
-            if n > 0 {
-                out.year.insert(self.first_year + i as i64, n);
+        // Slot 0 is "no value": not a facet entry.
+        let named = |counts: &[u32], names: &[String], into: &mut HashMap<String, u64>| {
+            for (name, &n) in names.iter().zip(counts.iter().skip(1)) {
+                if n > 0 {
+                    *into.entry(name.clone()).or_insert(0) += u64::from(n);
+                }
             }
-        }
-        if let Some(k) = self.kind {
-            k.into_map(&mut out.kind);
-        }
-        if let Some(i) = self.issuer {
-            i.into_map(&mut out.issuer);
+        };
+        named(&self.kind, &self.segment.kinds, &mut out.kind);
+        named(&self.issuer, &self.segment.issuers, &mut out.issuer);
+        for (offset, &n) in self.year.iter().skip(1).enumerate() {
+            if n > 0 {
+                out.year
+                    .insert(self.segment.first_year + offset as i64, u64::from(n));
+            }
         }
         out
     }

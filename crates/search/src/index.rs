@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::{Arc, Weak};
 
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId};
@@ -12,11 +13,11 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TERMINATED,
-    TantivyError, Term,
+    TantivyError, Term, Warmer,
 };
 
 use crate::SearchError;
-use crate::facets::{FacetTally, Tally};
+use crate::facets::{FacetCodes, FacetTally, Tally};
 use crate::query::{Clause, Notice, ParsedQuery, parse};
 use crate::results::{
     FacetValue, Facets, Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion,
@@ -42,6 +43,9 @@ pub struct SearchIndex {
     fields: Fields,
     text: TextAnalyzer,
     words: TextAnalyzer,
+    /// Per-segment facet codes, kept by the reader's warmer (which holds
+    /// them weakly: they live as long as this index).
+    codes: Arc<FacetCodes>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -114,9 +118,12 @@ impl SearchIndex {
         index.tokenizers().register(schema::TEXT, text.clone());
         index.tokenizers().register(schema::WORDS, words.clone());
         let (_, fields) = Fields::schema();
+        let codes = Arc::new(FacetCodes::default());
+        let warmer: Weak<dyn Warmer> = Arc::downgrade(&codes) as Weak<dyn Warmer>;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .warmers(vec![warmer])
             .try_into()?;
         Ok(Self {
             index,
@@ -124,6 +131,7 @@ impl SearchIndex {
             fields,
             text,
             words,
+            codes,
         })
     }
 
@@ -235,14 +243,17 @@ impl SearchIndex {
         // block-max WAND, which skips most of the matches, then the tally
         // unscored. Anything else (a phrase, filters, date order) is one pass
         // that ranks and tallies together, so that positions are read once.
+        let tally = FacetTally {
+            codes: self.codes.clone(),
+        };
         let (docs, tally): (Vec<(Option<f32>, DocAddress)>, Tally) = match req.sort {
             Sort::Relevance if single_word && !gated => {
                 let docs = searcher.search(query.as_ref(), &top)?;
-                let tally = searcher.search(query.as_ref(), &FacetTally)?;
+                let tally = searcher.search(query.as_ref(), &tally)?;
                 (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
             }
             Sort::Relevance => {
-                let (docs, tally) = searcher.search(query.as_ref(), &(top, FacetTally))?;
+                let (docs, tally) = searcher.search(query.as_ref(), &(top, tally))?;
                 (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
             }
             Sort::Newest | Sort::Oldest => {
@@ -252,7 +263,7 @@ impl SearchIndex {
                     Order::Asc
                 };
                 let by_date = top.order_by_fast_field::<i64>(DATE_FIELD, order);
-                let (docs, tally) = searcher.search(query.as_ref(), &(by_date, FacetTally))?;
+                let (docs, tally) = searcher.search(query.as_ref(), &(by_date, tally))?;
                 (docs.into_iter().map(|(_, a)| (None, a)).collect(), tally)
             }
         };

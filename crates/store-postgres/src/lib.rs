@@ -1062,6 +1062,41 @@ impl Store for PgStore {
             .collect()
     }
 
+    async fn paths_of(
+        &self,
+        visibility: Visibility,
+        ids: &[ReleaseId],
+    ) -> StoreResult<Vec<PathEntry>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Postgres>::new(
+            "SELECT id, slug, release_date::text AS release_date, updated_at FROM releases",
+        );
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        push_listed(&mut q, visibility);
+        q.push(" AND id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(id.0);
+        }
+        q.push(") ORDER BY id");
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(PathEntry {
+                    id: ReleaseId(r.try_get("id").map_err(|e| self.error(e))?),
+                    path: path_from_row(r)?,
+                    updated_at: from_micros(r.try_get("updated_at").map_err(|e| self.error(e))?)?,
+                })
+            })
+            .collect()
+    }
+
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>> {
         let rows =
             sqlx::query("SELECT path, line FROM release_sources WHERE release_id = $1 ORDER BY id")

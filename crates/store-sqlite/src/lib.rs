@@ -657,6 +657,36 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn paths_of(
+        &self,
+        visibility: Visibility,
+        ids: &[ReleaseId],
+    ) -> StoreResult<Vec<PathEntry>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q =
+            QueryBuilder::<Sqlite>::new("SELECT id, slug, release_date, updated_at FROM releases");
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        push_listed(&mut q, visibility);
+        q.push(" AND id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(id.0);
+        }
+        q.push(") ORDER BY id");
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PathEntry {
+                    id: ReleaseId(r.try_get("id").map_err(backend)?),
+                    path: path_from_row(r)?,
+                    updated_at: from_micros(r.try_get("updated_at").map_err(backend)?)?,
+                })
+            })
+            .collect()
+    }
+
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>> {
         let rows =
             sqlx::query("SELECT path, line FROM release_sources WHERE release_id = ? ORDER BY id")

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::{date, time};
 use pressroom_domain::{
     Attribution, Body, Dateline, FixedClock, Issuer, Kind, Language, ReleaseContent, ReleaseDate,
-    Status, Title,
+    ReleaseId, Status, Title,
 };
 
 use crate::{
@@ -35,6 +35,7 @@ macro_rules! store_conformance_tests {
             batch_after_walks_every_release_once,
             list_after_walks_the_listing_order_by_keyset_under_filters,
             paths_after_walks_public_paths_only_in_id_order,
+            listed_paths_of_some_ids_name_only_the_public_ones_in_one_read,
             a_batch_with_a_repeated_release_stores_it_once,
             files_imported_together_are_each_stored_as_if_imported_alone,
             month_facets_count_per_month_newest_first,
@@ -552,6 +553,44 @@ pub async fn paths_after_walks_public_paths_only_in_id_order(store: Arc<dyn Stor
         assert_eq!(full.id, e.id);
         assert_eq!(full.updated_at, e.updated_at);
     }
+}
+
+pub async fn listed_paths_of_some_ids_name_only_the_public_ones_in_one_read(store: Arc<dyn Store>) {
+    let mut records: Vec<_> = (1..=4)
+        .map(|d| record(content(&format!("Q{d}"), 2019, 4, d), &format!("q{d}"), "f"))
+        .collect();
+    records[1].status = Status::Draft;
+    let out = import(&store, records).await;
+    let ids: Vec<ReleaseId> = out
+        .iter()
+        .map(|o| match o {
+            ImportOutcome::Inserted { id, .. } => *id,
+            other => panic!("expected insert, got {other:?}"),
+        })
+        .collect();
+    let view = public(&store);
+    // Asked in any order, with an id that names nothing: the public ones
+    // come back in id order, each with the path its page has.
+    let asked = [ids[3], ReleaseId(999_999), ids[1], ids[0]];
+    let found = view.listed_paths(&asked).await.expect("paths");
+    let got: Vec<_> = found.iter().map(|e| (e.id, e.path.to_string())).collect();
+    let mut want = Vec::new();
+    for id in [ids[0], ids[3]] {
+        let page = store.get(id).await.expect("get").expect("stored");
+        want.push((id, page.path().to_string()));
+    }
+    assert_eq!(got, want, "the draft and the unknown id are left out");
+    assert!(view.listed_paths(&[]).await.expect("none").is_empty());
+    let early = PublicView::new(
+        store.clone(),
+        Arc::new(FixedClock::new(
+            Timestamp::from_second(1_600_000_000).expect("ts"),
+        )),
+    );
+    assert!(
+        early.listed_paths(&ids).await.expect("paths").is_empty(),
+        "nothing is public before its publication time"
+    );
 }
 
 pub async fn a_batch_with_a_repeated_release_stores_it_once(store: Arc<dyn Store>) {

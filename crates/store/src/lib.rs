@@ -172,6 +172,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         limit: u32,
     ) -> StoreResult<Vec<PathEntry>>;
 
+    /// The paths of those of `ids` that are visible as asked, in id order,
+    /// without their content: one read re-checks a page of search hits at
+    /// the gate (a read per hit, with its body, cost more than the search).
+    async fn paths_of(
+        &self,
+        visibility: Visibility,
+        ids: &[ReleaseId],
+    ) -> StoreResult<Vec<PathEntry>>;
+
     /// Where a release was imported from.
     async fn sources(&self, id: ReleaseId) -> StoreResult<Vec<Source>>;
 

@@ -167,6 +167,13 @@ impl PublicView {
             .await
     }
 
+    /// The paths of those of `ids` that are listed now (public and not
+    /// withdrawn), in id order: what search shows of its hits passes here,
+    /// all of a page's hits in one read.
+    pub async fn listed_paths(&self, ids: &[ReleaseId]) -> StoreResult<Vec<PathEntry>> {
+        self.store.paths_of(self.listed(), ids).await
+    }
+
     /// Public releases, newest first, whose body contains `needle`.
     pub async fn containing_text(&self, needle: &str, limit: u32) -> StoreResult<Vec<Release>> {
         self.store

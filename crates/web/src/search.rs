@@ -3,9 +3,10 @@
 //! [`PublicView`] gate; [`SearchParams`] are the query-string parameters
 //! the page and the JSON API share.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use pressroom_domain::{Release, ReleasePath, Status};
+use pressroom_domain::{Release, ReleaseId, ReleasePath, Status};
 use pressroom_search::{SearchIndex, SearchRequest, SearchResults, Sort};
 use pressroom_store::PublicView;
 use serde::Deserialize;
@@ -17,9 +18,10 @@ pub(crate) const PER_PAGE: u32 = 10;
 
 /// The search index behind the visibility gate. The index holds only
 /// published releases and filters on `published_at <= now`; each hit is
-/// then fetched through `PublicView` and dropped unless it is published
-/// now, so a stale index (a withdrawal another process made a moment ago)
-/// still cannot show a release that is not public.
+/// then looked up through `PublicView` (all of a page's hits in one read)
+/// and dropped unless it is listed now at the same address, so a stale
+/// index (a withdrawal another process made a moment ago) still cannot
+/// show a release that is not public.
 #[derive(Debug, Clone)]
 pub struct PublicSearch {
     index: Arc<SearchIndex>,
@@ -34,7 +36,51 @@ impl PublicSearch {
     /// Runs the search, or answers "nothing asked" (no search ran) for an
     /// empty query without filters: the bare form needs no work.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResults, AppError> {
-        Ok(self.search_with_releases(request).await?.0)
+        let Some(mut results) = self.search_index(request).await? else {
+            return Ok(SearchResults::default());
+        };
+        // The page's hits pass the gate in one read of their ids and paths
+        // (no bodies): a hit the store no longer lists, or lists at another
+        // address, is dropped.
+        let ids: Vec<ReleaseId> = results.hits.iter().map(|h| ReleaseId(h.id)).collect();
+        let listed: HashMap<ReleaseId, String> = self
+            .view
+            .listed_paths(&ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e.path.to_string()))
+            .collect();
+        let before = results.hits.len();
+        results.hits.retain(|hit| {
+            let public = listed.get(&ReleaseId(hit.id)) == Some(&hit.path);
+            if !public {
+                tracing::warn!(path = %hit.path, "search index is stale: dropped a hit that is not public");
+            }
+            public
+        });
+        let dropped = before - results.hits.len();
+        results.total = results.total.saturating_sub(dropped as u64);
+        Ok(results)
+    }
+
+    /// The index's answer, before the gate; `None` when nothing was asked.
+    async fn search_index(
+        &self,
+        request: SearchRequest,
+    ) -> Result<Option<SearchResults>, AppError> {
+        let nothing_asked = request.q.trim().is_empty()
+            && request.kind.is_none()
+            && request.issuer.is_none()
+            && request.year.is_none();
+        if nothing_asked {
+            return Ok(None);
+        }
+        let index = self.index.clone();
+        let now = self.view.now();
+        let results = tokio::task::spawn_blocking(move || index.search(&request, now))
+            .await
+            .map_err(|e| AppError::Internal(format!("search task failed: {e}")))??;
+        Ok(Some(results))
     }
 
     /// [`PublicSearch::search`] with the public release of each hit kept,
@@ -43,18 +89,9 @@ impl PublicSearch {
         &self,
         request: SearchRequest,
     ) -> Result<(SearchResults, Vec<Release>), AppError> {
-        let nothing_asked = request.q.trim().is_empty()
-            && request.kind.is_none()
-            && request.issuer.is_none()
-            && request.year.is_none();
-        if nothing_asked {
+        let Some(mut results) = self.search_index(request).await? else {
             return Ok((SearchResults::default(), Vec::new()));
-        }
-        let index = self.index.clone();
-        let now = self.view.now();
-        let mut results = tokio::task::spawn_blocking(move || index.search(&request, now))
-            .await
-            .map_err(|e| AppError::Internal(format!("search task failed: {e}")))??;
+        };
         let mut kept = Vec::with_capacity(results.hits.len());
         let mut releases = Vec::with_capacity(results.hits.len());
         for hit in std::mem::take(&mut results.hits) {

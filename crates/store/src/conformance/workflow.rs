@@ -354,6 +354,10 @@ pub async fn a_correction_adds_a_revision_and_a_withdrawal_leaves_listings_but_n
         .expect("page stays");
     assert_eq!(page.status, Status::Withdrawn);
     assert!(public_titles(&view).await.is_empty(), "left the listings");
+    assert!(
+        view.listed_paths(&[r.id]).await.expect("paths").is_empty(),
+        "left search's gate"
+    );
     let kinds = view
         .facet_counts(crate::Facet::Kind, &ReleaseFilter::default())
         .await
