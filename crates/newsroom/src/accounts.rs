@@ -548,6 +548,32 @@ impl Accounts {
         }
     }
 
+    /// `require` for a change to someone's account: a refusal is a
+    /// security event (an attempt beyond the actor's role), so it is
+    /// written to the audit log with who and from where, as refused
+    /// editorial actions are.
+    async fn require_audited(
+        &self,
+        actor: &Actor,
+        action: AccountAction,
+        what: &str,
+        subject: &str,
+        address: &str,
+    ) -> Result<()> {
+        let checked = Self::require(actor, action);
+        if checked.is_err() {
+            self.audit(
+                Some(actor),
+                "",
+                &format!("{what}.refused"),
+                subject,
+                address,
+            )
+            .await?;
+        }
+        checked
+    }
+
     /// An admin invites someone by email with a role; the link's token is
     /// returned once.
     pub async fn invite(
@@ -557,7 +583,15 @@ impl Accounts {
         role: Role,
         address: &str,
     ) -> Result<IssuedInvitation> {
-        Self::require(actor, AccountAction::InviteUser)?;
+        self.require_audited(
+            actor,
+            AccountAction::InviteUser,
+            "user.invite",
+            // As typed (not yet parsed), cut to an address's longest.
+            &format!("{} as {role}", email.chars().take(254).collect::<String>()),
+            address,
+        )
+        .await?;
         let email = Email::parse(email)?;
         if self.store.user_by_email(&email).await?.is_some() {
             return Err(AccountError::EmailTaken);
@@ -672,7 +706,14 @@ impl Accounts {
         role: Role,
         address: &str,
     ) -> Result<()> {
-        Self::require(actor, AccountAction::ChangeRole)?;
+        self.require_audited(
+            actor,
+            AccountAction::ChangeRole,
+            "user.role_change",
+            &format!("user {} -> {role}", id.0),
+            address,
+        )
+        .await?;
         let user = self.target(actor, id).await?;
         self.store.set_role(id, role).await?;
         let subject = format!("{} {} -> {role}", user_subject(&user), user.role);
@@ -688,7 +729,19 @@ impl Accounts {
         disabled: bool,
         address: &str,
     ) -> Result<()> {
-        Self::require(actor, AccountAction::DisableUser)?;
+        let what = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        self.require_audited(
+            actor,
+            AccountAction::DisableUser,
+            what,
+            &format!("user {}", id.0),
+            address,
+        )
+        .await?;
         let user = self.target(actor, id).await?;
         self.store.set_disabled(id, disabled).await?;
         let action = if disabled {

@@ -613,6 +613,72 @@ async fn a_crlf_in_a_user_name_yields_one_audit_line() {
 }
 
 #[tokio::test]
+async fn a_refused_change_to_users_is_in_the_audit_log_with_who_and_what() {
+    let app = spawn_app().await;
+    let writer = staff(&app, Role::Writer).await;
+    let admin = staff(&app, Role::Admin).await;
+    let w = app.login(&writer).await;
+    for (path, fields) in [
+        (
+            "/newsroom/users/invitations".to_owned(),
+            vec![("email", "friend@example.org"), ("role", "admin")],
+        ),
+        (
+            format!("/newsroom/users/{}/role", admin.id.0),
+            vec![("role", "writer")],
+        ),
+        (format!("/newsroom/users/{}/disable", admin.id.0), vec![]),
+    ] {
+        let res = app.post_form(&w, &path, &fields).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let lines = app.accounts.audit_after(0, 100).await.expect("audit");
+    let refused: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .filter(|l| l.event.action.ends_with(".refused"))
+        .map(|l| {
+            (
+                l.event.action.as_str(),
+                l.event.actor_label.as_str(),
+                l.event.subject.as_str(),
+            )
+        })
+        .collect();
+    let who = writer.email.as_str();
+    assert_eq!(
+        refused,
+        vec![
+            ("user.invite.refused", who, "friend@example.org as admin"),
+            (
+                "user.role_change.refused",
+                who,
+                format!("user {} -> writer", admin.id.0).as_str()
+            ),
+            (
+                "user.disable.refused",
+                who,
+                format!("user {}", admin.id.0).as_str()
+            ),
+        ]
+    );
+    assert!(
+        lines
+            .iter()
+            .filter(|l| l.event.action.ends_with(".refused"))
+            .all(|l| !l.event.address.is_empty()),
+        "each refusal says from which address"
+    );
+    let a = app.login(&admin).await;
+    let page = app
+        .get_as(&a, "/newsroom/audit")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("user.invite.refused"));
+}
+
+#[tokio::test]
 async fn newsroom_responses_are_never_stored_and_carry_a_strict_policy() {
     let app = spawn_app().await;
     let writer = staff(&app, Role::Writer).await;
