@@ -489,12 +489,25 @@ impl Store for SqliteStore {
             Facet::Month => ("substr(release_date, 1, 7)", "v DESC"),
         };
         // Left to itself the planner walks the kind or issuer index to save
-        // a sort, then reads every wide row to check visibility; the
-        // covering index of public columns is many times faster.
+        // a sort, then reads every wide row to check visibility. What is
+        // left here (months, month filters) is bounded by dates: a listing
+        // order index (migration 0009) covers the visibility columns and
+        // seeks to the dates, where `releases_public` would be read whole.
+        let dated = filter.date_range().is_some();
         let from = match visibility {
-            Visibility::PublicAt(_) | Visibility::ListedAt(_) => {
-                "releases INDEXED BY releases_public"
-            }
+            Visibility::PublicAt(_) | Visibility::ListedAt(_) => match (dated, filter) {
+                (true, ReleaseFilter { kind: Some(_), .. }) => {
+                    "releases INDEXED BY releases_by_kind_public"
+                }
+                (
+                    true,
+                    ReleaseFilter {
+                        issuer: Some(_), ..
+                    },
+                ) => "releases INDEXED BY releases_by_issuer_public",
+                (true, _) => "releases INDEXED BY releases_by_date_public",
+                (false, _) => "releases INDEXED BY releases_public",
+            },
             Visibility::Everything => "releases",
         };
         let mut q =
