@@ -156,6 +156,9 @@ for backend in sqlite postgres; do
   kill "$server"; wait "$server" 2>/dev/null || true
   serve "$backend" 30
   results[$backend,cached]=$(measure "$addr/")
+  # Publish-to-visible on this backend: a second process imports one
+  # release while the cached server's pages are polled.
+  python3 bench/visible.py "$bin" "${url[$backend]}" "$addr" "$work" >"$work/visible-$backend.md" 2>&1 || true
   kill "$server"; wait "$server" 2>/dev/null || true
 done
 
@@ -175,4 +178,5 @@ for backend in sqlite postgres; do
   echo "  listing /, cached      ${results[$backend,cached]}"
   echo "  start (index built)    ${results[$backend,start0]}; again (index current) ${results[$backend,start30]}"
   echo "  resident memory        ${results[$backend,rss]} after the uncached runs"
+  sed 's/^/  /' "$work/visible-$backend.md"
 done
