@@ -168,6 +168,11 @@ impl PgStore {
             url: shown.clone(),
             reason: e.to_string(),
         })?;
+        // sqlx would log a slow statement with its whole text: a batch of
+        // `copy` is a thousand rows of eighteen parameters, megabytes of
+        // log on a busy server. PostgreSQL's own
+        // `log_min_duration_statement` is the operator's tool for that.
+        let options = sqlx::ConnectOptions::disable_statement_logging(options);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
