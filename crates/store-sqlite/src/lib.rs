@@ -37,12 +37,15 @@ use sqlx::sqlite::{
 };
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use revisions::{NewRevision, insert_revisions};
+use revisions::{LEAF_COLUMN, LEAF_OF_REVISION, NewRevision, content_of, insert_revisions};
 use rows::{backend, path_from_row, release_from_row, to_micros};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
 /// limit of bound parameters per statement.
 const CHANGE_ROWS_PER_INSERT: usize = 300;
+
+/// The page size of a new database file.
+const PAGE_SIZE: u32 = 16_384;
 
 /// A pressroom store in one SQLite database file.
 #[derive(Debug, Clone)]
@@ -52,6 +55,48 @@ pub struct SqliteStore {
     /// One file has one writer process, so an in-process signal after each
     /// commit is the whole change notification.
     changed: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Copies an import's write-ahead log into the database file beside
+    /// the writer.
+    checkpointer: Checkpointer,
+}
+
+/// Checkpoints the WAL on a connection of its own after each commit of an
+/// import: run by the writer's own auto-checkpoint, copying each group's
+/// frames into the database file (and syncing it) held up the next group;
+/// here it runs on another core while the writer goes on. A passive
+/// checkpoint never blocks the writer or readers and is crash-safe like any
+/// other: what is durable is the committed WAL, as before.
+#[derive(Debug, Clone)]
+struct Checkpointer {
+    pool: SqlitePool,
+    /// One checkpoint at a time; a request while one runs is dropped, the
+    /// running one or the next takes its frames.
+    running: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Checkpointer {
+    fn start(&self) {
+        use std::sync::atomic::Ordering;
+        if self.running.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            // A failed passive checkpoint loses nothing: the frames stay in
+            // the WAL for the next one, or the writer's own.
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&this.pool)
+                .await
+            {
+                tracing::debug!("background checkpoint failed: {e}");
+            }
+            this.running.store(false, Ordering::Release);
+        });
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
 }
 
 impl SqliteStore {
@@ -68,6 +113,11 @@ impl SqliteStore {
                 reason: e.to_string(),
             })?
             .create_if_missing(true)
+            // New databases only (an existing file keeps its size): a
+            // release's body, its leaf and its revision are each 2-3 KB, so
+            // on 4 KB pages most rows filled a page alone and the file (and
+            // every write to it) was a third larger than its rows.
+            .page_size(PAGE_SIZE)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
@@ -85,6 +135,12 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let checkpointer = Checkpointer {
+            pool: SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_lazy_with(options.clone()),
+            running: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        };
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.read_only(true))
@@ -94,6 +150,7 @@ impl SqliteStore {
             writer,
             reader,
             changed: Arc::new(tokio::sync::watch::Sender::new(0)),
+            checkpointer,
         })
     }
 
@@ -127,9 +184,66 @@ impl SqliteStore {
         Ok((journal, sync, fk))
     }
 
-    /// Closes both pools, checkpointing the WAL.
+    /// Turns the writer's auto-checkpoint off for an import's commit, which
+    /// leaves it to the [`Checkpointer`]; returns the setting to restore.
+    async fn defer_checkpoint(&self) -> StoreResult<i64> {
+        let every: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(&self.writer)
+            .await
+            .map_err(backend)?;
+        sqlx::query("PRAGMA wal_autocheckpoint = 0")
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(every)
+    }
+
+    /// Restores the writer's auto-checkpoint for every other write, and
+    /// checkpoints what the import wrote beside the writer.
+    async fn resume_checkpoint(&self, every: i64) -> StoreResult<()> {
+        let restored = sqlx::query(&format!("PRAGMA wal_autocheckpoint = {every}"))
+            .execute(&self.writer)
+            .await
+            .map_err(backend);
+        self.checkpointer.start();
+        restored.map(|_| ())
+    }
+
+    /// One transaction for a group of files, a savepoint around each: a
+    /// file the store refuses is rolled back to its savepoint alone.
+    async fn import_group(
+        &self,
+        files: &[Vec<ImportRecord>],
+        now_us: i64,
+    ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut results = Vec::with_capacity(files.len());
+        for batch in files {
+            sqlx::query("SAVEPOINT import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let result = import_file(&mut tx, batch, now_us).await;
+            if result.is_err() {
+                sqlx::query("ROLLBACK TO import_file")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+            sqlx::query("RELEASE import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            results.push(result);
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(results)
+    }
+
+    /// Closes the pools, checkpointing the WAL.
     pub async fn close(&self) {
         self.reader.close().await;
+        self.checkpointer.close().await;
         self.writer.close().await;
     }
 }
@@ -240,6 +354,7 @@ async fn insert_revision(
             content: &rev.content,
             change_note: rev.change_note.as_deref(),
             created_at_us: to_micros(rev.created_at),
+            in_leaf: false,
         }],
     )
     .await
@@ -337,9 +452,17 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>> {
         let now_us = to_micros(now);
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let outcomes = import_file(&mut tx, &batch, now_us).await?;
-        tx.commit().await.map_err(backend)?;
+        let every = self.defer_checkpoint().await?;
+        let stored = async {
+            let mut tx = self.writer.begin().await.map_err(backend)?;
+            let outcomes = import_file(&mut tx, &batch, now_us).await?;
+            tx.commit().await.map_err(backend)?;
+            Ok(outcomes)
+        }
+        .await;
+        let resumed = self.resume_checkpoint(every).await;
+        let outcomes = stored?;
+        resumed?;
         self.signal_if_inserted(&outcomes);
         Ok(outcomes)
     }
@@ -353,33 +476,16 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let now_us = to_micros(now);
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let mut results = Vec::with_capacity(files.len());
-        for batch in &files {
-            sqlx::query("SAVEPOINT import_file")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            let result = import_file(&mut tx, batch, now_us).await;
-            if result.is_err() {
-                sqlx::query("ROLLBACK TO import_file")
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-            }
-            sqlx::query("RELEASE import_file")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            results.push(result);
-        }
-        tx.commit().await.map_err(backend)?;
+        let every = self.defer_checkpoint().await?;
+        let stored = self.import_group(&files, now_us).await;
+        let resumed = self.resume_checkpoint(every).await;
+        let results = stored?;
+        resumed?;
         for outcomes in results.iter().flatten() {
             self.signal_if_inserted(outcomes);
         }
         Ok(results)
     }
-
     async fn hold_imports(
         &self,
         held: Vec<pressroom_store::HeldImport>,
@@ -714,10 +820,11 @@ impl Store for SqliteStore {
             return Ok(Vec::new());
         };
         let (from, to) = (first.id.0, last.id.0);
-        let revisions = sqlx::query(
-            "SELECT release_id, number, event, content, change_note, created_at FROM revisions \
-             WHERE release_id BETWEEN ? AND ? ORDER BY release_id, number",
-        )
+        let revisions = sqlx::query(&format!(
+            "SELECT r.release_id, r.number, r.event, r.content, r.change_note, r.created_at, \
+             {LEAF_COLUMN} FROM revisions r {LEAF_OF_REVISION} \
+             WHERE r.release_id BETWEEN ? AND ? ORDER BY r.release_id, r.number",
+        ))
         .bind(from)
         .bind(to)
         .fetch_all(&self.reader)
@@ -734,17 +841,13 @@ impl Store for SqliteStore {
         .map_err(backend)?;
         let mut revs = Vec::with_capacity(revisions.len());
         for r in &revisions {
-            let content: String = r.try_get("content").map_err(backend)?;
             revs.push((
                 r.try_get::<i64, _>("release_id").map_err(backend)?,
                 RevisionDump {
                     number: u32::try_from(r.try_get::<i64, _>("number").map_err(backend)?)
                         .unwrap_or(0),
                     event: r.try_get("event").map_err(backend)?,
-                    content: serde_json::from_str(&content).map_err(|e| StoreError::Corrupt {
-                        what: "revision content",
-                        reason: e.to_string(),
-                    })?,
+                    content: content_of(r)?,
                     change_note: r.try_get("change_note").map_err(backend)?,
                     created_at: from_micros(r.try_get("created_at").map_err(backend)?)?,
                 },
@@ -779,6 +882,10 @@ impl Store for SqliteStore {
                     content: &rev.content,
                     change_note: rev.change_note.as_deref(),
                     created_at_us: to_micros(rev.created_at),
+                    // A copy's leaves come byte for byte after its
+                    // releases, from the portal rows: not in this
+                    // transaction, so the row keeps its content.
+                    in_leaf: false,
                 })
                 .collect();
             insert_revisions(&mut tx, &revisions).await?;
