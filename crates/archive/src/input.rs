@@ -261,7 +261,8 @@ mod tests {
     fn gzip_is_inflated() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all("héllo\n".as_bytes()).unwrap();
-        let d = decode("a.txt.gz", &gz.finish().unwrap()).unwrap();
+        let bytes = gz.finish().unwrap();
+        let d = decode("a.txt.gz", &bytes).unwrap();
         assert_eq!(d.text, "héllo\n");
         assert!(d.gzipped);
     }
