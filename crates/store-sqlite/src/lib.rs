@@ -55,48 +55,6 @@ pub struct SqliteStore {
     /// One file has one writer process, so an in-process signal after each
     /// commit is the whole change notification.
     changed: Arc<tokio::sync::watch::Sender<u64>>,
-    /// Copies an import's write-ahead log into the database file beside
-    /// the writer.
-    checkpointer: Checkpointer,
-}
-
-/// Checkpoints the WAL on a connection of its own after each commit of an
-/// import: run by the writer's own auto-checkpoint, copying each group's
-/// frames into the database file (and syncing it) held up the next group;
-/// here it runs on another core while the writer goes on. A passive
-/// checkpoint never blocks the writer or readers and is crash-safe like any
-/// other: what is durable is the committed WAL, as before.
-#[derive(Debug, Clone)]
-struct Checkpointer {
-    pool: SqlitePool,
-    /// One checkpoint at a time; a request while one runs is dropped, the
-    /// running one or the next takes its frames.
-    running: Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl Checkpointer {
-    fn start(&self) {
-        use std::sync::atomic::Ordering;
-        if self.running.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let this = self.clone();
-        tokio::spawn(async move {
-            // A failed passive checkpoint loses nothing: the frames stay in
-            // the WAL for the next one, or the writer's own.
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&this.pool)
-                .await
-            {
-                tracing::debug!("background checkpoint failed: {e}");
-            }
-            this.running.store(false, Ordering::Release);
-        });
-    }
-
-    async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 impl SqliteStore {
@@ -135,12 +93,6 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        let checkpointer = Checkpointer {
-            pool: SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_lazy_with(options.clone()),
-            running: Arc::new(std::sync::atomic::AtomicBool::new(false)),
-        };
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.read_only(true))
@@ -150,7 +102,6 @@ impl SqliteStore {
             writer,
             reader,
             changed: Arc::new(tokio::sync::watch::Sender::new(0)),
-            checkpointer,
         })
     }
 
@@ -184,31 +135,6 @@ impl SqliteStore {
         Ok((journal, sync, fk))
     }
 
-    /// Turns the writer's auto-checkpoint off for an import's commit, which
-    /// leaves it to the [`Checkpointer`]; returns the setting to restore.
-    async fn defer_checkpoint(&self) -> StoreResult<i64> {
-        let every: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
-            .fetch_one(&self.writer)
-            .await
-            .map_err(backend)?;
-        sqlx::query("PRAGMA wal_autocheckpoint = 0")
-            .execute(&self.writer)
-            .await
-            .map_err(backend)?;
-        Ok(every)
-    }
-
-    /// Restores the writer's auto-checkpoint for every other write, and
-    /// checkpoints what the import wrote beside the writer.
-    async fn resume_checkpoint(&self, every: i64) -> StoreResult<()> {
-        let restored = sqlx::query(&format!("PRAGMA wal_autocheckpoint = {every}"))
-            .execute(&self.writer)
-            .await
-            .map_err(backend);
-        self.checkpointer.start();
-        restored.map(|_| ())
-    }
-
     /// One transaction for a group of files, a savepoint around each: a
     /// file the store refuses is rolled back to its savepoint alone.
     async fn import_group(
@@ -240,10 +166,9 @@ impl SqliteStore {
         Ok(results)
     }
 
-    /// Closes the pools, checkpointing the WAL.
+    /// Closes both pools, checkpointing the WAL.
     pub async fn close(&self) {
         self.reader.close().await;
-        self.checkpointer.close().await;
         self.writer.close().await;
     }
 }
@@ -452,17 +377,9 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>> {
         let now_us = to_micros(now);
-        let every = self.defer_checkpoint().await?;
-        let stored = async {
-            let mut tx = self.writer.begin().await.map_err(backend)?;
-            let outcomes = import_file(&mut tx, &batch, now_us).await?;
-            tx.commit().await.map_err(backend)?;
-            Ok(outcomes)
-        }
-        .await;
-        let resumed = self.resume_checkpoint(every).await;
-        let outcomes = stored?;
-        resumed?;
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let outcomes = import_file(&mut tx, &batch, now_us).await?;
+        tx.commit().await.map_err(backend)?;
         self.signal_if_inserted(&outcomes);
         Ok(outcomes)
     }
@@ -476,11 +393,7 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let now_us = to_micros(now);
-        let every = self.defer_checkpoint().await?;
-        let stored = self.import_group(&files, now_us).await;
-        let resumed = self.resume_checkpoint(every).await;
-        let results = stored?;
-        resumed?;
+        let results = self.import_group(&files, now_us).await?;
         for outcomes in results.iter().flatten() {
             self.signal_if_inserted(outcomes);
         }
