@@ -2,6 +2,7 @@
 //! archive arrives in (plain text, Markdown, saved HTML pages, our own JSON
 //! Lines export). Still pure: the caller reads the bytes.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use crate::error::{ParseError, Problem};
@@ -65,10 +66,11 @@ pub enum Encoding {
     },
 }
 
-/// A file's text and how it was decoded.
+/// A file's text and how it was decoded: borrowed from the bytes when they
+/// are already UTF-8, so the common file is not copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub encoding: Encoding,
     /// Whether the bytes were gzip-compressed.
     pub gzipped: bool,
@@ -85,7 +87,7 @@ pub const MAX_INFLATED_BYTES: u64 = 4 << 30;
 
 /// Reads bytes as text: inflates gzip, refuses binary data, and tries
 /// Windows-1252 before giving up on bytes that are not UTF-8.
-pub fn decode(source: &str, bytes: &[u8]) -> Result<Decoded, ParseError> {
+pub fn decode<'a>(source: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, ParseError> {
     let err = |line: u32, p: Problem| p.at(line).in_file(source);
     let (bytes, gzipped) = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
@@ -96,18 +98,17 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<Decoded, ParseError> {
         if out.len() as u64 > MAX_INFLATED_BYTES {
             return Err(err(1, Problem::Gzip("inflates to more than 4 GiB".into())));
         }
-        (std::borrow::Cow::Owned(out), true)
+        (Cow::Owned(out), true)
     } else {
-        (std::borrow::Cow::Borrowed(bytes), false)
+        (Cow::Borrowed(bytes), false)
     };
     if let Some(at) = binary_at(&bytes) {
         let line = line_of(&bytes, at);
         return Err(err(line, Problem::Binary(at)));
     }
-    let (text, encoding) = match std::str::from_utf8(&bytes) {
-        Ok(t) => (t.to_owned(), Encoding::Utf8),
-        Err(e) => {
-            let invalid_at = e.valid_up_to();
+    let (text, encoding) = match utf8(bytes) {
+        Ok(text) => (text, Encoding::Utf8),
+        Err((bytes, invalid_at)) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
             // Windows-1252 leaves five bytes undefined; they decode to C1
             // controls, which no real page holds.
@@ -124,7 +125,10 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<Decoded, ParseError> {
                     },
                 ));
             }
-            (text.into_owned(), Encoding::Windows1252 { invalid_at })
+            (
+                Cow::Owned(text.into_owned()),
+                Encoding::Windows1252 { invalid_at },
+            )
         }
     };
     check_line_lengths(&text).map_err(|p| p.in_file(source))?;
@@ -133,6 +137,20 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<Decoded, ParseError> {
         encoding,
         gzipped,
     })
+}
+
+/// The bytes as text without a copy, or the bytes back with the offset of
+/// the first one that is not UTF-8.
+fn utf8(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, (Cow<'_, [u8]>, usize)> {
+    match bytes {
+        Cow::Borrowed(b) => std::str::from_utf8(b)
+            .map(Cow::Borrowed)
+            .map_err(|e| (Cow::Borrowed(b), e.valid_up_to())),
+        Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            (Cow::Owned(e.into_bytes()), at)
+        }),
+    }
 }
 
 /// Where bytes stop looking like text: a NUL byte, or many control bytes
@@ -243,7 +261,8 @@ mod tests {
     fn gzip_is_inflated() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all("héllo\n".as_bytes()).unwrap();
-        let d = decode("a.txt.gz", &gz.finish().unwrap()).unwrap();
+        let bytes = gz.finish().unwrap();
+        let d = decode("a.txt.gz", &bytes).unwrap();
         assert_eq!(d.text, "héllo\n");
         assert!(d.gzipped);
     }

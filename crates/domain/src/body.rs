@@ -28,9 +28,18 @@ impl Paragraph {
 text_newtype!(Paragraph);
 
 /// The body of a release: one or more Markdown paragraphs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "Vec<String>", into = "Vec<String>")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "Vec<String>")]
 pub struct Body(Vec<Paragraph>);
+
+/// A list of strings, written from the paragraphs in place: `into =
+/// "Vec<String>"` copied every paragraph of every body each time one was
+/// stored or exported.
+impl Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.texts())
+    }
+}
 
 impl Body {
     /// Enough for the longest transcripts of remarks.
@@ -126,6 +135,14 @@ mod tests {
             ["First para still first.", "Second."]
         );
         assert_eq!(b.to_markdown(), "First para still first.\n\nSecond.");
+    }
+
+    #[test]
+    fn a_body_is_written_as_the_list_of_its_paragraphs_and_read_back() {
+        let b = Body::from_texts(&["First \"one\".", "Second."]).unwrap();
+        let json = serde_json::to_string(&b).unwrap();
+        assert_eq!(json, r#"["First \"one\".","Second."]"#);
+        assert_eq!(serde_json::from_str::<Body>(&json).unwrap(), b);
     }
 
     #[test]

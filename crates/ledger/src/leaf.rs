@@ -80,7 +80,20 @@ impl Leaf {
 
     /// The RFC 8785 canonical JSON of this leaf: the bytes the log hashes.
     pub fn canonical_bytes(&self) -> Result<Vec<u8>, LedgerError> {
-        serde_json_canonicalizer::to_vec(self).map_err(|e| LedgerError::BadLeaf(e.to_string()))
+        if self.format != LEAF_FORMAT {
+            return Err(LedgerError::BadLeaf(format!(
+                "unknown leaf format {:?}",
+                self.format
+            )));
+        }
+        canonical_leaf_bytes(LeafParts {
+            path: &self.path,
+            revision: self.revision,
+            event: self.event,
+            at: self.at,
+            content: &self.content,
+            change_note: self.change_note.as_deref(),
+        })
     }
 
     /// Reads a leaf back from its bytes, refusing any that are not exactly
@@ -102,6 +115,91 @@ impl Leaf {
         }
         Ok(leaf)
     }
+}
+
+/// A leaf's fields, borrowed: what [`canonical_leaf_bytes`] encodes.
+#[derive(Debug, Clone, Copy)]
+pub struct LeafParts<'a> {
+    pub path: &'a str,
+    pub revision: u32,
+    pub event: LeafEvent,
+    pub at: Timestamp,
+    pub content: &'a ReleaseContent,
+    pub change_note: Option<&'a str>,
+}
+
+/// The RFC 8785 canonical JSON of a leaf in today's format, written
+/// directly from borrowed fields: an import writes one leaf per release,
+/// and a general canonicalizer (a copy of the content, a tree of values,
+/// sorted maps) cost a tenth of a whole import's time. The keys are
+/// written in their sorted order (all ASCII, so byte order is the RFC's
+/// UTF-16 order); every value is a string, a small integer or null, and
+/// `serde_json` writes those exactly as the RFC does (the same short
+/// escapes, `\u00xx` in lower-case hex for other control characters,
+/// everything else as UTF-8). Tested against `serde_json_canonicalizer`.
+pub fn canonical_leaf_bytes(leaf: LeafParts<'_>) -> Result<Vec<u8>, LedgerError> {
+    let c = leaf.content;
+    let text: usize = c.body.texts().map(|p| p.len() + 3).sum::<usize>()
+        + c.title.as_str().len()
+        + leaf.path.len();
+    let mut out = Vec::with_capacity(text + 384);
+    write_leaf(&mut out, &leaf).map_err(|e| LedgerError::BadLeaf(e.to_string()))?;
+    Ok(out)
+}
+
+fn write_leaf(out: &mut Vec<u8>, leaf: &LeafParts<'_>) -> serde_json::Result<()> {
+    let c = leaf.content;
+    out.extend_from_slice(b"{\"at\":");
+    serde_json::to_writer(&mut *out, &leaf.at)?;
+    out.extend_from_slice(b",\"change_note\":");
+    serde_json::to_writer(&mut *out, &leaf.change_note)?;
+    out.extend_from_slice(b",\"content\":{\"attribution\":");
+    serde_json::to_writer(&mut *out, &c.attribution.as_ref().map(|a| a.as_str()))?;
+    out.extend_from_slice(b",\"body\":[");
+    for (i, paragraph) in c.body.texts().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, paragraph)?;
+    }
+    out.extend_from_slice(b"],\"date\":{\"date\":");
+    serde_json::to_writer(&mut *out, &c.date.date())?;
+    if let Some(time) = c.date.time() {
+        out.extend_from_slice(b",\"time\":{\"time\":");
+        serde_json::to_writer(&mut *out, &time.time)?;
+        out.extend_from_slice(b",\"zone\":");
+        serde_json::to_writer(&mut *out, &time.zone)?;
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"},\"dateline\":");
+    serde_json::to_writer(&mut *out, &c.dateline.as_ref().map(|d| d.as_str()))?;
+    out.extend_from_slice(b",\"issuer\":");
+    match &c.issuer {
+        None => out.extend_from_slice(b"null"),
+        Some(issuer) => {
+            out.extend_from_slice(b"{\"name\":");
+            serde_json::to_writer(&mut *out, issuer.as_str())?;
+            out.extend_from_slice(b",\"type\":");
+            serde_json::to_writer(&mut *out, issuer.issuer_type().as_str())?;
+            out.push(b'}');
+        }
+    }
+    out.extend_from_slice(b",\"kind\":");
+    serde_json::to_writer(&mut *out, &c.kind.as_ref().map(|k| k.as_str()))?;
+    out.extend_from_slice(b",\"language\":");
+    serde_json::to_writer(&mut *out, c.language.as_str())?;
+    out.extend_from_slice(b",\"title\":");
+    serde_json::to_writer(&mut *out, c.title.as_str())?;
+    out.extend_from_slice(b"},\"event\":");
+    serde_json::to_writer(&mut *out, leaf.event.as_str())?;
+    out.extend_from_slice(b",\"format\":");
+    serde_json::to_writer(&mut *out, LEAF_FORMAT)?;
+    out.extend_from_slice(b",\"path\":");
+    serde_json::to_writer(&mut *out, leaf.path)?;
+    out.extend_from_slice(b",\"revision\":");
+    serde_json::to_writer(&mut *out, &leaf.revision)?;
+    out.push(b'}');
+    Ok(())
 }
 
 #[cfg(test)]
@@ -153,6 +251,57 @@ mod tests {
         assert!(text.starts_with(r#"{"at":"2026-11-23T10:00:00Z","change_note":null,"content":{"#));
         assert!(text.contains("Zoë's “visit”"));
         assert_eq!(Leaf::from_bytes(&bytes).unwrap(), leaf());
+    }
+
+    /// Every leaf shape, with text that needs escaping.
+    fn awkward_leaves() -> Vec<Leaf> {
+        let controls: String = (0u8..0x20).map(char::from).collect();
+        let note = format!("{controls}\u{7f} \" \\ / \u{2028} é 😀 <&>");
+        let mut full = leaf();
+        full.at = "2026-11-23T10:00:00.123456Z".parse().unwrap();
+        full.change_note = Some(note.clone());
+        full.path = format!("/releases/2018/02/09/{note}");
+        full.event = LeafEvent::Correct;
+        full.revision = u32::MAX;
+        full.content.kind = Some(pressroom_domain::Kind::parse("Media Note").unwrap());
+        full.content.issuer =
+            Some(pressroom_domain::Issuer::parse("Michael R. Pompeo, Secretary of State").unwrap());
+        full.content.dateline =
+            Some(pressroom_domain::Dateline::parse("BOGOTÁ, \"Colombia\"").unwrap());
+        full.content.attribution = Some(
+            pressroom_domain::Attribution::parse("Ned Price, Department Spokesperson").unwrap(),
+        );
+        full.content.date = ReleaseDate::parse_iso("2018-02-09")
+            .unwrap()
+            .with_time(jiff::civil::time(14, 30, 5, 0), "America/New_York")
+            .unwrap();
+        full.content.title = Title::parse("Çavuşoğlu \\ \"quoted\" \t tab").unwrap();
+        full.content.body = Body::from_texts(&["\"Søreide\"", "a\\b / c", "€ 10 😀"]).unwrap();
+        full.content.language = pressroom_domain::Language::parse("pt-BR").unwrap();
+        let mut office = full.clone();
+        office.content.issuer =
+            Some(pressroom_domain::Issuer::parse("Office of the Spokesperson").unwrap());
+        office.change_note = None;
+        vec![leaf(), full, office]
+    }
+
+    #[test]
+    fn the_direct_encoder_writes_what_a_general_rfc_8785_canonicalizer_writes() {
+        for leaf in awkward_leaves() {
+            let general = serde_json_canonicalizer::to_vec(&leaf).unwrap();
+            let direct = leaf.canonical_bytes().unwrap();
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                String::from_utf8(general).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_leaf_of_another_format_is_not_encoded_as_today_s() {
+        let mut other = leaf();
+        other.format = "pressroom-leaf/2".to_owned();
+        assert!(other.canonical_bytes().is_err());
     }
 
     #[test]

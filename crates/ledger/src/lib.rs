@@ -12,12 +12,13 @@
 //! [`ProofBundle`] (leaf, inclusion proof, signed checkpoint) and checks it
 //! with [`verify_bundle`] against the published keys.
 //!
-//! In the pipelines: the store backends call [`Leaf::canonical_bytes`] and
+//! In the pipelines: the store backends call [`canonical_leaf_bytes`] and
 //! [`tree::Appender`] inside the transaction that writes a revision; the web
 //! serves checkpoints and proofs; the CLI's `verify` checks them. Pure: no IO.
 //! The hashing, proofs, checkpoint and note formats are the `tlog_tiles` and
 //! `signed_note` crates (ports of Go's `golang.org/x/mod/sumdb`), the
-//! signatures `ed25519-dalek`, the canonical JSON `serde_json_canonicalizer`.
+//! signatures `ed25519-dalek`; the canonical JSON is written directly
+//! ([`canonical_leaf_bytes`]) and tested against `serde_json_canonicalizer`.
 
 pub mod bundle;
 pub mod checkpoint;
@@ -30,6 +31,6 @@ pub use bundle::{ConsistencyProof, ProofBundle, Verified, verify_bundle, verify_
 pub use checkpoint::{SignedCheckpoint, open_checkpoint, sign_checkpoint};
 pub use error::LedgerError;
 pub use key::{SiteKey, SiteKeys, VerifierKey, origin_from_base_url};
-pub use leaf::{Leaf, LeafEvent};
+pub use leaf::{Leaf, LeafEvent, LeafParts, canonical_leaf_bytes};
 pub use tlog_tiles::Hash;
 pub use tree::{Appender, HashSource};

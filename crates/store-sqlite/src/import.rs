@@ -148,6 +148,8 @@ pub(crate) async fn import(
             content: &row.record.content,
             change_note: None,
             created_at_us: now_us,
+            // `import_file` appends a leaf for each new public release.
+            in_leaf: row.record.status.is_public(),
         })
         .collect();
     insert_revisions(tx, &revisions).await?;

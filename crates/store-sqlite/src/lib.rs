@@ -38,12 +38,15 @@ use sqlx::sqlite::{
 };
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use revisions::{NewRevision, insert_revisions};
+use revisions::{LEAF_COLUMN, LEAF_OF_REVISION, NewRevision, content_of, insert_revisions};
 use rows::{backend, path_from_row, release_from_row, to_micros};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
 /// limit of bound parameters per statement.
 const CHANGE_ROWS_PER_INSERT: usize = 300;
+
+/// The page size of a new database file.
+const PAGE_SIZE: u32 = 16_384;
 
 /// A pressroom store in one SQLite database file.
 #[derive(Debug, Clone)]
@@ -69,6 +72,11 @@ impl SqliteStore {
                 reason: e.to_string(),
             })?
             .create_if_missing(true)
+            // New databases only (an existing file keeps its size): a
+            // release's body, its leaf and its revision are each 2-3 KB, so
+            // on 4 KB pages most rows filled a page alone and the file (and
+            // every write to it) was a third larger than its rows.
+            .page_size(PAGE_SIZE)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
@@ -126,6 +134,37 @@ impl SqliteStore {
             .await
             .map_err(backend)?;
         Ok((journal, sync, fk))
+    }
+
+    /// One transaction for a group of files, a savepoint around each: a
+    /// file the store refuses is rolled back to its savepoint alone.
+    async fn import_group(
+        &self,
+        files: &[Vec<ImportRecord>],
+        now_us: i64,
+    ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut results = Vec::with_capacity(files.len());
+        for batch in files {
+            sqlx::query("SAVEPOINT import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let result = import_file(&mut tx, batch, now_us).await;
+            if result.is_err() {
+                sqlx::query("ROLLBACK TO import_file")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+            sqlx::query("RELEASE import_file")
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            results.push(result);
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(results)
     }
 
     /// Closes both pools, checkpointing the WAL.
@@ -246,6 +285,7 @@ async fn insert_revision(
             content: &rev.content,
             change_note: rev.change_note.as_deref(),
             created_at_us: to_micros(rev.created_at),
+            in_leaf: false,
         }],
     )
     .await
@@ -359,33 +399,12 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let now_us = to_micros(now);
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let mut results = Vec::with_capacity(files.len());
-        for batch in &files {
-            sqlx::query("SAVEPOINT import_file")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            let result = import_file(&mut tx, batch, now_us).await;
-            if result.is_err() {
-                sqlx::query("ROLLBACK TO import_file")
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-            }
-            sqlx::query("RELEASE import_file")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            results.push(result);
-        }
-        tx.commit().await.map_err(backend)?;
+        let results = self.import_group(&files, now_us).await?;
         for outcomes in results.iter().flatten() {
             self.signal_if_inserted(outcomes);
         }
         Ok(results)
     }
-
     async fn hold_imports(
         &self,
         held: Vec<pressroom_store::HeldImport>,
@@ -746,10 +765,11 @@ impl Store for SqliteStore {
             return Ok(Vec::new());
         };
         let (from, to) = (first.id.0, last.id.0);
-        let revisions = sqlx::query(
-            "SELECT release_id, number, event, content, change_note, created_at FROM revisions \
-             WHERE release_id BETWEEN ? AND ? ORDER BY release_id, number",
-        )
+        let revisions = sqlx::query(&format!(
+            "SELECT r.release_id, r.number, r.event, r.content, r.change_note, r.created_at, \
+             {LEAF_COLUMN} FROM revisions r {LEAF_OF_REVISION} \
+             WHERE r.release_id BETWEEN ? AND ? ORDER BY r.release_id, r.number",
+        ))
         .bind(from)
         .bind(to)
         .fetch_all(&self.reader)
@@ -766,17 +786,13 @@ impl Store for SqliteStore {
         .map_err(backend)?;
         let mut revs = Vec::with_capacity(revisions.len());
         for r in &revisions {
-            let content: String = r.try_get("content").map_err(backend)?;
             revs.push((
                 r.try_get::<i64, _>("release_id").map_err(backend)?,
                 RevisionDump {
                     number: u32::try_from(r.try_get::<i64, _>("number").map_err(backend)?)
                         .unwrap_or(0),
                     event: r.try_get("event").map_err(backend)?,
-                    content: serde_json::from_str(&content).map_err(|e| StoreError::Corrupt {
-                        what: "revision content",
-                        reason: e.to_string(),
-                    })?,
+                    content: content_of(r)?,
                     change_note: r.try_get("change_note").map_err(backend)?,
                     created_at: from_micros(r.try_get("created_at").map_err(backend)?)?,
                 },
@@ -811,6 +827,10 @@ impl Store for SqliteStore {
                     content: &rev.content,
                     change_note: rev.change_note.as_deref(),
                     created_at_us: to_micros(rev.created_at),
+                    // A copy's leaves come byte for byte after its
+                    // releases, from the portal rows: not in this
+                    // transaction, so the row keeps its content.
+                    in_leaf: false,
                 })
                 .collect();
             insert_revisions(&mut tx, &revisions).await?;

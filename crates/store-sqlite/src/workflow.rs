@@ -14,6 +14,7 @@ use pressroom_store::{
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
+use crate::revisions::{LEAF_COLUMN, LEAF_OF_REVISION, content_of};
 use crate::rows::{backend, release_from_row, to_micros};
 use crate::{SqliteStore, insert_release, insert_revision, write_error};
 
@@ -342,25 +343,21 @@ impl SqliteStore {
     }
 
     pub(crate) async fn wf_revisions(&self, id: ReleaseId) -> StoreResult<Vec<RevisionDump>> {
-        let rows = sqlx::query(
-            "SELECT number, event, content, change_note, created_at FROM revisions \
-             WHERE release_id = ? ORDER BY number",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT r.number, r.event, r.content, r.change_note, r.created_at, {LEAF_COLUMN} \
+             FROM revisions r {LEAF_OF_REVISION} WHERE r.release_id = ? ORDER BY r.number",
+        ))
         .bind(id.0)
         .fetch_all(&self.reader)
         .await
         .map_err(backend)?;
         rows.iter()
             .map(|r| {
-                let content: String = r.try_get("content").map_err(backend)?;
                 Ok(RevisionDump {
                     number: u32::try_from(r.try_get::<i64, _>("number").map_err(backend)?)
                         .unwrap_or(0),
                     event: r.try_get("event").map_err(backend)?,
-                    content: serde_json::from_str(&content).map_err(|e| StoreError::Corrupt {
-                        what: "revision content",
-                        reason: e.to_string(),
-                    })?,
+                    content: content_of(r)?,
                     change_note: r.try_get("change_note").map_err(backend)?,
                     created_at: from_micros(r.try_get("created_at").map_err(backend)?)?,
                 })

@@ -97,3 +97,63 @@ async fn an_import_whose_log_append_fails_stores_nothing() {
     assert_eq!(store.batch_after(None, 10).await.expect("batch").len(), 1);
     assert_eq!(store.changes_after(0, 10).await.expect("changes").len(), 1);
 }
+
+/// A public import's first revision is written once, in its log leaf: the
+/// revision row stays empty and every reader gets the content from the
+/// leaf; an unpublished import, which has no leaf, keeps its content.
+#[tokio::test]
+async fn a_public_import_keeps_its_first_revision_in_its_log_leaf_alone() {
+    let (store, dir) = fresh().await;
+    let at = jiff::Timestamp::from_second(1_700_000_000).expect("time");
+    let record = |title: &str, status| pressroom_store::ImportRecord {
+        content: pressroom_store::conformance::content(title, 2020, 5, 5),
+        fingerprint: title.to_owned(),
+        source: pressroom_store::Source {
+            path: "f".to_owned(),
+            line: 1,
+        },
+        status,
+    };
+    let public = record("Public", pressroom_domain::Status::Published);
+    let draft = record("Draft", pressroom_domain::Status::Draft);
+    store
+        .import_files(vec![vec![public.clone()], vec![draft.clone()]], at)
+        .await
+        .expect("import");
+
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let raw = sqlx::SqlitePool::connect(&url).await.expect("raw");
+    let stored: Vec<(i64, String)> =
+        sqlx::query_as("SELECT release_id, content FROM revisions ORDER BY release_id")
+            .fetch_all(&raw)
+            .await
+            .expect("revisions");
+    raw.close().await;
+    assert_eq!(stored.len(), 2);
+    assert_eq!(
+        stored[0].1, "",
+        "the public import's content is in its leaf"
+    );
+    assert!(stored[1].1.contains("Draft"), "the draft has no leaf");
+
+    let dumps = store.dump_after(None, 10).await.expect("dump");
+    let contents: Vec<_> = dumps.iter().map(|d| &d.revisions[0].content).collect();
+    assert_eq!(contents, [&public.content, &draft.content]);
+    let history = store.revisions(dumps[0].release.id).await.expect("history");
+    assert_eq!(history[0].content, public.content);
+}
+
+/// Releases' rows are 2-3 KB each: a new file uses 16 KB pages, so that
+/// several fit on a page.
+#[tokio::test]
+async fn a_new_database_is_made_of_16_kb_pages() {
+    let (_store, dir) = fresh().await;
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let raw = sqlx::SqlitePool::connect(&url).await.expect("raw");
+    let size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(&raw)
+        .await
+        .expect("page size");
+    raw.close().await;
+    assert_eq!(size, 16_384);
+}

@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use pressroom_domain::{Action, ReleaseContent, ReleaseId, ReleasePath};
-use pressroom_ledger::{Leaf, LeafEvent, LedgerError};
+use pressroom_ledger::{LeafEvent, LeafParts, LedgerError, canonical_leaf_bytes};
 
 use crate::{StoreError, StoreResult};
 
@@ -40,15 +40,14 @@ impl NewLeaf {
         content: &ReleaseContent,
         change_note: Option<&str>,
     ) -> StoreResult<Self> {
-        let bytes = Leaf::new(
-            path.to_string(),
+        let bytes = canonical_leaf_bytes(LeafParts {
+            path: &path.to_string(),
             revision,
             event,
             at,
-            content.clone(),
-            change_note.map(str::to_owned),
-        )
-        .canonical_bytes()
+            content,
+            change_note,
+        })
         .map_err(ledger_error)?;
         Ok(Self {
             release_id,
