@@ -8,9 +8,11 @@
 //! other on the same database) drops only the pages it touches
 //! ([`PageCache::invalidate_releases`]): the changed release's page and its
 //! neighbours', the listings, feeds and archive years whose filters it
-//! matches before or after the change, and every page that may show any
-//! release (search, sitemaps, the log). The rules are in `scope.rs`. Pages
-//! already cached keep serving while the database is out of reach;
+//! matches before or after the change, a numbered sitemap file when the
+//! release is in its span of ids, and every page that may show any
+//! release (search, the sitemap index, the log). The rules are in
+//! `scope.rs`. Pages already cached keep serving while the database is out
+//! of reach;
 //! `max_age` bounds how long a page can outlive a change no feed reported.
 //! `pressroom serve --page-cache-seconds` sets it (0 turns the cache off)
 //! and `--page-cache-mb` bounds its memory: beyond it the least recently
@@ -49,6 +51,14 @@ use tokio::sync::watch;
 
 use encode::{Encoding, Variants};
 use scope::{Facets, Scope, Touched};
+
+/// What a handler tells the cache its page depends on, when it knows more
+/// than the address says (a response extension).
+#[derive(Debug, Clone)]
+pub(crate) enum CacheScope {
+    /// The page lists the public releases with these ids and nothing else.
+    ReleaseIds(std::ops::RangeInclusive<i64>),
+}
 
 /// Rendered public pages by address, for one node.
 #[derive(Debug, Clone)]
@@ -236,6 +246,7 @@ impl PageCache {
                 self.invalidate();
                 return Ok(n);
             };
+            touched.ids.insert(id.0);
             let mut states: Vec<Release> = vec![current.clone()];
             for revision in store.revisions(id).await? {
                 if states.iter().all(|s| s.content != revision.content) {
@@ -483,6 +494,10 @@ async fn render(
     {
         return (None, Some(response));
     }
+    let scope = match response.extensions().get::<CacheScope>() {
+        Some(CacheScope::ReleaseIds(ids)) => Scope::Ids(ids.clone()),
+        None => scope,
+    };
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, PageCache::MAX_BODY).await {
         Ok(b) => b,
