@@ -273,14 +273,26 @@ impl PageCache {
         Ok(self.drop_touched(&touched))
     }
 
+    /// Forgets the pages whose address does not tell which releases they
+    /// show (search, the sitemap index, the archive, the log): after the
+    /// search index took a change, since [`PageCache::invalidate_releases`]
+    /// may have run before it. Returns how many pages were dropped.
+    pub fn invalidate_unscoped(&self) -> usize {
+        self.drop_where(|scope| *scope == Scope::Any)
+    }
+
     fn drop_touched(&self, touched: &Touched) -> usize {
+        self.drop_where(|scope| scope.touched_by(touched))
+    }
+
+    fn drop_where(&self, drop: impl Fn(&Scope) -> bool) -> usize {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
         let Ok(mut pages) = self.inner.pages.write() else {
             return 0;
         };
         let before = pages.len();
         pages.retain(|_, page| {
-            let keep = !page.scope.touched_by(touched);
+            let keep = !drop(&page.scope);
             if !keep {
                 self.inner.bytes.fetch_sub(page.size, Ordering::SeqCst);
             }
@@ -938,5 +950,37 @@ mod tests {
         body(&app, "/").await;
         body(&app, "/").await;
         assert_eq!(hits.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn after_the_search_index_takes_a_change_only_pages_of_no_known_scope_are_dropped() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let app = cache.wrap(
+            Router::new()
+                .route("/search", get(|| async { "hits" }))
+                .route("/feed.atom", get(|| async { "entries" }))
+                .route("/static/{file}", get(|| async { "style" })),
+        );
+        for uri in [
+            "/search?q=visa",
+            "/feed.atom?q=visa",
+            "/feed.atom",
+            "/static/a.css",
+        ] {
+            body(&app, uri).await;
+        }
+        assert_eq!(cache.len(), 4);
+        assert_eq!(cache.invalidate_unscoped(), 2, "the two searches");
+        let kept: Vec<String> = cache
+            .inner
+            .pages
+            .read()
+            .expect("pages")
+            .keys()
+            .cloned()
+            .collect();
+        assert!(
+            kept.contains(&"/feed.atom".to_owned()) && kept.contains(&"/static/a.css".to_owned())
+        );
     }
 }
