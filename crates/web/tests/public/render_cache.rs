@@ -385,3 +385,27 @@ async fn a_correction_drops_the_pages_of_its_old_and_new_kind_and_a_withdrawal_i
     assert!(!hits.iter().any(|h| h == "/sitemaps/1.xml"));
     assert!(hits.iter().any(|h| h == "/sitemaps/2.xml"));
 }
+
+#[tokio::test]
+async fn a_change_read_from_the_feed_is_searchable_only_once_the_index_applies_it() {
+    let mut p = portal().await;
+    let new = p
+        .publish(content(
+            "Readout of the Lighthouse Talks",
+            Kind::Readout,
+            "Office of the Spokesperson",
+            (2025, 6, 1),
+        ))
+        .await;
+    let path = new.path().to_string();
+    // What `pressroom serve` does between the two: drop the pages that do
+    // not read the index.
+    let named = tokio::time::timeout(std::time::Duration::from_secs(10), p.index_sync.read_next())
+        .await
+        .expect("the change is read at once")
+        .expect("feed");
+    assert_eq!(named, vec![new.id]);
+    assert!(!p.fresh("/search?q=lighthouse").await.contains(&path));
+    p.index_sync.apply().await.expect("index takes it");
+    assert!(p.fresh("/search?q=lighthouse").await.contains(&path));
+}
