@@ -58,7 +58,9 @@ fn document(root: &str, item: &str, entries: &[SitemapEntry]) -> String {
 /// spans `span` ids; `None` for a file no id can be in.
 pub fn sitemap_file_ids(n: u64, span: u64) -> Option<RangeInclusive<i64>> {
     let last = i64::try_from(n.checked_mul(span)?).ok()?;
-    let first = last.checked_sub(i64::try_from(span).ok()?)?.checked_add(1)?;
+    let first = last
+        .checked_sub(i64::try_from(span).ok()?)?
+        .checked_add(1)?;
     (n >= 1 && span >= 1).then_some(first..=last)
 }
 

@@ -115,8 +115,11 @@ async fn the_index_names_each_span_of_ids_with_a_public_release_once_and_togethe
     let app = spawn_app_with(|site| site.sitemap_span = 2).await;
     app.import_seeds().await;
     for i in 0..4 {
-        app.store_release(content(&format!("Draft Plan {i}"), 2021, 5, 5), Status::Draft)
-            .await;
+        app.store_release(
+            content(&format!("Draft Plan {i}"), 2021, 5, 5),
+            Status::Draft,
+        )
+        .await;
     }
     let last = app
         .store_release(content("Closing Statement", 2022, 1, 1), Status::Published)
