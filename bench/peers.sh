@@ -4,11 +4,14 @@
 # 6.1 (php-fpm + MariaDB, no page cache) and Hugo, set up by
 # ../shared/bench/peers/setup.sh. wrk (bounded: WARMUP + DURATION per
 # target, 64 connections) runs against the release page, listing, filtered
-# listing, Atom feed and search of each, then the table prints req/s, p99
-# and the ratios pressroom/nginx and pressroom/WordPress. Last, publish-to-
-# visible: a release imported into pressroom's database while it serves,
-# timed until its page, the listing, the feed, search and the sitemap show
-# it, beside Hugo's full rebuild of its site.
+# listing, Atom feed and search of each, once with a browser's
+# Accept-Encoding and once without (identity bodies), then the table prints
+# req/s, p99 and the ratios pressroom/nginx and pressroom/WordPress. With
+# BASELINE_BIN (e.g. main's build) a second pressroom serves its own copy of
+# the database beside it and is measured in the same run, row by row. Last,
+# publish-to-visible: a release imported into pressroom's database while it
+# serves, timed until its page, the listing, the feed, search and the
+# sitemap show it, beside Hugo's full rebuild of its site.
 #
 #   sudo bench/peers.sh                    # as root: setup.sh installs packages
 #
@@ -17,11 +20,15 @@
 #                       into WORK and never opened in place
 #   WORK [/tmp/pressroom-bench-peers]   the copy, its search index, raw output
 #   CONNS [64] THREADS [1] DURATION [10s] WARMUP [3s]   wrk settings
-#   ACCEPT_ENCODING [gzip, deflate, br]   sent by wrk to every system, as
-#                       every browser and feed reader sends it; nginx's
-#                       static page and WordPress answer uncompressed (gzip
-#                       off in their config), pressroom with its stored
-#                       brotli copy. ACCEPT_ENCODING= measures identity bodies.
+#   ACCEPT_ENCODINGS [gzip, deflate, br|]   the passes, '|'-separated: each
+#                       value is sent by wrk to every system (the first as
+#                       every browser and feed reader sends it, the empty one
+#                       for identity bodies); nginx's static page and
+#                       WordPress answer uncompressed (gzip off in their
+#                       config), pressroom with its stored brotli copy.
+#                       WordPress is measured in the first pass only.
+#   BASELINE_BIN []      a second pressroom binary measured in the same run
+#                        (on PORT+1, over its own copy of the database)
 #   SEARCH_WORD [Ukraine]   the word searched on every system
 #   N [10000]            releases the peers get (setup.sh's N; WordPress loads
 #                        ~10 posts/s here, so not a million)
@@ -40,7 +47,8 @@ THREADS=${THREADS:-1}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 SEARCH_WORD=${SEARCH_WORD:-Ukraine}
-ACCEPT_ENCODING=${ACCEPT_ENCODING-gzip, deflate, br}
+ACCEPT_ENCODINGS=${ACCEPT_ENCODINGS-gzip, deflate, br|}
+BASELINE_BIN=${BASELINE_BIN:-}
 HUGO_RUNS=${HUGO_RUNS:-3}
 PORT=${PORT:-18190}
 LUA="$PEERS/wrk-report.lua"
@@ -99,6 +107,24 @@ done
 COLD_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 log "pressroom up in $COLD_MS ms with $RELEASES releases"
 
+# The baseline: the same database, copied, so publish-to-visible (which
+# writes) touches only the first.
+baseline=
+if [ -n "$BASELINE_BIN" ]; then
+  BDB="$WORK/baseline.db"
+  rm -rf "$BDB" "$BDB-wal" "$BDB-shm" "$BDB.index"
+  cp "$DB" "$BDB"; [ -f "$DB-wal" ] && cp "$DB-wal" "$BDB-wal"
+  cp -r "$DB.index" "$BDB.index"
+  PRESSROOM_LOG=warn "$BASELINE_BIN" --database "sqlite://$BDB" serve --bind "127.0.0.1:$((PORT + 1))" \
+    $SERVE_FLAGS --keys "$WORK/keys" >"$RES/serve-baseline.log" 2>&1 &
+  baseline=$!
+  until curl -s -o /dev/null "http://127.0.0.1:$((PORT + 1))/robots.txt"; do
+    kill -0 $baseline 2>/dev/null || die "the baseline did not start: $(tail -3 "$RES/serve-baseline.log")"
+    sleep 0.005
+  done
+fi
+trap 'kill $server ${baseline:-} 2>/dev/null || true' EXIT
+
 # ---- the URLs of each page type on each system
 release=$(curl -s "$base/" | grep -o 'href="/releases/[^"]*"' | head -1 | cut -d'"' -f2)
 kind=$(curl -s "$base/" | grep -o 'href="/?kind=[^"&]*"' | head -1 | cut -d'"' -f2)
@@ -124,9 +150,8 @@ for row in "${ROWS[@]}"; do
 done
 
 # One wrk run: prints "rps p99_ms errors". Not under `nice`: pressroom
-# and the peers must get the same share of the CPU.
+# and the peers must get the same share of the CPU. HDR is the pass's.
 HDR=()
-[ -n "$ACCEPT_ENCODING" ] && HDR=(-H "Accept-Encoding: $ACCEPT_ENCODING")
 measure() {
   local url=$1 slug=$2
   wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --timeout 10s "${HDR[@]}" -s "$LUA" "$url" >/dev/null 2>&1
@@ -142,27 +167,46 @@ measure() {
   echo "pressroom: $RELEASES releases (SQLite copy of $SOURCE_DB); peers: $(wc -l < "$STATE/wp-urls.txt") WordPress URLs rotated file, $(cat "$STATE/hugo/.count") Hugo posts"
 } | tee "$RES/machine.txt" >&2
 
-log "nginx static file"
-read -r NGINX_RPS NGINX_P99 NGINX_ERR < <(measure "$NGINX" nginx)
-declare -A P_RPS P_P99 P_ERR W_RPS W_P99 W_ERR
-for row in "${ROWS[@]}"; do
-  IFS='|' read -r name ours theirs <<<"$row"
-  slug=$(tr -c 'a-zA-Z0-9\n' '-' <<<"$name")
-  log "$name: pressroom"
-  read -r rps p99 errs < <(measure "$ours" "pressroom-$slug")
-  P_RPS[$name]=$rps P_P99[$name]=$p99 P_ERR[$name]=$errs
-  log "$name: WordPress"
-  # php-fpm finishes the requests of clients that already hung up: wait
-  # (at most a minute) until it answers one request promptly again.
-  for _ in $(seq 30); do curl -s -o /dev/null --max-time 2 "$theirs" && break; done
-  read -r rps p99 errs < <(measure "$theirs" "wordpress-$slug")
-  W_RPS[$name]=$rps W_P99[$name]=$p99 W_ERR[$name]=$errs
+declare -A P_RPS P_P99 P_ERR B_RPS B_P99 W_RPS W_P99 W_ERR NGINX_RPS NGINX_P99
+IFS='|' read -r -a PASSES <<<"$ACCEPT_ENCODINGS"
+# `read` drops a trailing empty field: the identity pass.
+if [ -z "$ACCEPT_ENCODINGS" ] || [ "${ACCEPT_ENCODINGS: -1}" = '|' ]; then PASSES+=(""); fi
+for pass in "${!PASSES[@]}"; do
+  enc=${PASSES[$pass]}
+  HDR=()
+  [ -n "$enc" ] && HDR=(-H "Accept-Encoding: $enc")
+  log "pass $pass: Accept-Encoding '$enc'; nginx static file"
+  read -r rps p99 _ < <(measure "$NGINX" "nginx-$pass")
+  NGINX_RPS[$pass]=$rps NGINX_P99[$pass]=$p99
+  for row in "${ROWS[@]}"; do
+    IFS='|' read -r name ours theirs <<<"$row"
+    slug=$(tr -c 'a-zA-Z0-9\n' '-' <<<"$name")-$pass
+    log "$name: pressroom"
+    read -r rps p99 errs < <(measure "$ours" "pressroom-$slug")
+    P_RPS[$name,$pass]=$rps P_P99[$name,$pass]=$p99 P_ERR[$name,$pass]=$errs
+    if [ -n "$baseline" ]; then
+      log "$name: baseline"
+      read -r rps p99 _ < <(measure "${ours/:$PORT/:$((PORT + 1))}" "baseline-$slug")
+      B_RPS[$name,$pass]=$rps B_P99[$name,$pass]=$p99
+    fi
+    [ "$pass" = 0 ] || continue
+    log "$name: WordPress"
+    # php-fpm finishes the requests of clients that already hung up: wait
+    # (at most a minute) until it answers one request promptly again.
+    for _ in $(seq 30); do curl -s -o /dev/null --max-time 2 "$theirs" && break; done
+    read -r rps p99 errs < <(measure "$theirs" "wordpress-$slug")
+    W_RPS[$name]=$rps W_P99[$name]=$p99 W_ERR[$name]=$errs
+  done
 done
 RSS_KB=$(ps -o rss= -p $server | tr -d ' ')
 
 # ---- publish-to-visible: import one release while pressroom serves
 log "publish-to-visible"
 python3 "$ROOT/bench/visible.py" "$BIN" "sqlite://$DB" "$base" "$WORK" > "$RES/visible.txt"
+if [ -n "$baseline" ]; then
+  log "publish-to-visible: baseline"
+  python3 "$ROOT/bench/visible.py" "$BASELINE_BIN" "sqlite://$BDB" "http://127.0.0.1:$((PORT + 1))" "$WORK" > "$RES/visible-baseline.txt"
+fi
 HUGO_S=skipped
 if [ "$HUGO_RUNS" != 0 ]; then
   log "Hugo full build ($HUGO_RUNS runs)"
@@ -176,19 +220,26 @@ echo "loadavg after: $(cat /proc/loadavg)" | tee -a "$RES/machine.txt" >&2
 
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b else '-')" "$1" "$2"; }
 {
-  echo "| page type | pressroom req/s | p99 ms | errors | WordPress req/s | p99 ms | nginx static req/s | pressroom/nginx | pressroom/WordPress |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for row in "${ROWS[@]}"; do
-    IFS='|' read -r name _ _ <<<"$row"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s× | %s× |\n' "$name" \
-      "${P_RPS[$name]}" "${P_P99[$name]}" "${P_ERR[$name]}" "${W_RPS[$name]}" "${W_P99[$name]}" \
-      "$NGINX_RPS" "$(ratio "${P_RPS[$name]}" "$NGINX_RPS")" "$(ratio "${P_RPS[$name]}" "${W_RPS[$name]}")"
+  for pass in "${!PASSES[@]}"; do
+    echo "Accept-Encoding: '${PASSES[$pass]}'. nginx static page: ${NGINX_RPS[$pass]} req/s, p99 ${NGINX_P99[$pass]} ms."
+    echo
+    echo "| page type | pressroom req/s | p99 ms | errors | baseline req/s | p99 ms | WordPress req/s | p99 ms | pressroom/nginx | pressroom/WordPress |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for row in "${ROWS[@]}"; do
+      IFS='|' read -r name _ _ <<<"$row"
+      k="$name,$pass"
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s× | %s× |\n' "$name" \
+        "${P_RPS[$k]}" "${P_P99[$k]}" "${P_ERR[$k]}" "${B_RPS[$k]:--}" "${B_P99[$k]:--}" \
+        "${W_RPS[$name]}" "${W_P99[$name]}" \
+        "$(ratio "${P_RPS[$k]}" "${NGINX_RPS[$pass]}")" "$(ratio "${P_RPS[$k]}" "${W_RPS[$name]}")"
+    done
+    echo
   done
-  echo
-  echo "nginx static page: $NGINX_RPS req/s, p99 $NGINX_P99 ms. wrk -t$THREADS -c$CONNS, warmup $WARMUP, measured $DURATION, Accept-Encoding: '${ACCEPT_ENCODING}'."
+  echo "wrk -t$THREADS -c$CONNS, warmup $WARMUP, measured $DURATION; WordPress measured in the first pass. Baseline: ${BASELINE_BIN:-none}."
   echo "pressroom: $RELEASES releases, cold start to first answer $COLD_MS ms, RSS after the runs $((RSS_KB / 1024)) MB."
   echo
   cat "$RES/visible.txt"
+  if [ -n "$baseline" ]; then echo; echo "Baseline:"; echo; cat "$RES/visible-baseline.txt"; fi
   echo "| Hugo full rebuild ($(cat "$STATE/hugo/.count") posts, mean of $HUGO_RUNS) | ${HUGO_S} s |"
   echo
   cat "$RES/machine.txt"

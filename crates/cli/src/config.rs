@@ -73,6 +73,13 @@ fn check(config: &SiteConfig) -> anyhow::Result<()> {
             config.base_url
         );
     }
+    if !(1..=pressroom_render::MAX_SITEMAP_URLS).contains(&config.sitemap_span) {
+        anyhow::bail!(
+            "sitemap_span {} is not between 1 and {} (release ids per sitemap file)",
+            config.sitemap_span,
+            pressroom_render::MAX_SITEMAP_URLS
+        );
+    }
     for d in &config.allowed_domains {
         let name = d.trim().trim_start_matches('.');
         let ok = !name.is_empty()

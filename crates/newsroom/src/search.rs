@@ -180,12 +180,28 @@ impl IndexSync {
     /// and are retried first by the next call; the caller should still
     /// treat them as seen (drop caches), since the store has them.
     pub async fn next(&mut self) -> Result<Vec<ReleaseId>, IndexError> {
+        let named = self.read_next().await?;
+        self.apply().await?;
+        Ok(named)
+    }
+
+    /// [`IndexSync::next`] in two steps: first the changes read (the
+    /// releases they named, each once), noted as pending but not yet in
+    /// the index, so that a caller can drop what does not read the index
+    /// without waiting for the index's commit, which syncs files to disk;
+    /// then [`IndexSync::apply`]. Pending changes of a failed apply are
+    /// applied first.
+    pub async fn read_next(&mut self) -> Result<Vec<ReleaseId>, IndexError> {
         self.retry().await?;
         let changes = self.feed.next().await?;
         let named: BTreeSet<ReleaseId> = changes.iter().map(|c| c.release_id).collect();
         self.pending.extend(named.iter().copied());
-        self.apply_pending().await?;
         Ok(named.into_iter().collect())
+    }
+
+    /// Applies the pending changes in one commit; nothing when none are.
+    pub async fn apply(&mut self) -> Result<(), IndexError> {
+        self.retry().await.map(|_| ())
     }
 
     async fn retry(&mut self) -> Result<usize, IndexError> {

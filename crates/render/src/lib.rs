@@ -46,7 +46,8 @@ pub use search::{
 };
 pub use site::SiteConfig;
 pub use sitemap::{
-    MAX_SITEMAP_URLS, SitemapEntry, release_sitemap_count, robots_txt, sitemap_index, urlset,
+    DEFAULT_SITEMAP_SPAN, MAX_SITEMAP_URLS, SitemapEntry, robots_txt, sitemap_file_ids,
+    sitemap_file_of, sitemap_index, urlset,
 };
 pub use verify::{VerifyPage, VerifyRelease};
 

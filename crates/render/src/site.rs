@@ -21,6 +21,12 @@ pub struct SiteConfig {
     /// `example.org` allows it and its subdomains. The site's own host is
     /// always allowed.
     pub allowed_domains: Vec<String>,
+    /// Release ids per numbered sitemap file: `/sitemaps/N.xml` lists the
+    /// public releases whose id is in the N-th span, so a file starts by a
+    /// seek on the id and changes only when one of its own releases does,
+    /// and stays small enough for the render cache to keep. At most
+    /// [`crate::MAX_SITEMAP_URLS`].
+    pub sitemap_span: u64,
 }
 
 impl Default for SiteConfig {
@@ -36,6 +42,7 @@ impl Default for SiteConfig {
             base_url: "http://127.0.0.1:8080".to_owned(),
             time_zone: "UTC".to_owned(),
             allowed_domains: Vec::new(),
+            sitemap_span: crate::DEFAULT_SITEMAP_SPAN,
         }
     }
 }

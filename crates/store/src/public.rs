@@ -212,8 +212,9 @@ impl PublicView {
         self.store.neighbours(release, self.listed()).await
     }
 
-    /// Up to `limit` public releases in the listing's order after `after`
-    /// (keyset: the API's cursor), without counting them.
+    /// Up to `limit` public releases (withdrawn ones included: feeds tell
+    /// subscribers of a withdrawal) in the listing's order after `after`
+    /// (keyset: the API's cursor and the feeds), without counting them.
     pub async fn list_after(
         &self,
         filter: ReleaseFilter,
@@ -223,16 +224,6 @@ impl PublicView {
         self.store
             .list_after(self.visibility(), &filter, after, limit)
             .await
-    }
-
-    /// How many releases are public now, withdrawn ones included (their
-    /// pages stay): exactly the releases [`PublicView::paths_after`] walks,
-    /// so the sitemap counts what it lists.
-    pub async fn public_count(&self) -> StoreResult<u64> {
-        Ok(self
-            .feed_entries(ReleaseFilter::default(), PageRequest::new(1, 1))
-            .await?
-            .total)
     }
 
     /// Up to `limit` public releases' paths in id order after `after`:

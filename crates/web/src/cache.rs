@@ -8,9 +8,11 @@
 //! other on the same database) drops only the pages it touches
 //! ([`PageCache::invalidate_releases`]): the changed release's page and its
 //! neighbours', the listings, feeds and archive years whose filters it
-//! matches before or after the change, and every page that may show any
-//! release (search, sitemaps, the log). The rules are in `scope.rs`. Pages
-//! already cached keep serving while the database is out of reach;
+//! matches before or after the change, a numbered sitemap file when the
+//! release is in its span of ids, and every page that may show any
+//! release (search, the sitemap index, the log). The rules are in
+//! `scope.rs`. Pages already cached keep serving while the database is out
+//! of reach;
 //! `max_age` bounds how long a page can outlive a change no feed reported.
 //! `pressroom serve --page-cache-seconds` sets it (0 turns the cache off)
 //! and `--page-cache-mb` bounds its memory: beyond it the least recently
@@ -49,6 +51,14 @@ use tokio::sync::watch;
 
 use encode::{Encoding, Variants};
 use scope::{Facets, Scope, Touched};
+
+/// What a handler tells the cache its page depends on, when it knows more
+/// than the address says (a response extension).
+#[derive(Debug, Clone)]
+pub(crate) enum CacheScope {
+    /// The page lists the public releases with these ids and nothing else.
+    ReleaseIds(std::ops::RangeInclusive<i64>),
+}
 
 /// Rendered public pages by address, for one node.
 #[derive(Debug, Clone)]
@@ -236,6 +246,7 @@ impl PageCache {
                 self.invalidate();
                 return Ok(n);
             };
+            touched.ids.insert(id.0);
             let mut states: Vec<Release> = vec![current.clone()];
             for revision in store.revisions(id).await? {
                 if states.iter().all(|s| s.content != revision.content) {
@@ -262,14 +273,26 @@ impl PageCache {
         Ok(self.drop_touched(&touched))
     }
 
+    /// Forgets the pages whose address does not tell which releases they
+    /// show (search, the sitemap index, the archive, the log): after the
+    /// search index took a change, since [`PageCache::invalidate_releases`]
+    /// may have run before it. Returns how many pages were dropped.
+    pub fn invalidate_unscoped(&self) -> usize {
+        self.drop_where(|scope| *scope == Scope::Any)
+    }
+
     fn drop_touched(&self, touched: &Touched) -> usize {
+        self.drop_where(|scope| scope.touched_by(touched))
+    }
+
+    fn drop_where(&self, drop: impl Fn(&Scope) -> bool) -> usize {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
         let Ok(mut pages) = self.inner.pages.write() else {
             return 0;
         };
         let before = pages.len();
         pages.retain(|_, page| {
-            let keep = !page.scope.touched_by(touched);
+            let keep = !drop(&page.scope);
             if !keep {
                 self.inner.bytes.fetch_sub(page.size, Ordering::SeqCst);
             }
@@ -483,6 +506,10 @@ async fn render(
     {
         return (None, Some(response));
     }
+    let scope = match response.extensions().get::<CacheScope>() {
+        Some(CacheScope::ReleaseIds(ids)) => Scope::Ids(ids.clone()),
+        None => scope,
+    };
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, PageCache::MAX_BODY).await {
         Ok(b) => b,
@@ -923,5 +950,37 @@ mod tests {
         body(&app, "/").await;
         body(&app, "/").await;
         assert_eq!(hits.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn after_the_search_index_takes_a_change_only_pages_of_no_known_scope_are_dropped() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let app = cache.wrap(
+            Router::new()
+                .route("/search", get(|| async { "hits" }))
+                .route("/feed.atom", get(|| async { "entries" }))
+                .route("/static/{file}", get(|| async { "style" })),
+        );
+        for uri in [
+            "/search?q=visa",
+            "/feed.atom?q=visa",
+            "/feed.atom",
+            "/static/a.css",
+        ] {
+            body(&app, uri).await;
+        }
+        assert_eq!(cache.len(), 4);
+        assert_eq!(cache.invalidate_unscoped(), 2, "the two searches");
+        let kept: Vec<String> = cache
+            .inner
+            .pages
+            .read()
+            .expect("pages")
+            .keys()
+            .cloned()
+            .collect();
+        assert!(
+            kept.contains(&"/feed.atom".to_owned()) && kept.contains(&"/static/a.css".to_owned())
+        );
     }
 }

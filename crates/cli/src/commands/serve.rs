@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use pressroom_domain::{Clock, SystemClock};
+use pressroom_domain::{Clock, ReleaseId, SystemClock};
 use pressroom_newsroom::{IndexStart, IndexSync};
 use pressroom_store::{CountMemo, Facet, PageRequest, PublicView, ReleaseFilter, Store};
 use pressroom_web::{AppState, NewsroomState, PageCache};
@@ -168,10 +168,12 @@ async fn start_index(
 }
 
 /// Keeps this node's search index and caches in step with every write to
-/// the database, by any node: the index first, then the pages, so a page
-/// rendered after the drop already searches the new index. While the
-/// database is unreachable the cache keeps serving; once it is back the
-/// feed catches up from its cursor, so no change made meanwhile is missed.
+/// the database, by any node: the pages the change touches are dropped
+/// first, then the index takes it, then the pages that may search it are
+/// dropped again, so a page rendered after the second drop searches the new
+/// index. While the database is unreachable the cache keeps serving; once
+/// it is back the feed catches up from its cursor, so no change made
+/// meanwhile is missed.
 async fn follow_changes(
     mut sync: IndexSync,
     cache: PageCache,
@@ -180,20 +182,29 @@ async fn follow_changes(
 ) {
     let mut failing = false;
     loop {
-        match sync.next().await {
+        match sync.read_next().await {
             Ok(changed) => {
                 // Counts first: a page rendered once the pages are dropped
                 // must not show a count from before the change.
                 counts.forget();
                 // Only the pages these releases are on; all of them if
-                // what they touch cannot be read.
-                match cache.invalidate_releases(store.as_ref(), &changed).await {
-                    Ok(dropped) => tracing::debug!(dropped, "pages invalidated"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot read what changed: dropping every page");
-                        cache.invalidate();
+                // what they touch cannot be read. Before the index takes
+                // the change (its commit syncs files to disk: tens of
+                // milliseconds), as only search reads the index.
+                drop_pages(&cache, store.as_ref(), &changed).await;
+                if let Err(e) = sync.apply().await {
+                    // Retried first on the next round.
+                    cache.invalidate();
+                    if !failing {
+                        tracing::warn!(error = %e, "cannot apply changes to the search index; retrying");
+                        failing = true;
                     }
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    continue;
                 }
+                // A search (or any page whose address does not tell what it
+                // shows) rendered before the commit may miss the change.
+                cache.invalidate_unscoped();
                 // A change may have scheduled, re-timed or published a
                 // release: pages must not outlive the next lift.
                 match store.next_due().await {
@@ -249,6 +260,18 @@ async fn warm_counts(public: PublicView) {
             "front page counts taken"
         ),
         Err(e) => tracing::warn!(error = %e, "cannot take the front page counts ahead"),
+    }
+}
+
+/// Drops the pages a change to `changed` touches; every page if what they
+/// touch cannot be read.
+async fn drop_pages(cache: &PageCache, store: &dyn Store, changed: &[ReleaseId]) {
+    match cache.invalidate_releases(store, changed).await {
+        Ok(dropped) => tracing::debug!(dropped, "pages invalidated"),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read what changed: dropping every page");
+            cache.invalidate();
+        }
     }
 }
 

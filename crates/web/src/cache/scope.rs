@@ -2,14 +2,16 @@
 //! which pages a change to some releases touches. The rules follow what
 //! each handler reads: a release page reads the release and its neighbours
 //! of the same kind; the listing reads its filter and, for each facet, the
-//! filter without that facet; a feed or the API list reads its filter.
-//! Anything else that shows releases (search, sitemaps, the archive, whose
+//! filter without that facet; a feed or the API list reads its filter; a
+//! numbered sitemap file, its span of ids (its handler says which). Anything
+//! else that shows releases (search, the sitemap index, the archive, whose
 //! every year page counts every year, proofs and the log, the exit notice)
 //! is touched by every change. Being wrong here serves a stale page, so every
 //! rule errs on the side of touching: filters compare without case, an
 //! address that does not parse is touched by everything.
 
 use std::collections::HashSet;
+use std::ops::RangeInclusive;
 
 use pressroom_domain::{ReleaseContent, ReleasePath};
 
@@ -27,6 +29,9 @@ pub(super) enum Scope {
     /// The newest releases matching a filter and nothing else: the feeds
     /// without a search, the API list.
     Entries(Filter),
+    /// Lists the public releases with these ids and nothing else: a
+    /// numbered sitemap file (told by its handler, not by the address).
+    Ids(RangeInclusive<i64>),
     /// Any change may alter it.
     Any,
 }
@@ -70,11 +75,13 @@ impl Facets {
 pub(super) struct Touched {
     pub(super) paths: HashSet<String>,
     pub(super) states: HashSet<Facets>,
+    /// The changed releases' ids.
+    pub(super) ids: HashSet<i64>,
 }
 
 impl Touched {
     pub(super) fn is_empty(&self) -> bool {
-        self.paths.is_empty() && self.states.is_empty()
+        self.paths.is_empty() && self.states.is_empty() && self.ids.is_empty()
     }
 }
 
@@ -156,6 +163,7 @@ impl Scope {
             // changes the count beside another value of that part.
             Scope::Listing(f) => any_state(&|s| f.misses(s).iter().filter(|m| **m).count() <= 1),
             Scope::Entries(f) => any_state(&|s| f.misses(s).iter().all(|m| !m)),
+            Scope::Ids(ids) => touched.ids.iter().any(|id| ids.contains(id)),
             Scope::Any => !touched.is_empty(),
         }
     }
@@ -176,8 +184,8 @@ mod tests {
 
     fn touched(s: Facets) -> Touched {
         Touched {
-            paths: HashSet::new(),
             states: HashSet::from([s]),
+            ..Touched::default()
         }
     }
 
@@ -223,5 +231,19 @@ mod tests {
         assert!(!feed.touched_by(&touched(state("Statement", "x", 2024, 6))));
         assert!(Scope::of("/feed.atom", None).touched_by(&touched(state("a", "b", 2000, 1))));
         assert!(!Scope::Any.touched_by(&Touched::default()));
+    }
+
+    #[test]
+    fn a_sitemap_file_is_touched_only_by_a_change_to_a_release_in_its_span() {
+        let file = Scope::Ids(5_001..=10_000);
+        let change = |id| Touched {
+            ids: HashSet::from([id]),
+            ..Touched::default()
+        };
+        assert!(file.touched_by(&change(5_001)));
+        assert!(file.touched_by(&change(10_000)));
+        assert!(!file.touched_by(&change(5_000)));
+        assert!(!file.touched_by(&change(10_001)));
+        assert!(Scope::Any.touched_by(&change(1)));
     }
 }

@@ -61,8 +61,10 @@ async fn portal() -> Portal {
     let cached = format!("http://{}", cached_listener.local_addr().expect("addr"));
     let fresh = format!("http://{}", fresh_listener.local_addr().expect("addr"));
     // Both servers print the same base address, so their pages compare.
+    // Sitemap files of three ids: the archive's six releases fill two.
     let site = Arc::new(SiteConfig {
         base_url: "http://portal.test".to_owned(),
+        sitemap_span: 3,
         ..SiteConfig::default()
     });
     let (state, index_sync) = pressroom_testkit::app_state(
@@ -236,6 +238,8 @@ fn addresses(archive: &[Release]) -> Vec<String> {
         "/archive/2024",
         "/archive/2025",
         "/sitemap.xml",
+        "/sitemaps/1.xml",
+        "/sitemaps/2.xml",
         "/search?q=archived",
         "/api/releases?kind=Media+Note",
         "/static/style.css",
@@ -287,6 +291,10 @@ async fn a_publication_drops_only_the_pages_it_is_on_and_every_page_after_it_is_
         "/api/releases?kind=Media+Note".to_owned(),
         "/static/style.css".to_owned(),
         "/robots.txt".to_owned(),
+        // The new release opens a third sitemap file; the two full ones
+        // list none of it.
+        "/sitemaps/1.xml".to_owned(),
+        "/sitemaps/2.xml".to_owned(),
     ];
     for a in &untouched {
         assert!(
@@ -357,6 +365,9 @@ async fn a_correction_drops_the_pages_of_its_old_and_new_kind_and_a_withdrawal_i
     }
     assert!(hits.iter().any(|h| h == "/feed.rss?kind=Readout"));
     assert!(hits.contains(&archive[0].path().to_string()));
+    // Its sitemap file (ids 4 to 6) gives its new date; the other is kept.
+    assert!(!hits.iter().any(|h| h == "/sitemaps/2.xml"));
+    assert!(hits.iter().any(|h| h == "/sitemaps/1.xml"));
 
     // Withdrawn: it leaves the listings; its page stays, with the notice.
     p.warm(&all).await;
@@ -371,4 +382,30 @@ async fn a_correction_drops_the_pages_of_its_old_and_new_kind_and_a_withdrawal_i
     assert!(!hits.contains(&archive[0].path().to_string()));
     assert!(hits.contains(&archive[2].path().to_string()));
     assert!(hits.iter().any(|h| h == "/feed.atom?kind=Press+Statement"));
+    assert!(!hits.iter().any(|h| h == "/sitemaps/1.xml"));
+    assert!(hits.iter().any(|h| h == "/sitemaps/2.xml"));
+}
+
+#[tokio::test]
+async fn a_change_read_from_the_feed_is_searchable_only_once_the_index_applies_it() {
+    let mut p = portal().await;
+    let new = p
+        .publish(content(
+            "Readout of the Lighthouse Talks",
+            Kind::Readout,
+            "Office of the Spokesperson",
+            (2025, 6, 1),
+        ))
+        .await;
+    let path = new.path().to_string();
+    // What `pressroom serve` does between the two: drop the pages that do
+    // not read the index.
+    let named = tokio::time::timeout(std::time::Duration::from_secs(10), p.index_sync.read_next())
+        .await
+        .expect("the change is read at once")
+        .expect("feed");
+    assert_eq!(named, vec![new.id]);
+    assert!(!p.fresh("/search?q=lighthouse").await.contains(&path));
+    p.index_sync.apply().await.expect("index takes it");
+    assert!(p.fresh("/search?q=lighthouse").await.contains(&path));
 }

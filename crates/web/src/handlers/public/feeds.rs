@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use pressroom_domain::{Release, ReleaseId};
 use pressroom_render::{ATOM_TYPE, EntryChange, Feed, JSON_FEED_TYPE, RSS_TYPE, SiteConfig};
 use pressroom_search::{SearchRequest, Sort};
-use pressroom_store::{PageRequest, PublicView};
+use pressroom_store::PublicView;
 
 use super::listing::{feed_title, parse_query, store_filter};
 use crate::AppError;
@@ -39,10 +39,11 @@ async fn feed(
     }
     let q = parse_query(raw)?;
     let filter = store_filter(&q);
+    // By keyset, without counting what the filter matches: a feed shows
+    // no total, and at a million releases the count is most of the render.
     let mut releases = public
-        .feed_entries(filter.clone(), PageRequest::new(1, FEED_ENTRIES))
-        .await?
-        .items;
+        .list_after(filter.clone(), None, FEED_ENTRIES)
+        .await?;
     // After the newest, the recently corrected or withdrawn ones the window
     // does not hold, so that the news of a change to an old release reaches
     // subscribers too.

@@ -1,20 +1,24 @@
 //! What tells crawlers what there is: `/robots.txt`, `/sitemap.xml` (one
-//! sitemap, or an index once past the protocol's 50,000 URLs) and the
-//! numbered release sitemaps `/sitemaps/N.xml` the index points at.
+//! sitemap, or an index once a release's id is past the first span) and
+//! the numbered release sitemaps `/sitemaps/N.xml` the index points at,
+//! each the public releases of one span of ids (`SiteConfig::sitemap_span`).
 
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use pressroom_domain::ReleaseId;
 use pressroom_render::{
-    MAX_SITEMAP_URLS, SiteConfig, SitemapEntry, release_sitemap_count, robots_txt, sitemap_index,
-    urlset,
+    MAX_SITEMAP_URLS, SiteConfig, SitemapEntry, robots_txt, sitemap_file_ids, sitemap_file_of,
+    sitemap_index, urlset,
 };
 use pressroom_store::{Facet, PublicView, ReleaseFilter};
 
 use crate::AppError;
+use crate::cache::CacheScope;
 use crate::middleware::LastModified;
 
 const XML: &str = "application/xml; charset=utf-8";
@@ -48,33 +52,58 @@ async fn fixed_pages(
     Ok(entries)
 }
 
-/// Public releases `skip..skip+take` in id order, walked in batches of
-/// paths (keyset, no deep offsets, no counts, no bodies).
+/// The span of ids each numbered file lists, as configured (a bad value
+/// is refused when the settings load; clamped here all the same).
+fn span(site: &SiteConfig) -> u64 {
+    site.sitemap_span.clamp(1, MAX_SITEMAP_URLS)
+}
+
+/// The public releases whose id is in `ids`, in id order: one keyset seek to
+/// the span's start, then batches of paths (no counts, no bodies).
 async fn release_entries(
     public: &PublicView,
     site: &SiteConfig,
-    skip: u64,
-    take: u64,
+    ids: RangeInclusive<i64>,
 ) -> Result<Vec<SitemapEntry>, AppError> {
-    let mut after = None;
-    let mut skipped = 0u64;
+    let mut after = ids.start() - 1;
     let mut out = Vec::new();
-    while (out.len() as u64) < take {
-        let batch = public.paths_after(after, WALK_BATCH).await?;
+    while after < *ids.end() {
+        // Ids are distinct, so the span holds at most this many rows.
+        let want = u32::try_from(ids.end() - after).map_or(WALK_BATCH, |n| n.min(WALK_BATCH));
+        let batch = public.paths_after(Some(ReleaseId(after)), want).await?;
         let Some(last) = batch.last() else { break };
-        after = Some(last.id);
-        for e in batch {
-            if skipped < skip {
-                skipped += 1;
-            } else if (out.len() as u64) < take {
-                out.push(SitemapEntry {
+        after = last.id.0;
+        let short = batch.len() < want as usize;
+        out.extend(
+            batch
+                .into_iter()
+                .take_while(|e| e.id.0 <= *ids.end())
+                .map(|e| SitemapEntry {
                     loc: site.absolute(&e.path.to_string()),
                     lastmod: Some(e.updated_at),
-                });
-            }
+                }),
+        );
+        if short {
+            break;
         }
     }
     Ok(out)
+}
+
+/// The numbered files that list at least one public release: one seek per
+/// file to the first public id past the previous file.
+async fn release_files(public: &PublicView, span: u64) -> Result<Vec<u64>, AppError> {
+    let mut files = Vec::new();
+    let mut after = None;
+    while let Some(first) = public.paths_after(after, 1).await?.pop() {
+        let n = sitemap_file_of(first.id.0, span);
+        files.push(n);
+        match sitemap_file_ids(n, span) {
+            Some(ids) => after = Some(ReleaseId(*ids.end())),
+            None => break,
+        }
+    }
+    Ok(files)
 }
 
 fn xml(body: String, changed: Option<Timestamp>) -> Response {
@@ -89,19 +118,19 @@ fn newest(entries: &[SitemapEntry]) -> Option<Timestamp> {
     entries.iter().filter_map(|e| e.lastmod).max()
 }
 
-/// `/sitemap.xml`: every public page, or the index of the sitemap files.
+/// `/sitemap.xml`: every public page while the releases' ids all fit in
+/// the first span, otherwise the index of the sitemap files.
 pub(crate) async fn index(
     State(public): State<PublicView>,
     State(site): State<Arc<SiteConfig>>,
 ) -> Result<Response, AppError> {
-    let fixed = fixed_pages(&public, &site).await?;
-    // The same releases the walk below lists (withdrawn pages stay public),
-    // not the listing's count, which leaves withdrawn ones out.
-    let total = public.public_count().await?;
-    let files = release_sitemap_count(fixed.len() as u64, total);
-    if files == 0 {
-        let mut entries = fixed;
-        entries.extend(release_entries(&public, &site, 0, total).await?);
+    let span = span(&site);
+    let files = release_files(&public, span).await?;
+    if files.iter().all(|&n| n == 1) {
+        let mut entries = fixed_pages(&public, &site).await?;
+        if let Some(ids) = sitemap_file_ids(1, span) {
+            entries.extend(release_entries(&public, &site, ids).await?);
+        }
         let changed = newest(&entries);
         return Ok(xml(urlset(&entries), changed));
     }
@@ -109,7 +138,7 @@ pub(crate) async fn index(
         loc: site.absolute("/sitemaps/pages.xml"),
         lastmod: None,
     }];
-    entries.extend((1..=files).map(|n| SitemapEntry {
+    entries.extend(files.iter().map(|n| SitemapEntry {
         loc: site.absolute(&format!("/sitemaps/{n}.xml")),
         lastmod: None,
     }));
@@ -117,8 +146,9 @@ pub(crate) async fn index(
 }
 
 /// `/sitemaps/pages.xml` (the pages that are not releases) and
-/// `/sitemaps/N.xml` (public releases `(N-1)*50,000` on, in id order),
-/// named by the index.
+/// `/sitemaps/N.xml` (the public releases of the N-th span of ids), named
+/// by the index. A file with no public release is not found, as the index
+/// does not name it.
 pub(crate) async fn file(
     State(public): State<PublicView>,
     State(site): State<Arc<SiteConfig>>,
@@ -127,21 +157,21 @@ pub(crate) async fn file(
     if name == "pages.xml" {
         return Ok(xml(urlset(&fixed_pages(&public, &site).await?), None));
     }
-    let n: u64 = name
+    let ids = name
         .strip_suffix(".xml")
         .filter(|n| !n.starts_with('0'))
         .and_then(|n| n.parse().ok())
+        .and_then(|n| sitemap_file_ids(n, span(&site)))
         .ok_or(AppError::NotFound)?;
-    let skip = n
-        .checked_sub(1)
-        .and_then(|k| k.checked_mul(MAX_SITEMAP_URLS))
-        .ok_or(AppError::NotFound)?;
-    let entries = release_entries(&public, &site, skip, MAX_SITEMAP_URLS).await?;
+    let entries = release_entries(&public, &site, ids.clone()).await?;
     if entries.is_empty() {
         return Err(AppError::NotFound);
     }
     let changed = newest(&entries);
-    Ok(xml(urlset(&entries), changed))
+    let mut res = xml(urlset(&entries), changed);
+    // Only a change to one of its own releases alters it.
+    res.extensions_mut().insert(CacheScope::ReleaseIds(ids));
+    Ok(res)
 }
 
 /// `/robots.txt`.
