@@ -18,6 +18,7 @@ mod ledger;
 mod portal;
 mod rows;
 pub mod scratch;
+mod tally;
 mod workflow;
 
 use std::str::FromStr;
@@ -382,6 +383,11 @@ fn push_conditions(
         )
         .push_bind(now.as_microsecond());
     }
+    push_filter(q, filter);
+}
+
+/// Appends ` AND ...` for each part of a filter.
+fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &ReleaseFilter) {
     if let Some(kind) = &filter.kind {
         q.push(" AND kind = ").push_bind(kind.clone());
     }
@@ -841,14 +847,24 @@ impl Store for PgStore {
     }
 
     async fn list(&self, query: &ListQuery) -> StoreResult<ListPage> {
-        let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM releases");
-        push_conditions(&mut count, query.visibility, &query.filter);
-        push_listed(&mut count, query.visibility);
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
+        let tallied = match query.known_total {
+            Some(total) => Some(total),
+            None => tally::total(self, &query.filter, query.visibility).await?,
+        };
+        let total = match tallied {
+            Some(total) => total,
+            None => {
+                let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM releases");
+                push_conditions(&mut count, query.visibility, &query.filter);
+                push_listed(&mut count, query.visibility);
+                let total: i64 = count
+                    .build_query_scalar()
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| self.error(e))?;
+                u64::try_from(total).unwrap_or(0)
+            }
+        };
         // The page's ids first, by an index-only scan of the listing order
         // (migration 0007), then only those rows: an OFFSET over the wide
         // rows themselves reads every row it skips (4.4 s half-way down a
@@ -865,7 +881,7 @@ impl Store for PgStore {
             .push(") ORDER BY release_date DESC, id DESC");
         Ok(ListPage {
             items: self.fetch_releases(q).await?,
-            total: u64::try_from(total).unwrap_or(0),
+            total,
             page: query.page,
         })
     }
@@ -876,6 +892,9 @@ impl Store for PgStore {
         filter: &ReleaseFilter,
         visibility: Visibility,
     ) -> StoreResult<Vec<FacetCount>> {
+        if let Some(counts) = tally::facet_counts(self, facet, filter, visibility).await? {
+            return Ok(counts);
+        }
         let (expr, order) = match facet {
             Facet::Kind => ("kind", "n DESC, v"),
             Facet::Issuer => ("issuer", "n DESC, v"),

@@ -183,9 +183,10 @@ impl PgStore {
 
     pub(crate) async fn portal_erase(&self) -> StoreResult<()> {
         // TRUNCATE fires no row triggers, so the audit log's append-only
-        // guard stays in place for every other writer.
+        // guard stays in place for every other writer; for the same reason
+        // the releases' tally (migration 0011) is emptied with them.
         sqlx::query(&format!(
-            "TRUNCATE {} RESTART IDENTITY CASCADE",
+            "TRUNCATE {}, release_tally RESTART IDENTITY CASCADE",
             ERASE_ORDER.join(", ")
         ))
         .execute(&self.pool)

@@ -15,6 +15,7 @@ mod ledger;
 mod portal;
 mod revisions;
 mod rows;
+mod tally;
 mod workflow;
 
 use std::str::FromStr;
@@ -172,6 +173,11 @@ fn push_conditions(
         )
         .push_bind(to_micros(now));
     }
+    push_filter(q, filter);
+}
+
+/// Appends ` AND ...` for each part of a filter.
+fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &ReleaseFilter) {
     if let Some(kind) = &filter.kind {
         q.push(" AND kind = ").push_bind(kind.clone());
     }
@@ -425,14 +431,24 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, query: &ListQuery) -> StoreResult<ListPage> {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM releases");
-        push_conditions(&mut count, query.visibility, &query.filter);
-        push_listed(&mut count, query.visibility);
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(&self.reader)
-            .await
-            .map_err(backend)?;
+        let tallied = match query.known_total {
+            Some(total) => Some(total),
+            None => tally::total(&self.reader, &query.filter, query.visibility).await?,
+        };
+        let total = match tallied {
+            Some(total) => total,
+            None => {
+                let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM releases");
+                push_conditions(&mut count, query.visibility, &query.filter);
+                push_listed(&mut count, query.visibility);
+                let total: i64 = count
+                    .build_query_scalar()
+                    .fetch_one(&self.reader)
+                    .await
+                    .map_err(backend)?;
+                u64::try_from(total).unwrap_or(0)
+            }
+        };
         // The page's ids first, by an index-only scan of the listing order
         // (migration 0009), then only those rows: an OFFSET over the wide
         // rows themselves reads every row it skips, bodies and all.
@@ -452,7 +468,7 @@ impl Store for SqliteStore {
                 .iter()
                 .map(release_from_row)
                 .collect::<StoreResult<_>>()?,
-            total: u64::try_from(total).unwrap_or(0),
+            total,
             page: query.page,
         })
     }
@@ -463,6 +479,9 @@ impl Store for SqliteStore {
         filter: &ReleaseFilter,
         visibility: Visibility,
     ) -> StoreResult<Vec<FacetCount>> {
+        if let Some(counts) = tally::facet_counts(&self.reader, facet, filter, visibility).await? {
+            return Ok(counts);
+        }
         let (expr, order) = match facet {
             Facet::Kind => ("kind", "n DESC, v"),
             Facet::Issuer => ("issuer", "n DESC, v"),
@@ -470,12 +489,25 @@ impl Store for SqliteStore {
             Facet::Month => ("substr(release_date, 1, 7)", "v DESC"),
         };
         // Left to itself the planner walks the kind or issuer index to save
-        // a sort, then reads every wide row to check visibility; the
-        // covering index of public columns is many times faster.
+        // a sort, then reads every wide row to check visibility. What is
+        // left here (months, month filters) is bounded by dates: a listing
+        // order index (migration 0009) covers the visibility columns and
+        // seeks to the dates, where `releases_public` would be read whole.
+        let dated = filter.date_range().is_some();
         let from = match visibility {
-            Visibility::PublicAt(_) | Visibility::ListedAt(_) => {
-                "releases INDEXED BY releases_public"
-            }
+            Visibility::PublicAt(_) | Visibility::ListedAt(_) => match (dated, filter) {
+                (true, ReleaseFilter { kind: Some(_), .. }) => {
+                    "releases INDEXED BY releases_by_kind_public"
+                }
+                (
+                    true,
+                    ReleaseFilter {
+                        issuer: Some(_), ..
+                    },
+                ) => "releases INDEXED BY releases_by_issuer_public",
+                (true, _) => "releases INDEXED BY releases_by_date_public",
+                (false, _) => "releases INDEXED BY releases_public",
+            },
             Visibility::Everything => "releases",
         };
         let mut q =

@@ -30,6 +30,8 @@ macro_rules! store_conformance_tests {
             two_releases_with_one_title_on_one_day_get_distinct_paths,
             releases_with_one_very_long_title_on_one_day_get_distinct_paths,
             listing_is_newest_first_and_paginated,
+            a_known_total_is_not_counted_again_and_the_page_is_read_as_usual,
+            a_memoized_view_counts_again_after_a_write_is_reported,
             unpublished_releases_are_invisible_to_public_reads,
             filters_combine_and_facets_count,
             batch_after_walks_every_release_once,
@@ -61,6 +63,7 @@ macro_rules! store_conformance_tests {
             the_desk_reads_releases_by_status_and_author_newest_first_in_bounded_pages,
             a_preview_link_opens_nothing_once_revoked_or_once_its_release_is_public,
             releases_corrected_or_withdrawn_since_an_instant_are_found_latest_change_first,
+            public_counts_follow_every_write_and_the_clock,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -334,6 +337,75 @@ pub async fn listing_is_newest_first_and_paginated(store: Arc<dyn Store>) {
     assert_eq!(beyond.total, 25);
 }
 
+pub async fn a_known_total_is_not_counted_again_and_the_page_is_read_as_usual(
+    store: Arc<dyn Store>,
+) {
+    let records = (1..=5)
+        .map(|d| {
+            record(
+                content(&format!("Known {d}"), 2021, 4, d),
+                &format!("k{d}"),
+                "f",
+            )
+        })
+        .collect();
+    import(&store, records).await;
+    let page = store
+        .list(&ListQuery {
+            visibility: Visibility::ListedAt(now()),
+            filter: ReleaseFilter::default(),
+            page: PageRequest::new(1, 2),
+            // Not the true count (5): what the caller said is what is used.
+            known_total: Some(42),
+        })
+        .await
+        .expect("list");
+    assert_eq!(page.total, 42);
+    let titles: Vec<_> = page
+        .items
+        .iter()
+        .map(|r| r.content.title.as_str())
+        .collect();
+    assert_eq!(titles, ["Known 5", "Known 4"]);
+}
+
+pub async fn a_memoized_view_counts_again_after_a_write_is_reported(store: Arc<dyn Store>) {
+    import(
+        &store,
+        vec![record(content("Counted", 2021, 5, 1), "m1", "f")],
+    )
+    .await;
+    let memo = Arc::new(crate::CountMemo::new());
+    let view = public(&store).with_counts(memo.clone());
+    let read = |view: PublicView| async move {
+        let page = view
+            .list(ReleaseFilter::default(), PageRequest::default())
+            .await
+            .expect("list");
+        let kinds = view
+            .facet_counts(Facet::Kind, &ReleaseFilter::default())
+            .await
+            .expect("facets");
+        (
+            page.total,
+            kinds.iter().map(|k| k.count).sum::<u64>(),
+            page.items.len(),
+        )
+    };
+    assert_eq!(read(view.clone()).await, (1, 1, 1));
+    assert!(!memo.is_empty());
+    import(
+        &store,
+        vec![record(content("Counted later", 2021, 5, 2), "m2", "f")],
+    )
+    .await;
+    // Until the change feed's report the kept counts stand (the page's
+    // rows are read afresh: only counts are kept).
+    assert_eq!(read(view.clone()).await, (1, 1, 2));
+    memo.forget();
+    assert_eq!(read(view).await, (2, 2, 2));
+}
+
 pub async fn unpublished_releases_are_invisible_to_public_reads(store: Arc<dyn Store>) {
     let mut draft = record(content("Embargoed Statement", 2022, 5, 5), "d", "f");
     draft.status = Status::Draft;
@@ -364,6 +436,7 @@ pub async fn unpublished_releases_are_invisible_to_public_reads(store: Arc<dyn S
             visibility: Visibility::Everything,
             filter: ReleaseFilter::default(),
             page: PageRequest::default(),
+            known_total: None,
         })
         .await
         .expect("list all");
@@ -607,6 +680,7 @@ pub async fn a_batch_with_a_repeated_release_stores_it_once(store: Arc<dyn Store
             visibility: Visibility::Everything,
             filter: ReleaseFilter::default(),
             page: PageRequest::default(),
+            known_total: None,
         })
         .await
         .expect("list");

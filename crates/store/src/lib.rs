@@ -16,6 +16,7 @@ mod error;
 mod feed;
 mod held;
 pub mod ledger;
+mod memo;
 pub mod portal;
 pub mod portal_conformance;
 mod public;
@@ -38,6 +39,7 @@ pub use error::{StoreError, StoreResult};
 pub use feed::{Change, ChangeFeed, Lease};
 pub use held::{HeldEntry, HeldImport, HeldRow, held_entries};
 pub use ledger::{LedgerEntry, NewLeaf};
+pub use memo::CountMemo;
 pub use portal::{Cell, CellKind, PortalTable, Row};
 pub use public::PublicView;
 pub use query::{

@@ -3,9 +3,10 @@ use std::sync::Arc;
 
 use pressroom_domain::{Clock, Release, ReleaseId, ReleasePath};
 
+use crate::memo::{CountKey, Counted};
 use crate::{
-    Facet, FacetCount, ListPage, ListPosition, ListQuery, Neighbours, PageRequest, PathEntry,
-    ReleaseFilter, Store, StoreResult, Visibility,
+    CountMemo, Facet, FacetCount, ListPage, ListPosition, ListQuery, Neighbours, PageRequest,
+    PathEntry, ReleaseFilter, Store, StoreResult, Visibility,
 };
 
 /// The one gate between the store and every public surface. It can only
@@ -16,11 +17,42 @@ use crate::{
 pub struct PublicView {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    counts: Option<Arc<CountMemo>>,
+}
+
+/// A memo entry of the other kind than its key: a bug, reported as such
+/// rather than shown as a wrong count.
+fn mixed_up() -> crate::StoreError {
+    crate::StoreError::Corrupt {
+        what: "count memo",
+        reason: "an entry of the wrong kind for its key".to_owned(),
+    }
+}
+
+/// The instant a public visibility reads at.
+fn visibility_time(visibility: Visibility) -> jiff::Timestamp {
+    match visibility {
+        Visibility::PublicAt(now) | Visibility::ListedAt(now) => now,
+        Visibility::Everything => jiff::Timestamp::MAX,
+    }
 }
 
 impl PublicView {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            counts: None,
+        }
+    }
+
+    /// Keeps facet counts and listing totals in `memo` between writes; its
+    /// owner must call [`CountMemo::forget`] on every change the change
+    /// feed reports and keep its next lift current, as `pressroom serve`
+    /// does.
+    pub fn with_counts(mut self, memo: Arc<CountMemo>) -> Self {
+        self.counts = Some(memo);
+        self
     }
 
     /// The instant this view reads at: what a public response is as of
@@ -39,13 +71,7 @@ impl PublicView {
 
     /// A page of listed releases (public, not withdrawn), newest first.
     pub async fn list(&self, filter: ReleaseFilter, page: PageRequest) -> StoreResult<ListPage> {
-        self.store
-            .list(&ListQuery {
-                visibility: self.listed(),
-                filter,
-                page,
-            })
-            .await
+        self.page_of(self.listed(), filter, page).await
     }
 
     /// A page of every public release, withdrawn ones included, newest
@@ -55,13 +81,48 @@ impl PublicView {
         filter: ReleaseFilter,
         page: PageRequest,
     ) -> StoreResult<ListPage> {
-        self.store
-            .list(&ListQuery {
-                visibility: self.visibility(),
-                filter,
-                page,
+        self.page_of(self.visibility(), filter, page).await
+    }
+
+    /// A page under `visibility`, its total taken from the memo when one
+    /// is kept, else counted with the page and then kept.
+    async fn page_of(
+        &self,
+        visibility: Visibility,
+        filter: ReleaseFilter,
+        page: PageRequest,
+    ) -> StoreResult<ListPage> {
+        let mut query = ListQuery {
+            visibility,
+            filter,
+            page,
+            known_total: None,
+        };
+        let Some(memo) = &self.counts else {
+            return self.store.list(&query).await;
+        };
+        let now = visibility_time(visibility);
+        let key = CountKey::Total {
+            filter: query.filter.clone(),
+            listed: matches!(visibility, Visibility::ListedAt(_)),
+        };
+        // The total is taken with a page of one row, so that a storm of
+        // first requests for deep pages counts once and each reads only
+        // its own rows.
+        let counted = memo
+            .get_or_count(key, now, async {
+                let first = ListQuery {
+                    page: PageRequest::new(1, 1),
+                    ..query.clone()
+                };
+                Ok(Counted::Total(self.store.list(&first).await?.total))
             })
-            .await
+            .await?;
+        query.known_total = Some(match counted {
+            Counted::Total(total) => total,
+            Counted::Facet(_) => return Err(mixed_up()),
+        });
+        self.store.list(&query).await
     }
 
     /// The public revisions of a release this view can see (oldest first),
@@ -124,7 +185,26 @@ impl PublicView {
         facet: Facet,
         filter: &ReleaseFilter,
     ) -> StoreResult<Vec<FacetCount>> {
-        self.store.facet_counts(facet, filter, self.listed()).await
+        let visibility = self.listed();
+        let Some(memo) = &self.counts else {
+            return self.store.facet_counts(facet, filter, visibility).await;
+        };
+        let key = CountKey::Facet {
+            facet,
+            filter: filter.clone(),
+            listed: true,
+        };
+        let counted = memo
+            .get_or_count(key, visibility_time(visibility), async {
+                Ok(Counted::Facet(Arc::new(
+                    self.store.facet_counts(facet, filter, visibility).await?,
+                )))
+            })
+            .await?;
+        Ok(match counted {
+            Counted::Facet(counts) => counts.as_ref().clone(),
+            Counted::Total(_) => return Err(mixed_up()),
+        })
     }
 
     /// The public releases of the same kind around a release.

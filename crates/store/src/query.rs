@@ -36,7 +36,7 @@ impl Visibility {
 }
 
 /// Filters a listing; every part is optional and they combine with AND.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ReleaseFilter {
     /// Kind label as displayed ("Media Note").
     pub kind: Option<String>,
@@ -100,6 +100,10 @@ pub struct ListQuery {
     pub visibility: Visibility,
     pub filter: ReleaseFilter,
     pub page: PageRequest,
+    /// The total, when the caller already knows it (a node keeps it
+    /// between writes: [`crate::CountMemo`]): the backend then reads only
+    /// the page and skips counting every matching row.
+    pub known_total: Option<u64>,
 }
 
 /// A page of releases, newest first.
@@ -121,7 +125,7 @@ impl ListPage {
 }
 
 /// A dimension a listing can be filtered on, with counts beside each value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Facet {
     Kind,
     Issuer,

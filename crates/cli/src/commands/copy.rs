@@ -194,6 +194,7 @@ async fn release_count(store: &dyn Store) -> anyhow::Result<u64> {
             visibility: Visibility::Everything,
             filter: ReleaseFilter::default(),
             page: PageRequest::new(1, 1),
+            known_total: None,
         })
         .await?
         .total)

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use pressroom_domain::{Clock, SystemClock};
 use pressroom_newsroom::{IndexStart, IndexSync};
-use pressroom_store::{PublicView, Store};
+use pressroom_store::{CountMemo, Facet, PageRequest, PublicView, ReleaseFilter, Store};
 use pressroom_web::{AppState, NewsroomState, PageCache};
 
 use crate::{config, db};
@@ -98,8 +98,11 @@ pub async fn run(
     };
     let (keys, _) = crate::commands::key::load_or_create(&key_dir, &site.base_url)?;
     tracing::info!(public_key = %keys.current.verifier(), "signing the transparency log");
+    // Facet counts and totals are kept between writes: at a million
+    // releases each is a scan of every public row.
+    let counts = Arc::new(CountMemo::new());
     let state = AppState {
-        public: PublicView::new(store.clone(), clock.clone()),
+        public: PublicView::new(store.clone(), clock.clone()).with_counts(counts.clone()),
         site: Arc::new(site),
         ledger: Arc::new(keys),
         search: index,
@@ -108,13 +111,20 @@ pub async fn run(
     let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds))
         .with_max_bytes(args.page_cache_mb.saturating_mul(1 << 20))
         .with_clock(clock.clone());
-    cache.set_next_lift(
-        store
-            .next_due()
-            .await
-            .context("cannot read the publication timetable")?,
-    );
-    let follower = tokio::spawn(follow_changes(sync, cache.clone(), store.clone()));
+    let next_lift = store
+        .next_due()
+        .await
+        .context("cannot read the publication timetable")?;
+    cache.set_next_lift(next_lift);
+    counts.set_next_lift(next_lift);
+    let follower = tokio::spawn(follow_changes(
+        sync,
+        cache.clone(),
+        counts.clone(),
+        store.clone(),
+    ));
+    // The first visitor of the front page should not wait for its counts.
+    let warm = tokio::spawn(warm_counts(state.public.clone()));
     let scheduler = tokio::spawn(crate::scheduler::run(
         store.clone(),
         clock.clone(),
@@ -126,6 +136,7 @@ pub async fn run(
     let served = pressroom_web::serve(listener, app, shutdown_signal()).await;
     follower.abort();
     scheduler.abort();
+    warm.abort();
     served.context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
@@ -161,11 +172,19 @@ async fn start_index(
 /// rendered after the drop already searches the new index. While the
 /// database is unreachable the cache keeps serving; once it is back the
 /// feed catches up from its cursor, so no change made meanwhile is missed.
-async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn Store>) {
+async fn follow_changes(
+    mut sync: IndexSync,
+    cache: PageCache,
+    counts: Arc<CountMemo>,
+    store: Arc<dyn Store>,
+) {
     let mut failing = false;
     loop {
         match sync.next().await {
             Ok(changed) => {
+                // Counts first: a page rendered once the pages are dropped
+                // must not show a count from before the change.
+                counts.forget();
                 // Only the pages these releases are on; all of them if
                 // what they touch cannot be read.
                 match cache.invalidate_releases(store.as_ref(), &changed).await {
@@ -178,7 +197,10 @@ async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn St
                 // A change may have scheduled, re-timed or published a
                 // release: pages must not outlive the next lift.
                 match store.next_due().await {
-                    Ok(next) => cache.set_next_lift(next),
+                    Ok(next) => {
+                        counts.set_next_lift(next);
+                        cache.set_next_lift(next);
+                    }
                     Err(e) => tracing::warn!(error = %e, "cannot read the publication timetable"),
                 }
                 if failing {
@@ -194,6 +216,7 @@ async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn St
             Err(e) => {
                 // What was read is in the store: drop the pages anyway; the
                 // index retries the same releases on the next round.
+                counts.forget();
                 cache.invalidate();
                 if !failing {
                     tracing::warn!(error = %e, "cannot follow the change feed into the search index; retrying");
@@ -202,6 +225,30 @@ async fn follow_changes(mut sync: IndexSync, cache: PageCache, store: Arc<dyn St
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
         }
+    }
+}
+
+/// Takes the front page's counts (its total and its kind, issuer and year
+/// counts) in the background at start, so that they are kept before the
+/// first visitor asks: at a million releases they take seconds from a cold
+/// disk. A failure is only logged: the first request counts again.
+async fn warm_counts(public: PublicView) {
+    let all = ReleaseFilter::default();
+    let started = std::time::Instant::now();
+    let warmed = async {
+        public.list(all.clone(), PageRequest::new(1, 1)).await?;
+        for facet in [Facet::Kind, Facet::Issuer, Facet::Year] {
+            public.facet_counts(facet, &all).await?;
+        }
+        Ok::<_, pressroom_store::StoreError>(())
+    }
+    .await;
+    match warmed {
+        Ok(()) => tracing::info!(
+            ms = started.elapsed().as_millis(),
+            "front page counts taken"
+        ),
+        Err(e) => tracing::warn!(error = %e, "cannot take the front page counts ahead"),
     }
 }
 

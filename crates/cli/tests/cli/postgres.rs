@@ -104,6 +104,14 @@ async fn a_release_imported_through_one_node_shows_on_another_within_a_second() 
     assert!(out.status.success(), "{}", stderr(&out));
     let seen = wait_for_title(&b.addr, "Fresh From Node A", Duration::from_secs(1)).await;
     assert!(seen.is_some(), "node B did not show the release within 1 s");
+    // B kept its counts from before the write (an empty portal): the
+    // change feed dropped them with the pages.
+    let (_, html, _) = listing(&b.addr).await;
+    assert!(
+        html.contains(r#"id="result-count">1 release<"#),
+        "B counts the new release"
+    );
+    assert!(html.contains(r#"Press Statement <span class="count">(1)</span>"#));
     assert!(
         wait_for_title(&a.addr, "Fresh From Node A", Duration::from_secs(1))
             .await

@@ -816,3 +816,164 @@ pub async fn releases_corrected_or_withdrawn_since_an_instant_are_found_latest_c
         "only what the visibility admits"
     );
 }
+
+/// Every public count under several filters at `at`, checked against the
+/// rows themselves: what the backend's counts (a tally kept by triggers,
+/// corrected for the instant) must equal however the releases got there.
+async fn assert_counts_match_the_rows(store: &Arc<dyn Store>, at: Timestamp) {
+    use crate::{Facet, ListQuery};
+    use std::collections::BTreeMap;
+    let all = store
+        .list(&ListQuery {
+            visibility: Visibility::Everything,
+            filter: ReleaseFilter::default(),
+            page: PageRequest::new(1, PageRequest::MAX_PER_PAGE),
+            known_total: None,
+        })
+        .await
+        .expect("every release")
+        .items;
+    let view = view_at(store, at);
+    let filters = [
+        ReleaseFilter::default(),
+        ReleaseFilter {
+            kind: Some("Media Note".into()),
+            ..ReleaseFilter::default()
+        },
+        ReleaseFilter {
+            kind: Some("Readout".into()),
+            ..ReleaseFilter::default()
+        },
+        ReleaseFilter {
+            issuer: Some("Office of the Spokesperson".into()),
+            year: Some(2026),
+            ..ReleaseFilter::default()
+        },
+        ReleaseFilter {
+            year: Some(2025),
+            ..ReleaseFilter::default()
+        },
+    ];
+    for filter in &filters {
+        let selected = |r: &&Release, listed: bool| {
+            let visible = if listed {
+                Visibility::ListedAt(at)
+            } else {
+                Visibility::PublicAt(at)
+            };
+            visible.admits(r)
+                && filter
+                    .kind
+                    .as_deref()
+                    .is_none_or(|k| r.content.kind.as_ref().map(|x| x.as_str()) == Some(k))
+                && filter
+                    .issuer
+                    .as_deref()
+                    .is_none_or(|i| r.content.issuer.as_ref().map(|x| x.as_str()) == Some(i))
+                && filter
+                    .year
+                    .is_none_or(|y| r.content.date.date().year() == y)
+        };
+        let listed: Vec<&Release> = all.iter().filter(|r| selected(r, true)).collect();
+        let public = all.iter().filter(|r| selected(r, false)).count() as u64;
+        let total = view
+            .list(filter.clone(), PageRequest::default())
+            .await
+            .expect("list")
+            .total;
+        assert_eq!(
+            total,
+            listed.len() as u64,
+            "listed total under {filter:?} at {at}"
+        );
+        let feed_total = view
+            .feed_entries(filter.clone(), PageRequest::default())
+            .await
+            .expect("feed")
+            .total;
+        assert_eq!(feed_total, public, "public total under {filter:?} at {at}");
+        for facet in [Facet::Kind, Facet::Issuer, Facet::Year] {
+            let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+            for r in &listed {
+                let value = match facet {
+                    Facet::Kind => r.content.kind.as_ref().map(|k| k.as_str().to_owned()),
+                    Facet::Issuer => r.content.issuer.as_ref().map(|i| i.as_str().to_owned()),
+                    _ => Some(format!("{:04}", r.content.date.date().year())),
+                };
+                if let Some(v) = value {
+                    *expected.entry(v).or_default() += 1;
+                }
+            }
+            let got: BTreeMap<String, u64> = view
+                .facet_counts(facet, filter)
+                .await
+                .expect("facets")
+                .into_iter()
+                .map(|c| (c.value, c.count))
+                .collect();
+            assert_eq!(got, expected, "{facet:?} under {filter:?} at {at}");
+        }
+    }
+}
+
+pub async fn public_counts_follow_every_write_and_the_clock(store: Arc<dyn Store>) {
+    let check = |at: Timestamp| {
+        let store = store.clone();
+        async move { assert_counts_match_the_rows(&store, at).await }
+    };
+    // Imported (published at once) and drafted releases side by side.
+    let mut imported = Vec::new();
+    for (i, (title, y)) in [("Counted One", 2025), ("Counted Two", 2026)]
+        .iter()
+        .enumerate()
+    {
+        imported.push(super::record(
+            content(title, *y, 3, 1),
+            &format!("count-{i}"),
+            "f",
+        ));
+    }
+    super::import(&store, imported).await;
+    check(now()).await;
+    // Before the import's publication time nothing is public.
+    check(now() - SignedDuration::from_hours(1)).await;
+
+    // Published by the newsroom.
+    let r = approved(&store, "Counted Three").await;
+    check(now()).await;
+    let mut publish = step(&r, Action::Publish, PUBLISHER, Status::Published);
+    publish.publish_at = PublishAt::Set(now());
+    publish.public_revision = Some(None);
+    let r = store.apply(r.id, publish, now()).await.expect("publish");
+    check(now()).await;
+
+    // A correction that moves it to another kind.
+    let mut other = r.content.clone();
+    other.kind = Some(pressroom_domain::Kind::Readout);
+    let mut correct = step(&r, Action::Correct, PUBLISHER, Status::Published);
+    correct.content = Some(other);
+    correct.public_revision = Some(Some("It was a readout.".into()));
+    let r = store.apply(r.id, correct, now()).await.expect("correct");
+    check(now()).await;
+
+    // Withdrawn: out of the listing's counts, still in the feeds' totals.
+    let mut withdraw = step(&r, Action::Withdraw, PUBLISHER, Status::Withdrawn);
+    withdraw.public_revision = Some(Some("Withdrawn.".into()));
+    store.apply(r.id, withdraw, now()).await.expect("withdraw");
+    check(now()).await;
+
+    // Embargoed: counted from its lift exactly, before and after the
+    // scheduler marks it published.
+    let e = approved(&store, "Counted Embargo").await;
+    let lift = now() + SignedDuration::from_hours(2);
+    let mut embargo = step(&e, Action::Embargo, PUBLISHER, Status::Embargoed);
+    embargo.publish_at = PublishAt::Set(lift);
+    let e = store.apply(e.id, embargo, now()).await.expect("embargo");
+    check(lift - SignedDuration::from_micros(1)).await;
+    check(lift).await;
+    let mut lifted = step(&e, Action::Publish, PUBLISHER, Status::Published);
+    lifted.public_revision = Some(None);
+    store.apply(e.id, lifted, lift).await.expect("lift");
+    check(lift).await;
+    check(lift - SignedDuration::from_micros(1)).await;
+}
