@@ -26,6 +26,10 @@ use crate::schema::{
     self, DATE_FIELD, Fields, PUBLISHED_AT_FIELD, TITLE_BOOST, date_from_key, date_key,
 };
 
+/// A clause's query, and the bare term that matches the same releases when
+/// there is one (see `SearchIndex::anywhere_query`).
+type ClauseQuery = (Box<dyn Query>, Option<Box<dyn Query>>);
+
 /// Snippet length, in characters.
 const SNIPPET_CHARS: usize = 240;
 /// Issuers listed in the facet: the most frequent ones.
@@ -410,7 +414,7 @@ impl SearchIndex {
     /// (only very common words, or only punctuation); with it, for a word
     /// or phrase that is one term, the bare term query that matches the
     /// same releases.
-    fn clause_query(&self, clause: &Clause) -> Option<(Box<dyn Query>, Option<Box<dyn Query>>)> {
+    fn clause_query(&self, clause: &Clause) -> Option<ClauseQuery> {
         match clause {
             Clause::Word(t) | Clause::Phrase(t) => self.anywhere_query(t),
             Clause::Kind(t) => Some((self.field_query(t, self.fields.kind)?, None)),
@@ -445,7 +449,7 @@ impl SearchIndex {
     /// Every title word and pair is also in `all` and `pairs`, so the title
     /// clause never adds a match: when the match is one term, that term is
     /// returned too, to count the matches without scoring the union.
-    fn anywhere_query(&self, text: &str) -> Option<(Box<dyn Query>, Option<Box<dyn Query>>)> {
+    fn anywhere_query(&self, text: &str) -> Option<ClauseQuery> {
         let words = self.tokens(&self.text, text);
         let (first, last) = (words.first()?.0, words.last()?.0);
         let term = |field: Field, text: &str| -> Box<dyn Query> {
