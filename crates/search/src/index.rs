@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Weak};
@@ -22,7 +22,13 @@ use crate::query::{Clause, Notice, ParsedQuery, parse};
 use crate::results::{
     FacetValue, Facets, Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion,
 };
-use crate::schema::{self, DATE_FIELD, Fields, PUBLISHED_AT_FIELD, date_from_key, date_key};
+use crate::schema::{
+    self, DATE_FIELD, Fields, PUBLISHED_AT_FIELD, TITLE_BOOST, date_from_key, date_key,
+};
+
+/// A clause's query, and the bare term that matches the same releases when
+/// there is one (see `SearchIndex::anywhere_query`).
+type ClauseQuery = (Box<dyn Query>, Option<Box<dyn Query>>);
 
 /// Snippet length, in characters.
 const SNIPPET_CHARS: usize = 240;
@@ -42,6 +48,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     text: TextAnalyzer,
+    pairs: TextAnalyzer,
     words: TextAnalyzer,
     /// Per-segment facet codes, kept by the reader's warmer (which holds
     /// them weakly: they live as long as this index).
@@ -114,8 +121,10 @@ impl SearchIndex {
 
     fn from_index(index: Index) -> tantivy::Result<Self> {
         let text = schema::text_analyzer();
+        let pairs = schema::pairs_analyzer();
         let words = schema::words_analyzer();
         index.tokenizers().register(schema::TEXT, text.clone());
+        index.tokenizers().register(schema::PAIRS, pairs.clone());
         index.tokenizers().register(schema::WORDS, words.clone());
         let (_, fields) = Fields::schema();
         let codes = Arc::new(FacetCodes::default());
@@ -130,6 +139,7 @@ impl SearchIndex {
             reader,
             fields,
             text,
+            pairs,
             words,
             codes,
         })
@@ -184,13 +194,18 @@ impl SearchIndex {
         let mut must: Vec<Box<dyn Query>> = Vec::new();
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
         let mut ignored = Vec::new();
+        // The bare term a lone word or two-word phrase is counted by.
+        let mut counted: Option<Box<dyn Query>> = None;
         for (clauses, out) in [
             (&parsed.include, &mut must),
             (&parsed.exclude, &mut must_not),
         ] {
             for c in clauses {
                 match self.clause_query(c) {
-                    Some(q) => out.push(q),
+                    Some((q, term)) => {
+                        out.push(q);
+                        counted = term;
+                    }
                     None => ignored.push(clause_text(c).to_owned()),
                 }
             }
@@ -206,12 +221,15 @@ impl SearchIndex {
             });
         }
         let text_query_count = must.len();
-        // One word and nothing else is a union of term queries at the top,
-        // the shape tantivy ranks with block-max WAND.
-        let single_word = must.len() == 1
-            && filters.is_empty()
-            && must_not.is_empty()
-            && matches!(parsed.include.as_slice(), [Clause::Word(_)]);
+        // One word (or a two-word phrase: one pair) and nothing else is a
+        // union of term queries at the top, the shape tantivy ranks with
+        // block-max WAND, and the same releases as one bare term.
+        let lone_term = match counted {
+            Some(term) if must.len() == 1 && filters.is_empty() && must_not.is_empty() => {
+                Some(term)
+            }
+            _ => None,
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         clauses.extend(must.into_iter().map(|q| (Occur::Must, q)));
         clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
@@ -247,9 +265,10 @@ impl SearchIndex {
             codes: self.codes.clone(),
         };
         let (docs, tally): (Vec<(Option<f32>, DocAddress)>, Tally) = match req.sort {
-            Sort::Relevance if single_word && !gated => {
+            Sort::Relevance if lone_term.is_some() && !gated => {
                 let docs = searcher.search(query.as_ref(), &top)?;
-                let tally = searcher.search(query.as_ref(), &tally)?;
+                let counted = lone_term.as_deref().unwrap_or(query.as_ref());
+                let tally = searcher.search(counted, &tally)?;
                 (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
             }
             Sort::Relevance => {
@@ -269,8 +288,7 @@ impl SearchIndex {
         };
         let total = tally.total;
 
-        let mut snippets = SnippetGenerator::create(&searcher, query.as_ref(), self.fields.body)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let snippets = self.snippets(&searcher, &parsed)?;
         let mut hits = Vec::with_capacity(docs.len());
         for (score, address) in docs {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -393,46 +411,129 @@ impl SearchIndex {
     }
 
     /// The query for one clause, or `None` if nothing of it is searchable
-    /// (only very common words, or only punctuation).
-    fn clause_query(&self, clause: &Clause) -> Option<Box<dyn Query>> {
+    /// (only very common words, or only punctuation); with it, for a word
+    /// or phrase that is one term, the bare term query that matches the
+    /// same releases.
+    fn clause_query(&self, clause: &Clause) -> Option<ClauseQuery> {
         match clause {
-            Clause::Word(t) | Clause::Phrase(t) => self.text_query(t, &self.fields.weighted()),
-            Clause::Kind(t) => self.text_query(t, &[(self.fields.kind, 1.0)]),
-            Clause::Issuer(t) => self.text_query(t, &[(self.fields.issuer, 1.0)]),
+            Clause::Word(t) | Clause::Phrase(t) => self.anywhere_query(t),
+            Clause::Kind(t) => Some((self.field_query(t, self.fields.kind)?, None)),
+            Clause::Issuer(t) => Some((self.field_query(t, self.fields.issuer)?, None)),
         }
     }
 
-    /// `text` in any of `fields`: one word as a term, several as a phrase.
-    fn text_query(&self, text: &str, fields: &[(Field, f32)]) -> Option<Box<dyn Query>> {
+    /// `text` in one field: one word as a term, several as a phrase.
+    fn field_query(&self, text: &str, field: Field) -> Option<Box<dyn Query>> {
         let tokens = self.tokens(&self.text, text);
         let first = tokens.first()?.0;
-        let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for &(field, weight) in fields {
-            let q: Box<dyn Query> = if tokens.len() == 1 {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &tokens[0].1),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new_with_offset(
-                    tokens
-                        .iter()
-                        .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
-                        .collect(),
-                ))
-            };
-            let q: Box<dyn Query> = if (weight - 1.0).abs() > f32::EPSILON {
-                Box::new(BoostQuery::new(q, weight))
-            } else {
-                q
-            };
-            per_field.push((Occur::Should, q));
-        }
-        if per_field.len() == 1 {
-            per_field.pop().map(|(_, q)| q)
+        Some(if tokens.len() == 1 {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, &tokens[0].1),
+                IndexRecordOption::WithFreqs,
+            ))
         } else {
-            Some(Box::new(BooleanQuery::new(per_field)))
+            Box::new(PhraseQuery::new_with_offset(
+                tokens
+                    .iter()
+                    .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
+                    .collect(),
+            ))
+        })
+    }
+
+    /// A word or a phrase anywhere in a release, a match in the title
+    /// weighing more. A word is a term of `all`; a phrase is its pairs of
+    /// adjacent words in `pairs`: one term for two words, a phrase of pairs
+    /// for more. Common words at either end are left out (as they are from
+    /// a lone word); inside they must be there ("trafficking in persons").
+    /// Every title word and pair is also in `all` and `pairs`, so the title
+    /// clause never adds a match: when the match is one term, that term is
+    /// returned too, to count the matches without scoring the union.
+    fn anywhere_query(&self, text: &str) -> Option<ClauseQuery> {
+        let words = self.tokens(&self.text, text);
+        let (first, last) = (words.first()?.0, words.last()?.0);
+        let term = |field: Field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let ranked = |anywhere: Box<dyn Query>, title: Box<dyn Query>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, anywhere),
+                (Occur::Should, Box::new(BoostQuery::new(title, TITLE_BOOST))),
+            ]))
+        };
+        if let [(_, word)] = words.as_slice() {
+            return Some((
+                ranked(term(self.fields.all, word), term(self.fields.title, word)),
+                Some(term(self.fields.all, word)),
+            ));
         }
+        let pairs: Vec<(usize, String)> = self
+            .tokens(&self.pairs, text)
+            .into_iter()
+            .filter(|(pos, _)| (first..last).contains(pos))
+            .collect();
+        let phrase = |field: Field| -> Option<Box<dyn Query>> {
+            match pairs.as_slice() {
+                [] => None,
+                [(_, pair)] => Some(term(field, pair)),
+                [(start, _), ..] => Some(Box::new(PhraseQuery::new_with_offset(
+                    pairs
+                        .iter()
+                        .map(|(pos, t)| (pos - start, Term::from_field_text(field, t)))
+                        .collect(),
+                ))),
+            }
+        };
+        match (phrase(self.fields.pairs), phrase(self.fields.title_pairs)) {
+            (Some(anywhere), Some(title)) => {
+                let counted = (pairs.len() == 1).then(|| term(self.fields.pairs, &pairs[0].1));
+                Some((ranked(anywhere, title), counted))
+            }
+            // No two kept words are adjacent (a word too long to index
+            // between them): all of them, anywhere.
+            _ => Some((
+                Box::new(BooleanQuery::new(
+                    words
+                        .iter()
+                        .map(|(_, w)| (Occur::Must, term(self.fields.all, w)))
+                        .collect(),
+                )),
+                None,
+            )),
+        }
+    }
+
+    /// The snippet maker for the words and phrases asked for, in the body:
+    /// the rarer a word, the more a passage holding it is worth.
+    fn snippets(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+    ) -> Result<SnippetGenerator, SearchError> {
+        let mut terms = BTreeMap::new();
+        for clause in &parsed.include {
+            let (Clause::Word(t) | Clause::Phrase(t)) = clause else {
+                continue;
+            };
+            for (_, word) in self.tokens(&self.text, t) {
+                if terms.contains_key(&word) {
+                    continue;
+                }
+                let freq = searcher.doc_freq(&Term::from_field_text(self.fields.all, &word))?;
+                if freq > 0 {
+                    terms.insert(word, 1.0 / (1.0 + freq as f32));
+                }
+            }
+        }
+        Ok(SnippetGenerator::new(
+            terms,
+            self.text.clone(),
+            self.fields.body,
+            SNIPPET_CHARS,
+        ))
     }
 
     /// "Did you mean": each plain word that matches nothing is replaced by
@@ -499,15 +600,8 @@ impl SearchIndex {
             if stem.chars().count() < 3 || stem.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            let known = self.held_publicly(
-                searcher,
-                &Term::from_field_text(self.fields.title, stem),
-                now,
-            )? || self.held_publicly(
-                searcher,
-                &Term::from_field_text(self.fields.body, stem),
-                now,
-            )?;
+            let known =
+                self.held_publicly(searcher, &Term::from_field_text(self.fields.all, stem), now)?;
             if known {
                 continue;
             }

@@ -8,13 +8,16 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// The analyzer of every searchable text: words split on anything not a
 /// letter or digit, lower-cased, accents folded (Søreide -> soreide), common
 /// words dropped, English stems (statements -> statement).
 pub(crate) const TEXT: &str = "pressroom_text";
+/// Pairs of adjacent words, analyzed as [`TEXT`] but keeping the common
+/// words: what an exact phrase is looked up by (see [`pairs_analyzer`]).
+pub(crate) const PAIRS: &str = "pressroom_pairs";
 /// Words as written, only folded: the vocabulary "did you mean" suggests
 /// from, so suggestions are real words, not stems.
 pub(crate) const WORDS: &str = "pressroom_words";
@@ -39,6 +42,105 @@ pub(crate) fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Every two adjacent words of a text as one term ("human rights" ->
+/// `human right`, "trafficking in persons" -> `traffick in`, `in person`),
+/// at the position of the first. A phrase of two words is then one term,
+/// and a longer one a phrase of pairs: positions are read only for the few
+/// documents holding every pair, not for every document holding every
+/// word. Common words are kept, so "trafficking in persons" no longer
+/// matches "trafficking of persons"; words split as [`TEXT`] splits them,
+/// so a phrase still runs across punctuation exactly as it did.
+pub(crate) fn pairs_analyzer() -> TextAnalyzer {
+    let words = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    TextAnalyzer::from(PairTokenizer {
+        words,
+        pairs: Vec::new(),
+    })
+}
+
+/// See [`pairs_analyzer`].
+#[derive(Clone)]
+struct PairTokenizer {
+    words: TextAnalyzer,
+    /// Reused between texts: a rebuild analyzes millions of them.
+    pairs: Vec<Token>,
+}
+
+struct PairStream<'a> {
+    pairs: &'a mut [Token],
+    /// One past the current pair.
+    next: usize,
+    /// What `token` shows before the first `advance`.
+    none: Token,
+}
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = PairStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream<'a> {
+        self.pairs.clear();
+        let mut stream = self.words.token_stream(text);
+        let mut previous: Option<Token> = None;
+        while stream.advance() {
+            let word = stream.token();
+            if let Some(p) = previous.as_mut() {
+                // A word dropped between them (too long) leaves a gap: not a pair.
+                if p.position + 1 == word.position {
+                    let mut text = String::with_capacity(p.text.len() + 1 + word.text.len());
+                    text.push_str(&p.text);
+                    text.push(' ');
+                    text.push_str(&word.text);
+                    self.pairs.push(Token {
+                        offset_from: p.offset_from,
+                        offset_to: word.offset_to,
+                        position: p.position,
+                        text,
+                        position_length: 1,
+                    });
+                }
+                p.clone_from(word);
+            } else {
+                previous = Some(word.clone());
+            }
+        }
+        PairStream {
+            pairs: &mut self.pairs,
+            next: 0,
+            none: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for PairStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.pairs.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        match self.next.checked_sub(1).and_then(|i| self.pairs.get(i)) {
+            Some(t) => t,
+            None => &self.none,
+        }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.next.checked_sub(1).and_then(|i| self.pairs.get_mut(i)) {
+            Some(t) => t,
+            None => &mut self.none,
+        }
+    }
+}
+
 pub(crate) fn words_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -52,12 +154,24 @@ pub(crate) fn words_analyzer() -> TextAnalyzer {
 pub(crate) struct Fields {
     pub id: Field,
     pub path: Field,
+    /// Searched for its own weight in ranking, and stored.
     pub title: Field,
+    /// The title's word pairs, for the weight of a phrase in the title.
+    pub title_pairs: Field,
+    /// Stored only: found through `all`, shown in snippets.
     pub body: Field,
+    /// Every searchable text of a release (title, body, kind, issuer,
+    /// dateline, attribution) in one field, so that a word is one postings
+    /// list, not a union of six.
+    pub all: Field,
+    /// The word pairs of the same texts, with positions: phrases.
+    pub pairs: Field,
+    /// Searched by `kind:`, and stored.
     pub kind: Field,
+    /// Searched by `issuer:`, and stored.
     pub issuer: Field,
+    /// Stored only.
     pub dateline: Field,
-    pub attribution: Field,
     /// `/kind/<kind>`, `/issuer/<issuer>`, `/year/<yyyy>`.
     pub facets: Field,
     /// The release date as yyyymmdd.
@@ -74,27 +188,31 @@ pub(crate) const PUBLISHED_AT_FIELD: &str = "published_at";
 /// Kind and issuer as written, in fast columns: what facets are counted by.
 pub(crate) const KIND_KEY: &str = "kind_key";
 pub(crate) const ISSUER_KEY: &str = "issuer_key";
+/// How much more a match in the title counts than one anywhere else.
+pub(crate) const TITLE_BOOST: f32 = 2.0;
 
 impl Fields {
     pub(crate) fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let text = |stored: bool| {
-            let o = TextOptions::default().set_indexing_options(
+        let text = |tokenizer: &str, record: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer(TEXT)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            );
-            if stored { o.set_stored() } else { o }
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(record),
+            )
         };
+        let positions = IndexRecordOption::WithFreqsAndPositions;
         let fields = Fields {
             id: b.add_i64_field("id", INDEXED | STORED | FAST),
             path: b.add_text_field("path", STORED),
-            title: b.add_text_field("title", text(true)),
-            body: b.add_text_field("body", text(true)),
-            kind: b.add_text_field("kind", text(true)),
-            issuer: b.add_text_field("issuer", text(true)),
-            dateline: b.add_text_field("dateline", text(true)),
-            attribution: b.add_text_field("attribution", text(false)),
+            title: b.add_text_field("title", text(TEXT, positions).set_stored()),
+            title_pairs: b.add_text_field("title_pairs", text(PAIRS, positions)),
+            body: b.add_text_field("body", STORED),
+            all: b.add_text_field("all", text(TEXT, IndexRecordOption::WithFreqs)),
+            pairs: b.add_text_field("pairs", text(PAIRS, positions)),
+            kind: b.add_text_field("kind", text(TEXT, positions).set_stored()),
+            issuer: b.add_text_field("issuer", text(TEXT, positions).set_stored()),
+            dateline: b.add_text_field("dateline", STORED),
             facets: b.add_facet_field("facets", FacetOptions::default()),
             date: b.add_i64_field(DATE_FIELD, INDEXED | STORED | FAST),
             published_at: b.add_i64_field(PUBLISHED_AT_FIELD, INDEXED | FAST),
@@ -112,19 +230,6 @@ impl Fields {
         (b.build(), fields)
     }
 
-    /// Fields a word or phrase is looked for in, with the weight of a match
-    /// there: a word in the title says more than the same word in the body.
-    pub(crate) fn weighted(&self) -> [(Field, f32); 6] {
-        [
-            (self.title, 3.0),
-            (self.body, 1.0),
-            (self.kind, 1.0),
-            (self.issuer, 1.5),
-            (self.dateline, 1.0),
-            (self.attribution, 1.0),
-        ]
-    }
-
     /// The document for a release, or `None` if it must not be searchable:
     /// published releases, and scheduled or embargoed ones, with their
     /// publication time. Every query filters on that time, so a timed
@@ -140,27 +245,39 @@ impl Fields {
         let mut doc = TantivyDocument::default();
         doc.add_i64(self.id, r.id.0);
         doc.add_text(self.path, r.path().to_string());
+        // Each text is its own value of `all` and `pairs`: no pair (nor
+        // phrase) runs from one into the next.
+        let searchable = |doc: &mut TantivyDocument, text: &str| {
+            doc.add_text(self.all, text);
+            doc.add_text(self.pairs, text);
+        };
         doc.add_text(self.title, c.title.as_str());
+        doc.add_text(self.title_pairs, c.title.as_str());
+        searchable(&mut doc, c.title.as_str());
         let body = c.body.texts().collect::<Vec<_>>().join("\n\n");
         doc.add_text(self.body, &body);
+        searchable(&mut doc, &body);
         let mut words = format!("{}\n{}", c.title, body);
         if let Some(kind) = &c.kind {
             doc.add_text(self.kind, kind.as_str());
             doc.add_text(self.kind_key, kind.as_str());
             doc.add_facet(self.facets, Facet::from_path(["kind", kind.as_str()]));
+            searchable(&mut doc, kind.as_str());
         }
         if let Some(issuer) = &c.issuer {
             doc.add_text(self.issuer, issuer.as_str());
             doc.add_text(self.issuer_key, issuer.as_str());
             doc.add_facet(self.facets, Facet::from_path(["issuer", issuer.as_str()]));
+            searchable(&mut doc, issuer.as_str());
             words.push('\n');
             words.push_str(issuer.as_str());
         }
         if let Some(dateline) = &c.dateline {
             doc.add_text(self.dateline, dateline.as_str());
+            searchable(&mut doc, dateline.as_str());
         }
         if let Some(attribution) = &c.attribution {
-            doc.add_text(self.attribution, attribution.as_str());
+            searchable(&mut doc, attribution.as_str());
         }
         let date = c.date.date();
         doc.add_facet(
@@ -205,6 +322,27 @@ mod tests {
         assert_eq!(
             tokens(&mut a, "Ine Eriksen Søreide's STATEMENTS on the Sanctions"),
             ["ine", "eriksen", "soreid", "s", "statement", "sanction"]
+        );
+    }
+
+    #[test]
+    fn pairs_join_adjacent_words_keeping_common_ones() {
+        let mut a = pairs_analyzer();
+        assert_eq!(
+            tokens(&mut a, "Trafficking in Persons. Søreide"),
+            ["traffick in", "in person", "person soreid"]
+        );
+        assert!(tokens(&mut a, "alone").is_empty());
+        assert!(tokens(&mut a, "").is_empty());
+    }
+
+    #[test]
+    fn a_word_too_long_to_index_breaks_the_pairs_around_it() {
+        let mut a = pairs_analyzer();
+        let long = "x".repeat(70);
+        assert_eq!(
+            tokens(&mut a, &format!("visa {long} reciprocity fees")),
+            ["reciproc fee"]
         );
     }
 

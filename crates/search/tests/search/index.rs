@@ -146,3 +146,169 @@ fn an_index_folder_reopens_with_its_documents() {
 
     assert_eq!(index.num_docs(), 3);
 }
+
+fn phrases_corpus() -> Vec<pressroom_domain::Release> {
+    vec![
+        release(
+            1,
+            "Report on Trafficking in Persons",
+            "Media Note",
+            "2019-06-20",
+            "The annual report is released today.",
+        ),
+        release(
+            2,
+            "Remarks on Labor",
+            "Remarks",
+            "2019-06-21",
+            "Trafficking of persons for labor is a crime.",
+        ),
+        release(
+            3,
+            "Human Rights Day",
+            "Press Statement",
+            "2019-12-10",
+            "We honor human rights. Maritime security matters too.",
+        ),
+        release(
+            4,
+            "Rights of the Sea",
+            "Readout",
+            "2019-12-11",
+            "Human beings have rights at sea; security of the maritime domain.",
+        ),
+        release(
+            5,
+            "Meeting With Minister Søreide",
+            "Readout",
+            "2018-12-19",
+            "Minister Søreide spoke of visa reciprocity.",
+        ),
+    ]
+}
+
+#[test]
+fn a_phrase_across_a_common_word_needs_that_word() {
+    let index = index_of(&phrases_corpus());
+
+    assert_eq!(
+        titles(&index, &ask("\"trafficking in persons\"")),
+        ["Report on Trafficking in Persons"]
+    );
+    assert_eq!(
+        titles(&index, &ask("\"trafficking of persons\"")),
+        ["Remarks on Labor"]
+    );
+}
+
+#[test]
+fn a_phrase_needs_its_words_adjacent_and_in_order() {
+    let index = index_of(&phrases_corpus());
+
+    assert_eq!(
+        titles(&index, &ask("\"human rights\"")),
+        ["Human Rights Day"]
+    );
+    assert!(titles(&index, &ask("\"rights human\"")).is_empty());
+    assert!(titles(&index, &ask("\"maritime domain security\"")).is_empty());
+}
+
+#[test]
+fn a_phrase_reads_across_punctuation_as_before() {
+    // Words are split on punctuation and numbered in order, so a phrase
+    // running over a full stop matched before pairs existed, and still does.
+    let index = index_of(&phrases_corpus());
+
+    assert_eq!(
+        titles(&index, &ask("\"rights maritime security\"")),
+        ["Human Rights Day"]
+    );
+}
+
+#[test]
+fn a_phrase_never_runs_from_the_title_into_the_body() {
+    let index = index_of(&phrases_corpus());
+
+    // Title "... Trafficking in Persons", body "The annual report ...".
+    assert!(titles(&index, &ask("\"persons the annual\"")).is_empty());
+    assert_eq!(
+        titles(&index, &ask("\"the annual report\"")),
+        ["Report on Trafficking in Persons"]
+    );
+}
+
+#[test]
+fn a_phrase_of_three_words_or_more_is_matched_whole() {
+    let index = index_of(&phrases_corpus());
+
+    assert_eq!(
+        titles(&index, &ask("\"we honor human rights\"")),
+        ["Human Rights Day"]
+    );
+    assert!(titles(&index, &ask("\"we honor human beings\"")).is_empty());
+}
+
+#[test]
+fn a_phrase_is_matched_without_case_or_accents_and_stemmed() {
+    let index = index_of(&phrases_corpus());
+
+    assert_eq!(
+        titles(&index, &ask("\"minister soreide\"")),
+        ["Meeting With Minister Søreide"]
+    );
+    assert_eq!(
+        titles(&index, &ask("\"VISA RECIPROCITIES\"")),
+        ["Meeting With Minister Søreide"]
+    );
+}
+
+#[test]
+fn common_words_at_the_ends_of_a_phrase_are_left_out() {
+    let index = index_of(&phrases_corpus());
+
+    assert_eq!(
+        titles(&index, &ask("\"the human rights of\"")),
+        ["Human Rights Day"]
+    );
+}
+
+#[test]
+fn a_phrase_in_the_title_ranks_above_one_in_the_body() {
+    let mut docs = phrases_corpus();
+    docs.push(release(
+        6,
+        "Statement on Vessels",
+        "Press Statement",
+        "2020-01-01",
+        "Maritime security is discussed.",
+    ));
+    docs.push(release(
+        7,
+        "Maritime Security Initiative",
+        "Media Note",
+        "2020-01-02",
+        "An initiative.",
+    ));
+    let index = index_of(&docs);
+
+    let found = titles(&index, &ask("\"maritime security\""));
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("Maritime Security Initiative")
+    );
+    assert_eq!(found.len(), 3);
+}
+
+#[test]
+fn a_lone_word_and_phrase_count_their_facets_like_any_query() {
+    let index = index_of(&phrases_corpus());
+
+    for q in ["rights", "\"human rights\""] {
+        let lone = index.search(&ask(q), now()).expect("search");
+        let mut by_date = ask(q);
+        by_date.sort = Sort::Newest;
+        let dated = index.search(&by_date, now()).expect("search");
+        assert_eq!(lone.total, dated.total, "{q}");
+        assert_eq!(lone.facets, dated.facets, "{q}");
+    }
+}
