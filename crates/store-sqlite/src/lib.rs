@@ -476,10 +476,18 @@ impl Store for SqliteStore {
         ));
         push_conditions(&mut q, query.visibility, &query.filter);
         push_listed(&mut q, query.visibility);
+        let offset = match query.start {
+            Some(start) => {
+                q.push(" AND release_date < ")
+                    .push_bind(start.older_than.to_string());
+                start.offset
+            }
+            None => query.page.offset(),
+        };
         q.push(" ORDER BY release_date DESC, id DESC LIMIT ")
             .push_bind(i64::from(query.page.per_page))
             .push(" OFFSET ")
-            .push_bind(i64::try_from(query.page.offset()).unwrap_or(i64::MAX))
+            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX))
             .push(") ORDER BY release_date DESC, id DESC");
         let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
         Ok(ListPage {

@@ -32,6 +32,7 @@ macro_rules! store_conformance_tests {
             listing_is_newest_first_and_paginated,
             a_known_total_is_not_counted_again_and_the_page_is_read_as_usual,
             a_memoized_view_counts_again_after_a_write_is_reported,
+            deep_pages_placed_by_their_years_counts_hold_the_same_releases,
             unpublished_releases_are_invisible_to_public_reads,
             filters_combine_and_facets_count,
             batch_after_walks_every_release_once,
@@ -357,6 +358,7 @@ pub async fn a_known_total_is_not_counted_again_and_the_page_is_read_as_usual(
             page: PageRequest::new(1, 2),
             // Not the true count (5): what the caller said is what is used.
             known_total: Some(42),
+            start: None,
         })
         .await
         .expect("list");
@@ -406,6 +408,50 @@ pub async fn a_memoized_view_counts_again_after_a_write_is_reported(store: Arc<d
     assert_eq!(read(view).await, (2, 2, 2));
 }
 
+pub async fn deep_pages_placed_by_their_years_counts_hold_the_same_releases(store: Arc<dyn Store>) {
+    // Three years, several releases a day (ties are broken by id), and
+    // pages that straddle the turn of a year.
+    let mut records = Vec::new();
+    for (y, days) in [(2019, 4), (2020, 9), (2021, 5)] {
+        for d in 1..=days {
+            for k in 0..2 {
+                let mut c = content(&format!("Deep {y} {d} {k}"), y, 2, d);
+                if k == 1 {
+                    c.kind = Some(Kind::Readout);
+                }
+                records.push(record(c, &format!("deep-{y}-{d}-{k}"), "f"));
+            }
+        }
+    }
+    import(&store, records).await;
+    let plain = public(&store);
+    let placed = public(&store)
+        .with_counts(Arc::new(crate::CountMemo::new()))
+        .with_deep_pages_from(0);
+    for filter in [
+        ReleaseFilter::default(),
+        ReleaseFilter {
+            kind: Some("Readout".into()),
+            ..ReleaseFilter::default()
+        },
+    ] {
+        for per_page in [3, 7] {
+            for page in 1..=12 {
+                let request = PageRequest::new(page, per_page);
+                let want = plain.list(filter.clone(), request).await.expect("plain");
+                let got = placed.list(filter.clone(), request).await.expect("placed");
+                let ids = |p: &crate::ListPage| p.items.iter().map(|r| r.id).collect::<Vec<_>>();
+                assert_eq!(
+                    ids(&got),
+                    ids(&want),
+                    "page {page} of {per_page} under {filter:?}"
+                );
+                assert_eq!(got.total, want.total);
+            }
+        }
+    }
+}
+
 pub async fn unpublished_releases_are_invisible_to_public_reads(store: Arc<dyn Store>) {
     let mut draft = record(content("Embargoed Statement", 2022, 5, 5), "d", "f");
     draft.status = Status::Draft;
@@ -437,6 +483,7 @@ pub async fn unpublished_releases_are_invisible_to_public_reads(store: Arc<dyn S
             filter: ReleaseFilter::default(),
             page: PageRequest::default(),
             known_total: None,
+            start: None,
         })
         .await
         .expect("list all");
@@ -681,6 +728,7 @@ pub async fn a_batch_with_a_repeated_release_stores_it_once(store: Arc<dyn Store
             filter: ReleaseFilter::default(),
             page: PageRequest::default(),
             known_total: None,
+            start: None,
         })
         .await
         .expect("list");

@@ -43,8 +43,8 @@ pub use memo::CountMemo;
 pub use portal::{Cell, CellKind, PortalTable, Row};
 pub use public::PublicView;
 pub use query::{
-    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListPosition, ListQuery, Neighbours,
-    PageRequest, PathEntry, ReleaseFilter, Source, Visibility,
+    Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListPosition, ListQuery, ListStart,
+    Neighbours, PageRequest, PathEntry, ReleaseFilter, Source, Visibility,
 };
 pub use workflow::{
     DeskQuery, IssuedPreviewLink, MAX_DESK_PAGE, NewDraft, NewPreviewLink, PreviewAccess,

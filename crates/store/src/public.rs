@@ -18,7 +18,13 @@ pub struct PublicView {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     counts: Option<Arc<CountMemo>>,
+    /// From this offset on, a listing page is placed by its year's counts
+    /// ([`crate::ListStart`]) rather than counted off from the top.
+    deep_from: u64,
 }
+
+/// 100 pages of 20: shallower pages are cheap to count off.
+const DEEP_FROM: u64 = 2_000;
 
 /// A memo entry of the other kind than its key: a bug, reported as such
 /// rather than shown as a wrong count.
@@ -43,7 +49,15 @@ impl PublicView {
             store,
             clock,
             counts: None,
+            deep_from: DEEP_FROM,
         }
+    }
+
+    /// Places listing pages from `offset` on by their year's counts (the
+    /// default is 2,000); only with kept counts ([`PublicView::with_counts`]).
+    pub fn with_deep_pages_from(mut self, offset: u64) -> Self {
+        self.deep_from = offset;
+        self
     }
 
     /// Keeps facet counts and listing totals in `memo` between writes; its
@@ -97,6 +111,7 @@ impl PublicView {
             filter,
             page,
             known_total: None,
+            start: None,
         };
         let Some(memo) = &self.counts else {
             return self.store.list(&query).await;
@@ -122,7 +137,43 @@ impl PublicView {
             Counted::Total(total) => total,
             Counted::Facet(_) => return Err(mixed_up()),
         });
+        if matches!(visibility, Visibility::ListedAt(_)) {
+            query.start = self.deep_start(&query.filter, query.page).await?;
+        }
         self.store.list(&query).await
+    }
+
+    /// Where a deep listing page starts: the listing is newest first and
+    /// ordered by date, so the kept count of each year says which year
+    /// the page's first release is in, and the page is read from that
+    /// year's end, skipping only what precedes it within the year.
+    async fn deep_start(
+        &self,
+        filter: &ReleaseFilter,
+        page: PageRequest,
+    ) -> StoreResult<Option<crate::ListStart>> {
+        let offset = page.offset();
+        if offset < self.deep_from || offset == 0 || filter.year.is_some() {
+            return Ok(None);
+        }
+        let mut newer = 0u64;
+        // Newest year first: the facet's order.
+        for year in self.facet_counts(Facet::Year, filter).await? {
+            if newer + year.count > offset {
+                let start = year
+                    .value
+                    .parse::<i16>()
+                    .ok()
+                    .and_then(|y| jiff::civil::Date::new(y.checked_add(1)?, 1, 1).ok())
+                    .map(|older_than| crate::ListStart {
+                        older_than,
+                        offset: offset - newer,
+                    });
+                return Ok(start);
+            }
+            newer += year.count;
+        }
+        Ok(None)
     }
 
     /// The public revisions of a release this view can see (oldest first),

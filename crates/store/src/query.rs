@@ -104,6 +104,19 @@ pub struct ListQuery {
     /// between writes: [`crate::CountMemo`]): the backend then reads only
     /// the page and skips counting every matching row.
     pub known_total: Option<u64>,
+    /// Where the page starts, when the caller can place it better than by
+    /// its offset from the top: [`ListStart`].
+    pub start: Option<ListStart>,
+}
+
+/// A page's start given as "skip `offset` releases dated before
+/// `older_than`": the listing order is by date, so the releases of later
+/// days are passed by one seek instead of being counted off one by one
+/// (half-way down a million releases, half a million index entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListStart {
+    pub older_than: jiff::civil::Date,
+    pub offset: u64,
 }
 
 /// A page of releases, newest first.

@@ -195,6 +195,7 @@ async fn release_count(store: &dyn Store) -> anyhow::Result<u64> {
             filter: ReleaseFilter::default(),
             page: PageRequest::new(1, 1),
             known_total: None,
+            start: None,
         })
         .await?
         .total)

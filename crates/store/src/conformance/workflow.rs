@@ -829,6 +829,7 @@ async fn assert_counts_match_the_rows(store: &Arc<dyn Store>, at: Timestamp) {
             filter: ReleaseFilter::default(),
             page: PageRequest::new(1, PageRequest::MAX_PER_PAGE),
             known_total: None,
+            start: None,
         })
         .await
         .expect("every release")
