@@ -158,7 +158,7 @@ impl PublicView {
         }
         let mut newer = 0u64;
         // Newest year first: the facet's order.
-        for year in self.facet_counts(Facet::Year, filter).await? {
+        for year in self.facet_counts(Facet::Year, filter).await?.iter() {
             if newer + year.count > offset {
                 let start = year
                     .value
@@ -230,15 +230,19 @@ impl PublicView {
         self.store.find_by_path(path, self.visibility()).await
     }
 
-    /// Counts of public releases per facet value, under a filter.
+    /// Counts of public releases per facet value, under a filter. Shared,
+    /// not copied, out of the memo: at a million releases the issuers
+    /// alone are tens of thousands of values, asked for by every listing.
     pub async fn facet_counts(
         &self,
         facet: Facet,
         filter: &ReleaseFilter,
-    ) -> StoreResult<Vec<FacetCount>> {
+    ) -> StoreResult<Arc<Vec<FacetCount>>> {
         let visibility = self.listed();
         let Some(memo) = &self.counts else {
-            return self.store.facet_counts(facet, filter, visibility).await;
+            return Ok(Arc::new(
+                self.store.facet_counts(facet, filter, visibility).await?,
+            ));
         };
         let key = CountKey::Facet {
             facet,
@@ -253,7 +257,7 @@ impl PublicView {
             })
             .await?;
         Ok(match counted {
-            Counted::Facet(counts) => counts.as_ref().clone(),
+            Counted::Facet(counts) => counts,
             Counted::Total(_) => return Err(mixed_up()),
         })
     }

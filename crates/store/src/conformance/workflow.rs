@@ -909,8 +909,8 @@ async fn assert_counts_match_the_rows(store: &Arc<dyn Store>, at: Timestamp) {
                 .facet_counts(facet, filter)
                 .await
                 .expect("facets")
-                .into_iter()
-                .map(|c| (c.value, c.count))
+                .iter()
+                .map(|c| (c.value.clone(), c.count))
                 .collect();
             assert_eq!(got, expected, "{facet:?} under {filter:?} at {at}");
         }

@@ -130,7 +130,7 @@ pub(crate) async fn index(
         async {
             match q.year {
                 Some(_) => public.facet_counts(Facet::Month, &month_filter).await,
-                None => Ok(Vec::new()),
+                None => Ok(Default::default()),
             }
         },
     )?;
