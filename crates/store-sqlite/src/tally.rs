@@ -3,36 +3,11 @@
 //! releases per kind, issuer and year, corrected by the two small ranges of
 //! `releases_public` whose visibility depends on the instant of the read.
 
+use pressroom_store::row::TallyRead;
 use pressroom_store::{Facet, FacetCount, ReleaseFilter, StoreResult, Visibility};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
-use crate::{backend, push_filter, to_micros};
-
-/// What the tally can answer: a public read under a filter no finer than a
-/// year (a month's releases are few enough to count directly).
-struct Tallied {
-    now: i64,
-    /// The statuses counted: `published`, and `withdrawn` unless the read
-    /// is a listing's.
-    statuses: &'static str,
-}
-
-fn tallied(visibility: Visibility, filter: &ReleaseFilter) -> Option<Tallied> {
-    if filter.year.is_some() && filter.month.is_some() {
-        return None;
-    }
-    match visibility {
-        Visibility::ListedAt(now) => Some(Tallied {
-            now: to_micros(now),
-            statuses: "('published')",
-        }),
-        Visibility::PublicAt(now) => Some(Tallied {
-            now: to_micros(now),
-            statuses: "('published', 'withdrawn')",
-        }),
-        Visibility::Everything => None,
-    }
-}
+use crate::{backend, push_filter};
 
 /// Appends the three parts whose signed `n` sum to the count: the tally,
 /// minus counted releases not yet public at `now`, plus scheduled or
@@ -40,7 +15,7 @@ fn tallied(visibility: Visibility, filter: &ReleaseFilter) -> Option<Tallied> {
 /// facet's value in each table (the same constant for a total).
 fn push_parts(
     q: &mut QueryBuilder<'_, Sqlite>,
-    t: &Tallied,
+    t: &TallyRead,
     filter: &ReleaseFilter,
     tally_value: &str,
     row_value: &str,
@@ -83,7 +58,7 @@ pub(crate) async fn facet_counts(
     filter: &ReleaseFilter,
     visibility: Visibility,
 ) -> StoreResult<Option<Vec<FacetCount>>> {
-    let Some(t) = tallied(visibility, filter) else {
+    let Some(t) = TallyRead::of(visibility, filter) else {
         return Ok(None);
     };
     let (tally_value, row_value, order) = match facet {
@@ -116,7 +91,7 @@ pub(crate) async fn total(
     filter: &ReleaseFilter,
     visibility: Visibility,
 ) -> StoreResult<Option<u64>> {
-    let Some(t) = tallied(visibility, filter) else {
+    let Some(t) = TallyRead::of(visibility, filter) else {
         return Ok(None);
     };
     let mut q = QueryBuilder::<Sqlite>::new("SELECT coalesce(SUM(n), 0) FROM (");

@@ -196,3 +196,35 @@ mod tests {
         );
     }
 }
+
+/// A public count `release_tally` can answer (SQLite migration 0012,
+/// PostgreSQL 0011): the rule both backends' `tally.rs` follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TallyRead {
+    /// The instant read at, in the stored microseconds.
+    pub now: i64,
+    /// The statuses the tally is summed over: `published`, and `withdrawn`
+    /// too unless the read is a listing's.
+    pub statuses: &'static str,
+}
+
+impl TallyRead {
+    /// `None` for a read of every status, and for a month's filter: the
+    /// tally is by year, and a month's releases are few enough to count.
+    pub fn of(visibility: crate::Visibility, filter: &crate::ReleaseFilter) -> Option<Self> {
+        if filter.year.is_some() && filter.month.is_some() {
+            return None;
+        }
+        match visibility {
+            crate::Visibility::ListedAt(now) => Some(Self {
+                now: now.as_microsecond(),
+                statuses: "('published')",
+            }),
+            crate::Visibility::PublicAt(now) => Some(Self {
+                now: now.as_microsecond(),
+                statuses: "('published', 'withdrawn')",
+            }),
+            crate::Visibility::Everything => None,
+        }
+    }
+}
