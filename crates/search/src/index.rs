@@ -19,16 +19,14 @@ use tantivy::{
 use crate::SearchError;
 use crate::facets::{FacetCodes, FacetTally, Tally};
 use crate::query::{Clause, Notice, ParsedQuery, parse};
-use crate::results::{
-    FacetValue, Facets, Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion,
-};
+use crate::results::{Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion};
 use crate::schema::{
     self, DATE_FIELD, Fields, PUBLISHED_AT_FIELD, TITLE_BOOST, date_from_key, date_key,
 };
 
 /// A clause's query, and the bare term that matches the same releases when
 /// there is one (see `SearchIndex::anywhere_query`).
-type ClauseQuery = (Box<dyn Query>, Option<Box<dyn Query>>);
+type ClauseQuery = (Box<dyn Query>, Option<Term>);
 
 /// Snippet length, in characters.
 const SNIPPET_CHARS: usize = 240;
@@ -158,6 +156,12 @@ impl SearchIndex {
             .and_then(|n| n.parse().ok()))
     }
 
+    /// The kept counts of lone terms (tests reach in to keep them all).
+    #[cfg(test)]
+    pub(crate) fn term_counts(&self) -> &crate::facets::TermCounts {
+        &self.codes.terms
+    }
+
     /// How many releases the index holds.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -195,7 +199,7 @@ impl SearchIndex {
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
         let mut ignored = Vec::new();
         // The bare term a lone word or two-word phrase is counted by.
-        let mut counted: Option<Box<dyn Query>> = None;
+        let mut counted: Option<Term> = None;
         for (clauses, out) in [
             (&parsed.include, &mut must),
             (&parsed.exclude, &mut must_not),
@@ -262,13 +266,15 @@ impl SearchIndex {
         // unscored. Anything else (a phrase, filters, date order) is one pass
         // that ranks and tallies together, so that positions are read once.
         let tally = FacetTally {
-            codes: self.codes.clone(),
+            dictionary: self.codes.dictionary(&searcher)?,
         };
         let (docs, tally): (Vec<(Option<f32>, DocAddress)>, Tally) = match req.sort {
             Sort::Relevance if lone_term.is_some() && !gated => {
                 let docs = searcher.search(query.as_ref(), &top)?;
-                let counted = lone_term.as_deref().unwrap_or(query.as_ref());
-                let tally = searcher.search(counted, &tally)?;
+                let tally = match &lone_term {
+                    Some(term) => self.codes.terms.count(&searcher, term, &tally)?,
+                    None => searcher.search(query.as_ref(), &tally)?,
+                };
                 (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
             }
             Sort::Relevance => {
@@ -297,26 +303,7 @@ impl SearchIndex {
             }
         }
 
-        let values = |counts: HashMap<String, u64>| -> Vec<FacetValue> {
-            let mut v: Vec<FacetValue> = counts
-                .into_iter()
-                .map(|(value, count)| FacetValue { value, count })
-                .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            v
-        };
-        let kind = values(tally.kind);
-        let mut issuer = values(tally.issuer);
-        issuer.truncate(TOP_ISSUERS);
-        let mut year: Vec<FacetValue> = tally
-            .year
-            .into_iter()
-            .map(|(y, count)| FacetValue {
-                value: y.to_string(),
-                count,
-            })
-            .collect();
-        year.sort_by(|a, b| b.value.cmp(&a.value));
+        let facets = tally.facets(TOP_ISSUERS);
 
         let suggestion = if text_query_count > 0 {
             self.suggest(&searcher, &req.q, &parsed, now)?
@@ -326,7 +313,7 @@ impl SearchIndex {
         Ok(SearchResults {
             total,
             hits,
-            facets: Facets { kind, issuer, year },
+            facets,
             suggestion,
             notices,
             searched: true,
@@ -467,7 +454,7 @@ impl SearchIndex {
         if let [(_, word)] = words.as_slice() {
             return Some((
                 ranked(term(self.fields.all, word), term(self.fields.title, word)),
-                Some(term(self.fields.all, word)),
+                Some(Term::from_field_text(self.fields.all, word)),
             ));
         }
         let pairs: Vec<(usize, String)> = self
@@ -489,7 +476,8 @@ impl SearchIndex {
         };
         match (phrase(self.fields.pairs), phrase(self.fields.title_pairs)) {
             (Some(anywhere), Some(title)) => {
-                let counted = (pairs.len() == 1).then(|| term(self.fields.pairs, &pairs[0].1));
+                let counted = (pairs.len() == 1)
+                    .then(|| Term::from_field_text(self.fields.pairs, &pairs[0].1));
                 Some((ranked(anywhere, title), counted))
             }
             // No two kept words are adjacent (a word too long to index
