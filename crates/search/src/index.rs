@@ -516,9 +516,11 @@ impl SearchIndex {
                 }
             }
         }
+        let stems: Vec<&str> = terms.keys().map(String::as_str).collect();
+        let analyzer = schema::snippet_analyzer(&stems);
         Ok(SnippetGenerator::new(
             terms,
-            self.text.clone(),
+            analyzer,
             self.fields.body,
             SNIPPET_CHARS,
         ))

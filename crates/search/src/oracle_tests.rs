@@ -224,3 +224,67 @@ fn facet_counts_equal_counting_every_match() {
         .collect();
     check_all(&index, &live, &mut draw);
 }
+
+/// The snippet analyzer stems only words that start as an asked word
+/// does: on every text of the corpus it must mark exactly what the full
+/// analyzer marks, and every word's stem must keep its first letter.
+#[test]
+fn snippets_stemming_only_likely_words_mark_the_same_words() {
+    use tantivy::tokenizer::TextAnalyzer;
+
+    use crate::schema::{snippet_analyzer, text_analyzer};
+
+    fn marks(analyzer: &mut TextAnalyzer, text: &str, stems: &[&str]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            if stems.contains(&t.text.as_str()) {
+                out.push((t.offset_from, t.offset_to));
+            }
+        }
+        out
+    }
+    let mut full = text_analyzer();
+    let mut stemmer = text_analyzer();
+    let asked: Vec<Vec<String>> = WORDS
+        .iter()
+        .chain(PHRASES.iter())
+        .chain(["States", "reiterated", "cooperation", "ies", "y", "dying"].iter())
+        .map(|q| {
+            let mut stream = stemmer.token_stream(q);
+            let mut stems = Vec::new();
+            while stream.advance() {
+                stems.push(stream.token().text.clone());
+            }
+            stems
+        })
+        .collect();
+    let plain = crate::schema::words_analyzer();
+    for r in corpus().iter().take(300) {
+        let c = &r.content;
+        let body = c.body.texts().collect::<Vec<_>>().join("\n\n");
+        for text in [c.title.as_str(), body.as_str()] {
+            for stems in &asked {
+                let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+                let mut selective = snippet_analyzer(&stems);
+                assert_eq!(
+                    marks(&mut selective, text, &stems),
+                    marks(&mut full, text, &stems),
+                    "{stems:?} in {text}"
+                );
+            }
+            // Each word, stemmed on its own, keeps its first letter.
+            let mut words = plain.clone();
+            let mut stream = words.token_stream(text);
+            while stream.advance() {
+                let word = &stream.token().text;
+                let mut one = text_analyzer();
+                let mut s = one.token_stream(word);
+                while s.advance() {
+                    assert_eq!(s.token().text.chars().next(), word.chars().next(), "{word}");
+                }
+            }
+        }
+    }
+}

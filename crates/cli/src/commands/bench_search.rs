@@ -41,6 +41,10 @@ pub struct SearchArgs {
     /// Timed passes over each query class on the FTS5 baseline.
     #[arg(long, default_value_t = 1)]
     fts_passes: usize,
+    /// Only the query classes whose name holds this ("word", "phrase",
+    /// "filtered"): a profile of one class.
+    #[arg(long)]
+    class: Option<String>,
 }
 
 /// Single words, from rare to very common in the synthetic corpus.
@@ -151,7 +155,8 @@ pub async fn search(
                 .collect(),
         ),
     ];
-    for (class, requests) in &classes {
+    let chosen = |class: &str| args.class.as_deref().is_none_or(|c| class.contains(c));
+    for (class, requests) in classes.iter().filter(|(c, _)| chosen(c)) {
         let mut times = Vec::with_capacity(args.iterations);
         for r in requests {
             index.search(r, now)?; // warm up
@@ -170,7 +175,7 @@ pub async fn search(
     let Some(fts) = fts else {
         return Ok(ExitCode::SUCCESS);
     };
-    for (class, requests) in &classes {
+    for (class, requests) in classes.iter().filter(|(c, _)| chosen(c)) {
         // FTS5 takes seconds per question at a million releases: one timed
         // pass over the class (after one warm-up) is what the run can afford.
         let runs = requests.len() * args.fts_passes.max(1);
