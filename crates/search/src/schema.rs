@@ -8,7 +8,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// The analyzer of every searchable text: words split on anything not a
@@ -31,6 +31,12 @@ pub(crate) const STOP_WORDS: [&str; 33] = [
 ];
 
 pub(crate) fn text_analyzer() -> TextAnalyzer {
+    unstemmed().filter(Stemmer::new(Language::English)).build()
+}
+
+/// [`text_analyzer`] up to its stemming: shared with [`snippet_analyzer`],
+/// whose matches must be the same.
+fn unstemmed() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
@@ -38,8 +44,6 @@ pub(crate) fn text_analyzer() -> TextAnalyzer {
         .filter(StopWordFilter::remove(
             STOP_WORDS.iter().map(|w| (*w).to_owned()),
         ))
-        .filter(Stemmer::new(Language::English))
-        .build()
 }
 
 /// [`text_analyzer`] for finding the words asked for in a text (the
@@ -51,13 +55,7 @@ pub(crate) fn text_analyzer() -> TextAnalyzer {
 /// stemming, which was most of a snippet's cost.
 pub(crate) fn snippet_analyzer(stems: &[&str]) -> TextAnalyzer {
     let initials: Vec<char> = stems.iter().filter_map(|s| s.chars().next()).collect();
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(60))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(
-            STOP_WORDS.iter().map(|w| (*w).to_owned()),
-        ))
+    unstemmed()
         .filter(StemInitials {
             initials: initials.into(),
         })
