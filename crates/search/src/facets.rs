@@ -35,6 +35,7 @@ use tantivy::{
     Warmer,
 };
 
+use crate::index::Gate;
 use crate::results::{FacetValue, Facets};
 use crate::schema::{DATE_FIELD, ISSUER_KEY, KIND_KEY};
 
@@ -537,18 +538,37 @@ impl Default for TermCounts {
 impl TermCounts {
     /// The tally of the releases holding `term`, from the kept counts for
     /// the segments that have them.
+    /// A segment `gate` applies to is counted through it, and its counts
+    /// are not kept (they change as time passes).
     pub(crate) fn count(
         &self,
         searcher: &Searcher,
         term: &Term,
         tally: &FacetTally,
+        gate: Option<&Gate>,
     ) -> tantivy::Result<Tally> {
-        use tantivy::query::{EnableScoring, Query, TermQuery};
+        use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
         let query = TermQuery::new(term.clone(), tantivy::schema::IndexRecordOption::Basic);
-        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let unscored = EnableScoring::disabled_from_searcher(searcher);
+        let weight = query.weight(unscored)?;
+        let gated = match gate {
+            Some(gate) => Some(
+                BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(query.clone()) as Box<dyn Query>),
+                    (Occur::Must, gate.query.box_clone()),
+                ])
+                .weight(unscored)?,
+            ),
+            None => None,
+        };
         let fruits = searcher.index().search_executor().map(
             |(ord, reader): (usize, &SegmentReader)| {
                 let ord = ord as SegmentOrdinal;
+                if let (Some(gate), Some(gated)) = (gate, &gated)
+                    && gate.applies_to(reader)
+                {
+                    return tally.collect_segment(gated.as_ref(), ord, reader);
+                }
                 let key = (reader.segment_id(), reader.delete_opstamp(), term.clone());
                 if let Some(counts) = lock(&self.entries).0.get(&key) {
                     return Ok(SegmentFruit {

@@ -5,15 +5,18 @@ use std::sync::{Arc, Weak};
 
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId};
+use tantivy::collector::Collector;
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Facet, Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TERMINATED,
-    TantivyError, Term, Warmer,
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, Searcher,
+    SegmentOrdinal, SegmentReader, TERMINATED, TantivyError, Term, Warmer,
 };
 
 use crate::SearchError;
@@ -244,7 +247,12 @@ impl SearchIndex {
         // maximum says so at no cost), which is rare: a clause matching
         // nearly everything would cost a scan of the column per query.
         let gated = holds_later_than(&searcher, now.as_microsecond());
-        if gated {
+        // A lone word ranked by relevance is gated per segment instead (see
+        // `SearchIndex::gated_per_segment`): only the segments holding a
+        // later release pay for the clause, and the others keep block-max
+        // WAND and their kept counts.
+        let lone_ranked = lone_term.is_some() && req.sort == Sort::Relevance;
+        if gated && !lone_ranked {
             clauses.push((Occur::Must, Box::new(self.published_by(now))));
         }
         // A lone required clause is searched as itself: wrapped, it would
@@ -269,10 +277,17 @@ impl SearchIndex {
             dictionary: self.codes.dictionary(&searcher)?,
         };
         let (docs, tally): (Vec<(Option<f32>, DocAddress)>, Tally) = match req.sort {
-            Sort::Relevance if lone_term.is_some() && !gated => {
-                let docs = searcher.search(query.as_ref(), &top)?;
+            Sort::Relevance if lone_ranked => {
+                let gate = gated.then(|| self.gated_per_segment(now));
+                let docs = match &gate {
+                    Some(gate) => self.top_gated(&searcher, query.as_ref(), &top, gate)?,
+                    None => searcher.search(query.as_ref(), &top)?,
+                };
                 let tally = match &lone_term {
-                    Some(term) => self.codes.terms.count(&searcher, term, &tally)?,
+                    Some(term) => self
+                        .codes
+                        .terms
+                        .count(&searcher, term, &tally, gate.as_ref())?,
                     None => searcher.search(query.as_ref(), &tally)?,
                 };
                 (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
@@ -528,6 +543,47 @@ impl SearchIndex {
 
     /// "Did you mean": each plain word that matches nothing is replaced by
     /// the closest word of the index (by edit distance, then frequency).
+    /// The gate for the segments that need it: [`Self::published_by`],
+    /// scoring nothing, so that a release's score is the same whichever
+    /// segment it is in.
+    fn gated_per_segment(&self, now: Timestamp) -> Gate {
+        Gate {
+            query: Box::new(BoostQuery::new(Box::new(self.published_by(now)), 0.0)),
+            now_us: now.as_microsecond(),
+        }
+    }
+
+    /// The page of `query` with the gate applied only in the segments
+    /// that hold a release published after now: the others are ranked
+    /// by `query` alone (block-max WAND for a lone word).
+    fn top_gated(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        top: &TopDocs,
+        gate: &Gate,
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let plain = query.weight(scoring)?;
+        let gated = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, gate.query.box_clone()),
+        ])
+        .weight(scoring)?;
+        let fruits = searcher.index().search_executor().map(
+            |(ord, reader): (usize, &SegmentReader)| {
+                let weight = if gate.applies_to(reader) {
+                    &gated
+                } else {
+                    &plain
+                };
+                top.collect_segment(weight.as_ref(), ord as SegmentOrdinal, reader)
+            },
+            searcher.segment_readers().iter().enumerate(),
+        )?;
+        top.merge_fruits(fruits)
+    }
+
     /// Releases public at `now`: the index also holds scheduled and
     /// embargoed releases before their time.
     fn published_by(&self, now: Timestamp) -> RangeQuery {
@@ -753,12 +809,31 @@ fn clause_text(c: &Clause) -> &str {
 /// deleted document's value may linger in its column, which only costs the
 /// gate clause).
 fn holds_later_than(searcher: &Searcher, now_us: i64) -> bool {
-    searcher.segment_readers().iter().any(|segment| {
-        segment
-            .fast_fields()
-            .i64(PUBLISHED_AT_FIELD)
-            .map_or(true, |column| column.max_value() > now_us)
-    })
+    searcher
+        .segment_readers()
+        .iter()
+        .any(|segment| segment_holds_later_than(segment, now_us))
+}
+
+fn segment_holds_later_than(segment: &SegmentReader, now_us: i64) -> bool {
+    segment
+        .fast_fields()
+        .i64(PUBLISHED_AT_FIELD)
+        .map_or(true, |column| column.max_value() > now_us)
+}
+
+/// The visibility gate as a clause for the segments that hold a release
+/// published after now (see [`SearchIndex::top_gated`]).
+pub(crate) struct Gate {
+    pub query: Box<dyn Query>,
+    now_us: i64,
+}
+
+impl Gate {
+    /// Whether `segment` needs the clause.
+    pub(crate) fn applies_to(&self, segment: &SegmentReader) -> bool {
+        segment_holds_later_than(segment, self.now_us)
+    }
 }
 
 /// Splits a snippet into plain and marked parts; ranges are byte ranges of
