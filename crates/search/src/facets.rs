@@ -9,27 +9,35 @@
 //! warmer, after a commit, not on a query's path) from the fast columns;
 //! a segment never changes after it is written, so the codes stay exact
 //! for its life, and deleted documents are never handed to a collector.
-//! Tallying a match is then one load and three increments; strings are
-//! looked up only for the values that occurred, once per segment.
+//! Tallying a match is then one load and three increments.
+//!
+//! Segments number their values each in their own way; a [`Dictionary`],
+//! built once per searcher generation (again by the warmer), lists every
+//! kind and issuer of all the segments once, sorted, and maps each
+//! segment's numbers to those. Merging the segments' counts is then an
+//! addition per value that occurred, and names are looked up only for the
+//! values shown: no string is hashed or copied per segment per query.
+//!
+//! [`TermCounts`] keeps the counts of a lone term per segment (a common
+//! word matches most of a segment, and its counts are the same every time
+//! until the segment changes), keyed by the segment, its deletions and
+//! the term.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
+use tantivy::{
+    DocId, Opstamp, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Term,
+    Warmer,
+};
 
+use crate::index::Gate;
+use crate::results::{FacetValue, Facets};
 use crate::schema::{DATE_FIELD, ISSUER_KEY, KIND_KEY};
-
-/// Counts of the matches: in all, and per kind, issuer and year.
-#[derive(Debug, Default)]
-pub(crate) struct Tally {
-    pub total: u64,
-    pub kind: HashMap<String, u64>,
-    pub issuer: HashMap<String, u64>,
-    pub year: HashMap<i64, u64>,
-}
 
 /// Bits of a document's code: kind in the low 16, issuer in the next 32,
 /// year in the top 16. Each part is a slot: 0 for no value, else the
@@ -120,12 +128,108 @@ fn terms(column: Option<&StrColumn>) -> tantivy::Result<Vec<String>> {
     Ok(out)
 }
 
-/// The codes of every segment the reader has shown, by segment; the
-/// reader's warmer fills it after each commit and drops the segments no
-/// searcher uses any more.
+/// The values of one searcher generation: every kind and issuer of its
+/// segments once, sorted by name (so that ordering by number is ordering
+/// by name), the span of its years, and per segment (by its ordinal in the
+/// searcher) its codes and where each of its slots goes.
+pub(crate) struct Dictionary {
+    kinds: Vec<String>,
+    issuers: Vec<String>,
+    first_year: i64,
+    years: usize,
+    segments: Vec<SegmentMap>,
+}
+
+struct SegmentMap {
+    id: SegmentId,
+    codes: Arc<SegmentCodes>,
+    /// Slot (from 1) - 1 -> number in [`Dictionary::kinds`].
+    kind: Vec<u32>,
+    /// Slot (from 1) - 1 -> number in [`Dictionary::issuers`].
+    issuer: Vec<u32>,
+    /// Added to a year slot (from 1) - 1 to index the dictionary's years.
+    year_shift: usize,
+}
+
+impl Dictionary {
+    fn build(searcher: &Searcher, codes: &FacetCodes) -> tantivy::Result<Self> {
+        let segments: Vec<(SegmentId, Arc<SegmentCodes>)> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| Ok((r.segment_id(), codes.of(r)?)))
+            .collect::<tantivy::Result<_>>()?;
+        let union = |names: fn(&SegmentCodes) -> &[String]| -> Vec<String> {
+            let mut all: Vec<&str> = segments
+                .iter()
+                .flat_map(|(_, c)| names(c).iter().map(String::as_str))
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            all.into_iter().map(str::to_owned).collect()
+        };
+        let kinds = union(|c| &c.kinds);
+        let issuers = union(|c| &c.issuers);
+        let spans = segments.iter().filter(|(_, c)| c.years > 0);
+        let first_year = spans.clone().map(|(_, c)| c.first_year).min().unwrap_or(0);
+        let last_year = spans
+            .map(|(_, c)| c.first_year + c.years as i64 - 1)
+            .max()
+            .unwrap_or(first_year - 1);
+        let years = usize::try_from(last_year - first_year + 1).unwrap_or(0);
+        // Every name of a segment is in the union: the lookups always find.
+        let place = |names: &[String], all: &[String]| -> Vec<u32> {
+            names
+                .iter()
+                .map(|n| all.binary_search(n).map_or(u32::MAX, |i| i as u32))
+                .collect()
+        };
+        let segments = segments
+            .into_iter()
+            .map(|(id, c)| SegmentMap {
+                id,
+                kind: place(&c.kinds, &kinds),
+                issuer: place(&c.issuers, &issuers),
+                year_shift: usize::try_from(c.first_year - first_year).unwrap_or(0),
+                codes: c,
+            })
+            .collect();
+        Ok(Self {
+            kinds,
+            issuers,
+            first_year,
+            years,
+            segments,
+        })
+    }
+
+    fn segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<&SegmentMap> {
+        self.segments
+            .get(ord as usize)
+            .filter(|m| m.id == reader.segment_id())
+            .ok_or_else(|| {
+                tantivy::TantivyError::InternalError(
+                    "facet dictionary of another searcher".to_owned(),
+                )
+            })
+    }
+}
+
+/// The codes of every segment the reader has shown, by segment, and the
+/// dictionary of every searcher generation still in use; the reader's
+/// warmer fills both after each commit and drops what no searcher uses
+/// any more.
 #[derive(Default)]
 pub(crate) struct FacetCodes {
     segments: Mutex<HashMap<SegmentId, Arc<SegmentCodes>>>,
+    generations: Mutex<HashMap<u64, Arc<Dictionary>>>,
+    /// Lone terms' counts, per segment.
+    pub terms: TermCounts,
+}
+
+/// The map is only ever inserted into or pruned whole: a panic elsewhere
+/// cannot leave it half-changed.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl FacetCodes {
@@ -133,27 +237,32 @@ impl FacetCodes {
     /// search racing a commit).
     pub(crate) fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentCodes>> {
         let id = reader.segment_id();
-        if let Some(codes) = self.lock().get(&id) {
+        if let Some(codes) = lock(&self.segments).get(&id) {
             return Ok(codes.clone());
         }
         // Built outside the lock: searches of other segments go on.
         let codes = Arc::new(SegmentCodes::build(reader)?);
-        Ok(self.lock().entry(id).or_insert(codes).clone())
+        Ok(lock(&self.segments).entry(id).or_insert(codes).clone())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<SegmentCodes>>> {
-        // The map is only ever inserted into or pruned whole: a panic
-        // elsewhere cannot leave it half-changed.
-        self.segments.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The dictionary of a searcher's generation, built now if the warmer
+    /// has not yet.
+    pub(crate) fn dictionary(&self, searcher: &Searcher) -> tantivy::Result<Arc<Dictionary>> {
+        let generation = searcher.generation().generation_id();
+        if let Some(d) = lock(&self.generations).get(&generation) {
+            return Ok(d.clone());
+        }
+        let built = Arc::new(Dictionary::build(searcher, self)?);
+        Ok(lock(&self.generations)
+            .entry(generation)
+            .or_insert(built)
+            .clone())
     }
 }
 
 impl Warmer for FacetCodes {
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        for segment in searcher.segment_readers() {
-            self.of(segment)?;
-        }
-        Ok(())
+        self.dictionary(searcher).map(|_| ())
     }
 
     fn garbage_collect(&self, live: &[&SearcherGeneration]) {
@@ -161,17 +270,108 @@ impl Warmer for FacetCodes {
             .iter()
             .flat_map(|g| g.segments().keys().copied())
             .collect();
-        self.lock().retain(|id, _| alive.contains(id));
+        lock(&self.segments).retain(|id, _| alive.contains(id));
+        let generations: HashSet<u64> = live.iter().map(|g| g.generation_id()).collect();
+        lock(&self.generations).retain(|g, _| generations.contains(g));
+        self.terms.retain(|id| alive.contains(id));
     }
+}
+
+/// Counts of the matches: in all, and per kind, issuer and year, by the
+/// numbers of a [`Dictionary`].
+pub(crate) struct Tally {
+    pub total: u64,
+    kind: Vec<u64>,
+    issuer: Vec<u64>,
+    year: Vec<u64>,
+    dictionary: Arc<Dictionary>,
+}
+
+impl Tally {
+    /// The facets as a page shows them: every kind, most frequent first;
+    /// the `top_issuers` most frequent issuers; every year, latest first.
+    /// Ties go by name.
+    pub(crate) fn facets(&self, top_issuers: usize) -> Facets {
+        // Numbers order as names do: (count down, number up) is (count
+        // down, name up) without comparing a string.
+        let ranked = |counts: &[u64], names: &[String], keep: usize| -> Vec<FacetValue> {
+            // The best `keep` so far, best first: at a million releases
+            // tens of thousands of issuers occur, and most are never
+            // better than the last kept one, so they cost one comparison.
+            let by_count = |a: &(u64, usize), b: &(u64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            let mut v: Vec<(u64, usize)> = Vec::new();
+            let occurred = counts.iter().enumerate().filter(|(_, n)| **n > 0);
+            if keep >= counts.len() {
+                v.extend(occurred.map(|(i, n)| (*n, i)));
+                v.sort_unstable_by(by_count);
+            } else {
+                for (i, &n) in occurred {
+                    let entry = (n, i);
+                    if v.len() == keep {
+                        match v.last() {
+                            Some(last) if by_count(&entry, last).is_lt() => {
+                                v.pop();
+                            }
+                            _ => continue,
+                        }
+                    }
+                    let at = v.partition_point(|kept| by_count(kept, &entry).is_lt());
+                    v.insert(at, entry);
+                }
+            }
+            v.into_iter()
+                .filter_map(|(count, i)| {
+                    Some(FacetValue {
+                        value: names.get(i)?.clone(),
+                        count,
+                    })
+                })
+                .collect()
+        };
+        let d = &self.dictionary;
+        let year = self
+            .year
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, n)| **n > 0)
+            .map(|(offset, &count)| FacetValue {
+                value: (d.first_year + offset as i64).to_string(),
+                count,
+            })
+            .collect();
+        Facets {
+            kind: ranked(&self.kind, &d.kinds, usize::MAX),
+            issuer: ranked(&self.issuer, &d.issuers, top_issuers),
+            year,
+        }
+    }
+}
+
+/// One segment's counts by its own slots (slot 0, "no value", left out);
+/// issuers, which are many, only those that occurred.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct SegmentCounts {
+    total: u64,
+    kind: Vec<u32>,
+    issuer: Vec<(u32, u32)>,
+    year: Vec<u32>,
+}
+
+/// A segment's counts and which segment of the searcher they are of.
+pub(crate) struct SegmentFruit {
+    ord: SegmentOrdinal,
+    counts: Arc<SegmentCounts>,
 }
 
 /// The collector; see the module documentation.
 pub(crate) struct FacetTally {
-    pub codes: Arc<FacetCodes>,
+    pub dictionary: Arc<Dictionary>,
 }
 
 pub(crate) struct SegmentTally {
-    segment: Arc<SegmentCodes>,
+    ord: SegmentOrdinal,
+    codes: Arc<SegmentCodes>,
     total: u64,
     kind: Vec<u32>,
     issuer: Vec<u32>,
@@ -184,16 +384,17 @@ impl Collector for FacetTally {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentTally> {
-        let segment = self.codes.of(reader)?;
+        let codes = self.dictionary.segment(ord, reader)?.codes.clone();
         Ok(SegmentTally {
+            ord,
             total: 0,
-            kind: vec![0; segment.kinds.len() + 1],
-            issuer: vec![0; segment.issuers.len() + 1],
-            year: vec![0; segment.years + 1],
-            segment,
+            kind: vec![0; codes.kinds.len() + 1],
+            issuer: vec![0; codes.issuers.len() + 1],
+            year: vec![0; codes.years + 1],
+            codes,
         })
     }
 
@@ -201,18 +402,41 @@ impl Collector for FacetTally {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
-        let mut all = Tally::default();
-        for t in fruits {
-            all.total += t.total;
-            for (k, n) in t.kind {
-                *all.kind.entry(k).or_insert(0) += n;
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Tally> {
+        let d = &self.dictionary;
+        let mut all = Tally {
+            total: 0,
+            kind: vec![0; d.kinds.len()],
+            issuer: vec![0; d.issuers.len()],
+            year: vec![0; d.years],
+            dictionary: d.clone(),
+        };
+        for fruit in fruits {
+            let Some(map) = d.segments.get(fruit.ord as usize) else {
+                continue;
+            };
+            let c = &fruit.counts;
+            all.total += c.total;
+            // Every number of a map is within the dictionary (see build).
+            for (slot, &n) in c.kind.iter().enumerate() {
+                if let Some(total) = map
+                    .kind
+                    .get(slot)
+                    .and_then(|&g| all.kind.get_mut(g as usize))
+                {
+                    *total += u64::from(n);
+                }
             }
-            for (k, n) in t.issuer {
-                *all.issuer.entry(k).or_insert(0) += n;
+            for &(slot, n) in &c.issuer {
+                let global = map.issuer.get(slot as usize);
+                if let Some(total) = global.and_then(|&g| all.issuer.get_mut(g as usize)) {
+                    *total += u64::from(n);
+                }
             }
-            for (k, n) in t.year {
-                *all.year.entry(k).or_insert(0) += n;
+            for (offset, &n) in c.year.iter().enumerate() {
+                if let Some(total) = all.year.get_mut(offset + map.year_shift) {
+                    *total += u64::from(n);
+                }
             }
         }
         Ok(all)
@@ -222,7 +446,7 @@ impl Collector for FacetTally {
 impl SegmentTally {
     #[inline]
     fn add(&mut self, doc: DocId) {
-        let Some(&code) = self.segment.codes.get(doc as usize) else {
+        let Some(&code) = self.codes.codes.get(doc as usize) else {
             return;
         };
         let k = (code & KIND_MASK) as usize;
@@ -242,7 +466,7 @@ impl SegmentTally {
 }
 
 impl SegmentCollector for SegmentTally {
-    type Fruit = Tally;
+    type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.total += 1;
@@ -256,27 +480,143 @@ impl SegmentCollector for SegmentTally {
         }
     }
 
-    fn harvest(self) -> Tally {
-        let mut out = Tally {
-            total: self.total,
-            ..Tally::default()
-        };
+    fn harvest(mut self) -> SegmentFruit {
         // Slot 0 is "no value": not a facet entry.
-        let named = |counts: &[u32], names: &[String], into: &mut HashMap<String, u64>| {
-            for (name, &n) in names.iter().zip(counts.iter().skip(1)) {
-                if n > 0 {
-                    *into.entry(name.clone()).or_insert(0) += u64::from(n);
-                }
-            }
+        self.kind.remove(0);
+        self.year.remove(0);
+        let issuer = self
+            .issuer
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, n)| **n > 0)
+            .map(|(slot, &n)| (slot as u32 - 1, n))
+            .collect();
+        SegmentFruit {
+            ord: self.ord,
+            counts: Arc::new(SegmentCounts {
+                total: self.total,
+                kind: self.kind,
+                issuer,
+                year: self.year,
+            }),
+        }
+    }
+}
+
+/// Kept counts of a lone term, per segment; see the module documentation.
+/// Bounded: the oldest entries leave first.
+pub(crate) struct TermCounts {
+    entries: Mutex<Kept>,
+    /// [`KEPT_FROM_MATCHES`], or 0 in tests (every count kept).
+    kept_from: AtomicU64,
+}
+
+/// A segment, the state of its deletions and a term.
+type CountKey = (SegmentId, Option<Opstamp>, Term);
+
+/// The kept counts, and their keys oldest first.
+type Kept = (HashMap<CountKey, Arc<SegmentCounts>>, VecDeque<CountKey>);
+
+/// Entries kept (one per segment and term); a few hundred bytes each for
+/// most words, tens of kilobytes for a word in every release of a large
+/// segment (its issuers).
+const KEPT_COUNTS: usize = 4_096;
+/// Matches below which a segment's count is not kept: cheaper to redo
+/// than to remember.
+const KEPT_FROM_MATCHES: u64 = 2_048;
+
+impl Default for TermCounts {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new((HashMap::new(), VecDeque::new())),
+            kept_from: AtomicU64::new(KEPT_FROM_MATCHES),
+        }
+    }
+}
+
+impl TermCounts {
+    /// The tally of the releases holding `term`, from the kept counts for
+    /// the segments that have them.
+    /// A segment `gate` applies to is counted through it, and its counts
+    /// are not kept (they change as time passes).
+    pub(crate) fn count(
+        &self,
+        searcher: &Searcher,
+        term: &Term,
+        tally: &FacetTally,
+        gate: Option<&Gate>,
+    ) -> tantivy::Result<Tally> {
+        use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+        let query = TermQuery::new(term.clone(), tantivy::schema::IndexRecordOption::Basic);
+        let unscored = EnableScoring::disabled_from_searcher(searcher);
+        let weight = query.weight(unscored)?;
+        let gated = match gate {
+            Some(gate) => Some(
+                BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(query.clone()) as Box<dyn Query>),
+                    (Occur::Must, gate.query.box_clone()),
+                ])
+                .weight(unscored)?,
+            ),
+            None => None,
         };
-        named(&self.kind, &self.segment.kinds, &mut out.kind);
-        named(&self.issuer, &self.segment.issuers, &mut out.issuer);
-        for (offset, &n) in self.year.iter().skip(1).enumerate() {
-            if n > 0 {
-                out.year
-                    .insert(self.segment.first_year + offset as i64, u64::from(n));
+        let fruits = searcher.index().search_executor().map(
+            |(ord, reader): (usize, &SegmentReader)| {
+                let ord = ord as SegmentOrdinal;
+                if let (Some(gate), Some(gated)) = (gate, &gated)
+                    && gate.applies_to(reader)
+                {
+                    return tally.collect_segment(gated.as_ref(), ord, reader);
+                }
+                let key = (reader.segment_id(), reader.delete_opstamp(), term.clone());
+                if let Some(counts) = lock(&self.entries).0.get(&key) {
+                    return Ok(SegmentFruit {
+                        ord,
+                        counts: counts.clone(),
+                    });
+                }
+                let fruit = tally.collect_segment(weight.as_ref(), ord, reader)?;
+                if fruit.counts.total >= self.kept_from.load(Ordering::Relaxed) {
+                    self.keep(key, fruit.counts.clone());
+                }
+                Ok(fruit)
+            },
+            searcher.segment_readers().iter().enumerate(),
+        )?;
+        tally.merge_fruits(fruits)
+    }
+
+    /// Keeps every count, however small: tests, whose segments are small.
+    #[cfg(test)]
+    pub(crate) fn keep_all(&self) {
+        self.kept_from.store(0, Ordering::Relaxed);
+    }
+
+    /// How many segment counts are kept.
+    #[cfg(test)]
+    pub(crate) fn kept(&self) -> usize {
+        lock(&self.entries).0.len()
+    }
+
+    /// Drops the counts of the segments `alive` says no searcher uses.
+    fn retain(&self, alive: impl Fn(&SegmentId) -> bool) {
+        let mut guard = lock(&self.entries);
+        let (map, order) = &mut *guard;
+        map.retain(|(id, _, _), _| alive(id));
+        order.retain(|(id, _, _)| alive(id));
+    }
+
+    fn keep(&self, key: CountKey, counts: Arc<SegmentCounts>) {
+        let mut guard = lock(&self.entries);
+        let (map, order) = &mut *guard;
+        if map.insert(key.clone(), counts).is_none() {
+            order.push_back(key);
+        }
+        while order.len() > KEPT_COUNTS {
+            if let Some(old) = order.pop_front() {
+                map.remove(&old);
             }
         }
-        out
     }
 }

@@ -5,30 +5,31 @@ use std::sync::{Arc, Weak};
 
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId};
+use tantivy::collector::Collector;
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Facet, Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TERMINATED,
-    TantivyError, Term, Warmer,
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, Searcher,
+    SegmentOrdinal, SegmentReader, TERMINATED, TantivyError, Term, Warmer,
 };
 
 use crate::SearchError;
 use crate::facets::{FacetCodes, FacetTally, Tally};
 use crate::query::{Clause, Notice, ParsedQuery, parse};
-use crate::results::{
-    FacetValue, Facets, Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion,
-};
+use crate::results::{Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion};
 use crate::schema::{
     self, DATE_FIELD, Fields, PUBLISHED_AT_FIELD, TITLE_BOOST, date_from_key, date_key,
 };
 
 /// A clause's query, and the bare term that matches the same releases when
 /// there is one (see `SearchIndex::anywhere_query`).
-type ClauseQuery = (Box<dyn Query>, Option<Box<dyn Query>>);
+type ClauseQuery = (Box<dyn Query>, Option<Term>);
 
 /// Snippet length, in characters.
 const SNIPPET_CHARS: usize = 240;
@@ -158,6 +159,12 @@ impl SearchIndex {
             .and_then(|n| n.parse().ok()))
     }
 
+    /// The kept counts of lone terms (tests reach in to keep them all).
+    #[cfg(test)]
+    pub(crate) fn term_counts(&self) -> &crate::facets::TermCounts {
+        &self.codes.terms
+    }
+
     /// How many releases the index holds.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -195,7 +202,7 @@ impl SearchIndex {
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
         let mut ignored = Vec::new();
         // The bare term a lone word or two-word phrase is counted by.
-        let mut counted: Option<Box<dyn Query>> = None;
+        let mut counted: Option<Term> = None;
         for (clauses, out) in [
             (&parsed.include, &mut must),
             (&parsed.exclude, &mut must_not),
@@ -240,7 +247,12 @@ impl SearchIndex {
         // maximum says so at no cost), which is rare: a clause matching
         // nearly everything would cost a scan of the column per query.
         let gated = holds_later_than(&searcher, now.as_microsecond());
-        if gated {
+        // A lone word ranked by relevance is gated per segment instead (see
+        // `SearchIndex::gated_per_segment`): only the segments holding a
+        // later release pay for the clause, and the others keep block-max
+        // WAND and their kept counts.
+        let lone_ranked = lone_term.is_some() && req.sort == Sort::Relevance;
+        if gated && !lone_ranked {
             clauses.push((Occur::Must, Box::new(self.published_by(now))));
         }
         // A lone required clause is searched as itself: wrapped, it would
@@ -262,13 +274,22 @@ impl SearchIndex {
         // unscored. Anything else (a phrase, filters, date order) is one pass
         // that ranks and tallies together, so that positions are read once.
         let tally = FacetTally {
-            codes: self.codes.clone(),
+            dictionary: self.codes.dictionary(&searcher)?,
         };
         let (docs, tally): (Vec<(Option<f32>, DocAddress)>, Tally) = match req.sort {
-            Sort::Relevance if lone_term.is_some() && !gated => {
-                let docs = searcher.search(query.as_ref(), &top)?;
-                let counted = lone_term.as_deref().unwrap_or(query.as_ref());
-                let tally = searcher.search(counted, &tally)?;
+            Sort::Relevance if lone_ranked => {
+                let gate = gated.then(|| self.gated_per_segment(now));
+                let docs = match &gate {
+                    Some(gate) => self.top_gated(&searcher, query.as_ref(), &top, gate)?,
+                    None => searcher.search(query.as_ref(), &top)?,
+                };
+                let tally = match &lone_term {
+                    Some(term) => self
+                        .codes
+                        .terms
+                        .count(&searcher, term, &tally, gate.as_ref())?,
+                    None => searcher.search(query.as_ref(), &tally)?,
+                };
                 (docs.into_iter().map(|(s, a)| (Some(s), a)).collect(), tally)
             }
             Sort::Relevance => {
@@ -297,26 +318,7 @@ impl SearchIndex {
             }
         }
 
-        let values = |counts: HashMap<String, u64>| -> Vec<FacetValue> {
-            let mut v: Vec<FacetValue> = counts
-                .into_iter()
-                .map(|(value, count)| FacetValue { value, count })
-                .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            v
-        };
-        let kind = values(tally.kind);
-        let mut issuer = values(tally.issuer);
-        issuer.truncate(TOP_ISSUERS);
-        let mut year: Vec<FacetValue> = tally
-            .year
-            .into_iter()
-            .map(|(y, count)| FacetValue {
-                value: y.to_string(),
-                count,
-            })
-            .collect();
-        year.sort_by(|a, b| b.value.cmp(&a.value));
+        let facets = tally.facets(TOP_ISSUERS);
 
         let suggestion = if text_query_count > 0 {
             self.suggest(&searcher, &req.q, &parsed, now)?
@@ -326,7 +328,7 @@ impl SearchIndex {
         Ok(SearchResults {
             total,
             hits,
-            facets: Facets { kind, issuer, year },
+            facets,
             suggestion,
             notices,
             searched: true,
@@ -467,7 +469,7 @@ impl SearchIndex {
         if let [(_, word)] = words.as_slice() {
             return Some((
                 ranked(term(self.fields.all, word), term(self.fields.title, word)),
-                Some(term(self.fields.all, word)),
+                Some(Term::from_field_text(self.fields.all, word)),
             ));
         }
         let pairs: Vec<(usize, String)> = self
@@ -489,7 +491,8 @@ impl SearchIndex {
         };
         match (phrase(self.fields.pairs), phrase(self.fields.title_pairs)) {
             (Some(anywhere), Some(title)) => {
-                let counted = (pairs.len() == 1).then(|| term(self.fields.pairs, &pairs[0].1));
+                let counted = (pairs.len() == 1)
+                    .then(|| Term::from_field_text(self.fields.pairs, &pairs[0].1));
                 Some((ranked(anywhere, title), counted))
             }
             // No two kept words are adjacent (a word too long to index
@@ -528,9 +531,11 @@ impl SearchIndex {
                 }
             }
         }
+        let stems: Vec<&str> = terms.keys().map(String::as_str).collect();
+        let analyzer = schema::snippet_analyzer(&stems);
         Ok(SnippetGenerator::new(
             terms,
-            self.text.clone(),
+            analyzer,
             self.fields.body,
             SNIPPET_CHARS,
         ))
@@ -538,6 +543,47 @@ impl SearchIndex {
 
     /// "Did you mean": each plain word that matches nothing is replaced by
     /// the closest word of the index (by edit distance, then frequency).
+    /// The gate for the segments that need it: [`Self::published_by`],
+    /// scoring nothing, so that a release's score is the same whichever
+    /// segment it is in.
+    fn gated_per_segment(&self, now: Timestamp) -> Gate {
+        Gate {
+            query: Box::new(BoostQuery::new(Box::new(self.published_by(now)), 0.0)),
+            now_us: now.as_microsecond(),
+        }
+    }
+
+    /// The page of `query` with the gate applied only in the segments
+    /// that hold a release published after now: the others are ranked
+    /// by `query` alone (block-max WAND for a lone word).
+    fn top_gated(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        top: &TopDocs,
+        gate: &Gate,
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let plain = query.weight(scoring)?;
+        let gated = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, gate.query.box_clone()),
+        ])
+        .weight(scoring)?;
+        let fruits = searcher.index().search_executor().map(
+            |(ord, reader): (usize, &SegmentReader)| {
+                let weight = if gate.applies_to(reader) {
+                    &gated
+                } else {
+                    &plain
+                };
+                top.collect_segment(weight.as_ref(), ord as SegmentOrdinal, reader)
+            },
+            searcher.segment_readers().iter().enumerate(),
+        )?;
+        top.merge_fruits(fruits)
+    }
+
     /// Releases public at `now`: the index also holds scheduled and
     /// embargoed releases before their time.
     fn published_by(&self, now: Timestamp) -> RangeQuery {
@@ -763,12 +809,31 @@ fn clause_text(c: &Clause) -> &str {
 /// deleted document's value may linger in its column, which only costs the
 /// gate clause).
 fn holds_later_than(searcher: &Searcher, now_us: i64) -> bool {
-    searcher.segment_readers().iter().any(|segment| {
-        segment
-            .fast_fields()
-            .i64(PUBLISHED_AT_FIELD)
-            .map_or(true, |column| column.max_value() > now_us)
-    })
+    searcher
+        .segment_readers()
+        .iter()
+        .any(|segment| segment_holds_later_than(segment, now_us))
+}
+
+fn segment_holds_later_than(segment: &SegmentReader, now_us: i64) -> bool {
+    segment
+        .fast_fields()
+        .i64(PUBLISHED_AT_FIELD)
+        .map_or(true, |column| column.max_value() > now_us)
+}
+
+/// The visibility gate as a clause for the segments that hold a release
+/// published after now (see [`SearchIndex::top_gated`]).
+pub(crate) struct Gate {
+    pub query: Box<dyn Query>,
+    now_us: i64,
+}
+
+impl Gate {
+    /// Whether `segment` needs the clause.
+    pub(crate) fn applies_to(&self, segment: &SegmentReader) -> bool {
+        segment_holds_later_than(segment, self.now_us)
+    }
 }
 
 /// Splits a snippet into plain and marked parts; ranges are byte ranges of

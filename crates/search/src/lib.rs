@@ -13,6 +13,8 @@
 mod error;
 mod facets;
 mod index;
+#[cfg(test)]
+mod oracle_tests;
 pub mod query;
 mod results;
 mod schema;
