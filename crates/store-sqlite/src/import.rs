@@ -14,8 +14,8 @@ use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use crate::revisions::{NewRevision, insert_revisions};
 use crate::rows::{backend, path_from_row};
 
-/// Values per look-up (`IN` lists, `OR`ed ranges): well under SQLite's
-/// limit of bound variables per statement.
+/// Rows per statement: well under SQLite's limit of bound variables with
+/// the 17 columns of `releases`.
 const CHUNK: usize = 400;
 
 fn json_error(e: serde_json::Error) -> StoreError {
@@ -136,10 +136,7 @@ pub(crate) async fn import(
         planned.push((id, true));
     }
 
-    let mut rest = new_rows.as_slice();
-    for size in statement_counts(rest.len()) {
-        let (chunk, tail) = rest.split_at(size);
-        rest = tail;
+    for chunk in new_rows.chunks(CHUNK) {
         insert_releases(tx, chunk, now_us).await?;
     }
     let revisions: Vec<NewRevision<'_>> = new_rows
@@ -156,26 +153,18 @@ pub(crate) async fn import(
         })
         .collect();
     insert_revisions(tx, &revisions).await?;
-    let sources: Vec<_> = batch.iter().zip(&planned).collect();
-    let mut rest = sources.as_slice();
-    for size in statement_counts(rest.len()) {
-        let (chunk, tail) = rest.split_at(size);
-        rest = tail;
-        let mut q = QueryBuilder::<Sqlite>::new("");
-        for (record, (id, _)) in chunk {
-            q.push(
-                "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) \
-                 VALUES (",
-            );
-            let mut values = q.separated(", ");
-            values
-                .push_bind(*id)
+    for chunk in batch.iter().zip(&planned).collect::<Vec<_>>().chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) ",
+        );
+        q.push_values(chunk, |mut b, (record, (id, _))| {
+            b.push_bind(*id)
                 .push_bind(record.fingerprint.as_str())
                 .push_bind(record.source.path.as_str())
                 .push_bind(i64::from(record.source.line))
                 .push_bind(now_us);
-            q.push(") ON CONFLICT (release_id, path, line) DO NOTHING;");
-        }
+        });
+        q.push(" ON CONFLICT (release_id, path, line) DO NOTHING");
         q.build().execute(&mut **tx).await.map_err(backend)?;
     }
 
@@ -251,27 +240,24 @@ where
     q.push(")");
 }
 
-/// Inserts releases one row per statement, all the statements in one
-/// query (one round trip to the database thread). A multi-row `INSERT`
-/// (or a row trigger) is a statement that may abort half-way, so SQLite
-/// copied every index page it touched into a statement journal first; at
-/// 200,000 releases that copying was most of the import's time.
 async fn insert_releases(
     tx: &mut Transaction<'_, Sqlite>,
     rows: &[NewRow<'_>],
     now_us: i64,
 ) -> StoreResult<()> {
-    let mut q = QueryBuilder::<Sqlite>::new("");
-    for row in rows {
-        let body = serde_json::to_string(&row.record.content.body).map_err(json_error)?;
+    let bodies = rows
+        .iter()
+        .map(|r| serde_json::to_string(&r.record.content.body))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(json_error)?;
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
+         status, revision, title, kind, issuer, issuer_type, dateline, \
+         attribution, body, language, published_at, created_at, updated_at) ",
+    );
+    q.push_values(rows.iter().zip(bodies), |mut b, (row, body)| {
         let r = row.record;
         let c = &r.content;
-        q.push(
-            "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
-             status, revision, title, kind, issuer, issuer_type, dateline, \
-             attribution, body, language, published_at, created_at, updated_at) VALUES (",
-        );
-        let mut b = q.separated(", ");
         b.push_bind(row.id)
             .push_bind(row.slug.as_str().to_owned())
             .push_bind(c.date.date().to_string())
@@ -290,94 +276,7 @@ async fn insert_releases(
             .push_bind(r.status.is_public().then_some(now_us))
             .push_bind(now_us)
             .push_bind(now_us);
-        q.push(");");
-    }
+    });
     q.build().execute(&mut **tx).await.map_err(backend)?;
-    Ok(())
-}
-
-/// Statements per query, largest first: a batch of `n` rows is sent as
-/// queries of these sizes, so that only these few query texts are ever
-/// prepared (and then found in the connection's statement cache), whatever
-/// the size of a file.
-const STATEMENTS_PER_QUERY: [usize; 3] = [64, 8, 1];
-
-/// The sizes of the queries that send `n` rows one statement each.
-fn statement_counts(mut n: usize) -> Vec<usize> {
-    let mut sizes = Vec::new();
-    for size in STATEMENTS_PER_QUERY {
-        while n >= size {
-            sizes.push(size);
-            n -= size;
-        }
-    }
-    sizes
-}
-
-/// The name of `release_tally`'s row trigger on insert (migration 0012).
-const TALLY_TRIGGER: &str = "release_tally_insert";
-
-/// `release_tally`'s insert trigger, set aside for the length of an
-/// import's transaction ([`suspend_tally`], [`resume_tally`]).
-pub(crate) struct SuspendedTally {
-    /// The trigger's `CREATE TRIGGER` text, as stored by the migration.
-    sql: Option<String>,
-    /// The largest release id before the import: rows above it are new.
-    before: i64,
-}
-
-/// Drops the tally's row trigger inside the caller's transaction. A row
-/// trigger made every imported row a statement that may abort half-way
-/// (the statement-journal copying above) and cost as much again as the
-/// row itself; [`resume_tally`] counts the new rows in one statement and
-/// puts the trigger back before the commit, so no reader ever sees the
-/// tally without its trigger or behind its rows.
-pub(crate) async fn suspend_tally(tx: &mut Transaction<'_, Sqlite>) -> StoreResult<SuspendedTally> {
-    let sql: Option<String> =
-        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?")
-            .bind(TALLY_TRIGGER)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(backend)?;
-    let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM releases")
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(backend)?;
-    if sql.is_some() {
-        sqlx::query(&format!("DROP TRIGGER {TALLY_TRIGGER}"))
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-    }
-    Ok(SuspendedTally { sql, before })
-}
-
-/// Adds the releases inserted since [`suspend_tally`] to the tally, as its
-/// trigger would have one by one, and restores the trigger.
-pub(crate) async fn resume_tally(
-    tx: &mut Transaction<'_, Sqlite>,
-    suspended: SuspendedTally,
-) -> StoreResult<()> {
-    let Some(sql) = suspended.sql else {
-        return Ok(());
-    };
-    // The trigger's rule (migration 0012): published and withdrawn
-    // releases, counted by status, kind, issuer and year, '' for none.
-    sqlx::query(
-        "INSERT INTO release_tally (status, kind, issuer, year, n) \
-         SELECT status, coalesce(kind, ''), coalesce(issuer, ''), substr(release_date, 1, 4), \
-                COUNT(*) \
-         FROM releases WHERE id > ? AND status IN ('published', 'withdrawn') \
-         GROUP BY 1, 2, 3, 4 \
-         ON CONFLICT (status, kind, issuer, year) DO UPDATE SET n = n + excluded.n",
-    )
-    .bind(suspended.before)
-    .execute(&mut **tx)
-    .await
-    .map_err(backend)?;
-    sqlx::query(&sql)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
     Ok(())
 }

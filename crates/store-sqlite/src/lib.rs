@@ -136,44 +136,14 @@ impl SqliteStore {
         Ok((journal, sync, fk))
     }
 
-    /// One transaction for a group of files. First without savepoints: a
-    /// savepoint copies every page a file's rows touch in the indexes
-    /// before changing it (at 200,000 releases, thousands of 16 KB pages
-    /// per file), and a file is refused only by a fault or a slug range
-    /// used up. If a file is refused, that attempt is rolled back whole and
-    /// the group is imported again with a savepoint around each file, so
-    /// that the refused file alone is rolled back.
+    /// One transaction for a group of files, a savepoint around each: a
+    /// file the store refuses is rolled back to its savepoint alone.
     async fn import_group(
         &self,
         files: &[Vec<ImportRecord>],
         now_us: i64,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let tally = import::suspend_tally(&mut tx).await?;
-        let mut results = Vec::with_capacity(files.len());
-        for batch in files {
-            match import_file(&mut tx, batch, now_us).await {
-                Ok(outcomes) => results.push(Ok(outcomes)),
-                Err(_) => {
-                    tx.rollback().await.map_err(backend)?;
-                    return self.import_group_file_by_file(files, now_us).await;
-                }
-            }
-        }
-        import::resume_tally(&mut tx, tally).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok(results)
-    }
-
-    /// [`Self::import_group`] with a savepoint around each file: a file the
-    /// store refuses is rolled back to its savepoint alone.
-    async fn import_group_file_by_file(
-        &self,
-        files: &[Vec<ImportRecord>],
-        now_us: i64,
-    ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let tally = import::suspend_tally(&mut tx).await?;
         let mut results = Vec::with_capacity(files.len());
         for batch in files {
             sqlx::query("SAVEPOINT import_file")
@@ -193,7 +163,6 @@ impl SqliteStore {
                 .map_err(backend)?;
             results.push(result);
         }
-        import::resume_tally(&mut tx, tally).await?;
         tx.commit().await.map_err(backend)?;
         Ok(results)
     }
@@ -415,9 +384,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<ImportOutcome>> {
         let now_us = to_micros(now);
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let tally = import::suspend_tally(&mut tx).await?;
         let outcomes = import_file(&mut tx, &batch, now_us).await?;
-        import::resume_tally(&mut tx, tally).await?;
         tx.commit().await.map_err(backend)?;
         self.signal_if_inserted(&outcomes);
         Ok(outcomes)

@@ -183,10 +183,9 @@ async fn tally_kept_and_counted(
     (kept, counted)
 }
 
-/// A group of files is imported without a savepoint per file and the
-/// tally's row trigger set aside; a file the store refuses still fails
-/// alone (the group is imported again file by file), the tally counts
-/// exactly the stored releases, and the trigger is back for later writes.
+/// In a group of files committed together, a file the store refuses fails
+/// alone, the tally counts exactly the stored releases, and its row
+/// trigger is in place for later writes.
 #[tokio::test]
 async fn a_refused_file_fails_alone_and_the_tally_counts_what_was_stored() {
     let (store, dir) = fresh().await;
@@ -261,7 +260,7 @@ async fn a_refused_file_fails_alone_and_the_tally_counts_what_was_stored() {
         "two published: {kept:?}"
     );
 
-    // The row trigger is back: a later single import is counted by it.
+    // The row trigger is in place: a later single import is counted by it.
     store
         .import(vec![record("Five", 2021, Published, "d")], at)
         .await
