@@ -286,7 +286,7 @@ impl ImportRun {
     /// Reports what storing would do, writing nothing.
     pub fn dry_run(mut self) -> ImportReport {
         self.report.dry_run = true;
-        let _ = self.plan();
+        let _ = self.plan(false);
         self.report
     }
 
@@ -301,7 +301,7 @@ impl ImportRun {
         clock: &dyn Clock,
         progress: &mut dyn FnMut(Progress),
     ) -> ImportReport {
-        let batches = self.plan();
+        let batches = self.plan(true);
         let total = batches.len() as u64;
         let (mut new, mut old, mut releases, mut done) = (0u64, 0u64, 0u64, 0u64);
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -384,15 +384,19 @@ impl ImportRun {
     }
 
     /// Settles the report's counts and the cleanest copy of each release,
-    /// and returns each file's records, in the order read.
-    fn plan(&mut self) -> Vec<(String, Vec<ImportRecord>)> {
+    /// and returns each file's records, in the order read (none unless
+    /// `records`: a dry run only reports).
+    fn plan(&mut self, records: bool) -> Vec<(String, Vec<ImportRecord>)> {
         let files = std::mem::take(&mut self.files);
         let report = &mut self.report;
         // The cleanest copy of each fingerprint, and every place it was found.
         let mut best: HashMap<&str, (usize, usize)> = HashMap::new();
-        let mut places: HashMap<&str, Vec<String>> = HashMap::new();
+        // Places as (file, line), spelled out only for the releases found
+        // more than once: formatting one per release was 200,000 strings
+        // for a few thousand merges.
+        let mut places: HashMap<&str, Vec<(usize, u32)>> = HashMap::new();
         let mut order: Vec<&str> = Vec::new();
-        for (f, (source, parsed)) in files.iter().enumerate() {
+        for (f, (_, parsed)) in files.iter().enumerate() {
             for (r, release) in parsed.releases.iter().enumerate() {
                 let fp = release.fingerprint.as_str();
                 let slot = best.entry(fp).or_insert_with(|| {
@@ -403,10 +407,7 @@ impl ImportRun {
                 if release.cleanliness() > files[bf].1.releases[br].cleanliness() {
                     *slot = (f, r);
                 }
-                places
-                    .entry(fp)
-                    .or_default()
-                    .push(format!("{source}:{}", release.line));
+                places.entry(fp).or_default().push((f, release.line));
             }
         }
         // Held copies of one release are one entry, showing the copy with
@@ -473,7 +474,10 @@ impl ImportRun {
                     title: kept.content.title.as_str().to_owned(),
                     date: kept.content.date.to_string(),
                     kept: format!("{}:{}", files[bf].0, kept.line),
-                    sources: sources.clone(),
+                    sources: sources
+                        .iter()
+                        .map(|&(f, line)| format!("{}:{line}", files[f].0))
+                        .collect(),
                 });
             }
         }
@@ -496,16 +500,19 @@ impl ImportRun {
                 }
             }
         }
-        let cleanest: HashMap<String, pressroom_domain::ReleaseContent> = best
-            .iter()
-            .filter(|(fp, _)| places[*fp].len() > 1)
-            .map(|(fp, &(f, r))| ((*fp).to_owned(), files[f].1.releases[r].content.clone()))
-            .collect();
         if !self.report.dry_run {
             self.report.files.imported = 0;
         } else {
             self.report.files.imported = files.len() as u64;
         }
+        if !records {
+            return Vec::new();
+        }
+        let cleanest: HashMap<String, pressroom_domain::ReleaseContent> = best
+            .iter()
+            .filter(|(fp, _)| places[*fp].len() > 1)
+            .map(|(fp, &(f, r))| ((*fp).to_owned(), files[f].1.releases[r].content.clone()))
+            .collect();
         files
             .into_iter()
             .map(|(source, parsed)| {
@@ -571,7 +578,7 @@ mod tests {
         let mut run = ImportRun::new(ParseOptions::default());
         run.add_file("messy.txt", messy.as_bytes(), None);
         run.add_file("clean.txt", A.as_bytes(), None);
-        let batches = run.plan();
+        let batches = run.plan(true);
         assert_eq!(batches.len(), 2);
         let first = &batches[0].1[0];
         assert_eq!(first.source.path, "messy.txt");

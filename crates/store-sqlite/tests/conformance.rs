@@ -157,3 +157,123 @@ async fn a_new_database_is_made_of_16_kb_pages() {
     raw.close().await;
     assert_eq!(size, 16_384);
 }
+
+/// The tally of published releases per kind, issuer and year (migration
+/// 0012) as kept, and as counted from the releases themselves.
+async fn tally_kept_and_counted(
+    raw: &sqlx::SqlitePool,
+) -> (
+    Vec<(String, String, String, String, i64)>,
+    Vec<(String, String, String, String, i64)>,
+) {
+    let kept = sqlx::query_as(
+        "SELECT status, kind, issuer, year, n FROM release_tally WHERE n > 0 ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(raw)
+    .await
+    .expect("tally");
+    let counted = sqlx::query_as(
+        "SELECT status, coalesce(kind, ''), coalesce(issuer, ''), substr(release_date, 1, 4), \
+         COUNT(*) FROM releases WHERE status IN ('published', 'withdrawn') \
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(raw)
+    .await
+    .expect("count");
+    (kept, counted)
+}
+
+/// In a group of files committed together, a file the store refuses fails
+/// alone, the tally counts exactly the stored releases, and its row
+/// trigger is in place for later writes.
+#[tokio::test]
+async fn a_refused_file_fails_alone_and_the_tally_counts_what_was_stored() {
+    let (store, dir) = fresh().await;
+    let at = jiff::Timestamp::from_second(1_700_000_000).expect("time");
+    let record = |title: &str, year, status, path: &str| pressroom_store::ImportRecord {
+        content: pressroom_store::conformance::content(title, year, 5, 5),
+        fingerprint: format!("{title}/{year}"),
+        source: pressroom_store::Source {
+            path: path.to_owned(),
+            line: 1,
+        },
+        status,
+    };
+    use pressroom_domain::Status::{Draft, Published};
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let raw = sqlx::SqlitePool::connect(&url).await.expect("raw");
+    sqlx::query(
+        "CREATE TRIGGER refuse BEFORE INSERT ON releases WHEN NEW.title = 'Refused' \
+         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+    )
+    .execute(&raw)
+    .await
+    .expect("trigger");
+
+    let results = store
+        .import_files(
+            vec![
+                vec![
+                    record("One", 2019, Published, "a"),
+                    record("Two", 2020, Draft, "a"),
+                ],
+                vec![
+                    record("Three", 2020, Published, "b"),
+                    record("Refused", 2020, Published, "b"),
+                ],
+                vec![
+                    record("Four", 2020, Published, "c"),
+                    record("One", 2019, Published, "c"),
+                ],
+            ],
+            at,
+        )
+        .await
+        .expect("the group commits");
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].as_ref().expect("a stored").len(), 2);
+    let refused = results[1].as_ref().expect_err("b is refused");
+    assert!(
+        refused.to_string().contains("refused for the test"),
+        "{refused}"
+    );
+    let c = results[2].as_ref().expect("c stored");
+    assert!(
+        matches!(c[1], pressroom_store::ImportOutcome::Duplicate { .. }),
+        "{c:?}"
+    );
+
+    let titles: Vec<String> = sqlx::query_scalar("SELECT title FROM releases ORDER BY id")
+        .fetch_all(&raw)
+        .await
+        .expect("titles");
+    assert_eq!(
+        titles,
+        ["One", "Two", "Four"],
+        "nothing of the refused file is stored"
+    );
+    let (kept, counted) = tally_kept_and_counted(&raw).await;
+    assert_eq!(kept, counted);
+    assert_eq!(
+        kept.iter().map(|r| r.4).sum::<i64>(),
+        2,
+        "two published: {kept:?}"
+    );
+
+    // The row trigger is in place: a later single import is counted by it.
+    store
+        .import(vec![record("Five", 2021, Published, "d")], at)
+        .await
+        .expect("import");
+    let triggers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'release_tally_insert'",
+    )
+    .fetch_one(&raw)
+    .await
+    .expect("trigger");
+    assert_eq!(triggers, 1);
+    let (kept, counted) = tally_kept_and_counted(&raw).await;
+    assert_eq!(kept, counted);
+    assert_eq!(kept.iter().map(|r| r.4).sum::<i64>(), 3);
+    raw.close().await;
+}
