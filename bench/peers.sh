@@ -224,7 +224,7 @@ if [ "$HUGO_RUNS" != 0 ]; then
 fi
 echo "loadavg after: $(cat /proc/loadavg)" | tee -a "$RES/machine.txt" >&2
 
-ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b else '-')" "$1" "$2"; }
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if a and b else '-')" "$1" "$2"; }
 {
   for pass in "${!PASSES[@]}"; do
     echo "Accept-Encoding: '${PASSES[$pass]}'. nginx static page: ${NGINX_RPS[$pass]} req/s, p99 ${NGINX_P99[$pass]} ms."
