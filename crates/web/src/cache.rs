@@ -34,20 +34,24 @@ mod encode;
 mod scope;
 
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 use jiff::Timestamp;
 use pressroom_domain::{Clock, Release, ReleaseId};
 use pressroom_store::{Store, StoreError, Visibility};
 use tokio::sync::watch;
+use tower::ServiceExt;
 
 use encode::{Encoding, Variants};
 use scope::{Facets, Scope, Touched};
@@ -315,16 +319,14 @@ impl PageCache {
         self.inner.bytes.load(Ordering::SeqCst)
     }
 
-    /// Wraps a router so that its successful GET responses are cached; a
-    /// zero `max_age` leaves it as it is.
-    pub fn wrap(&self, router: Router) -> Router {
-        if self.inner.max_age.is_zero() {
-            return router;
+    /// Puts the cache in front of a router: its successful GET responses
+    /// are kept, and a request for a kept page is answered before the
+    /// router sees it. A zero `max_age` passes every request through.
+    pub fn wrap(&self, router: Router) -> CachedRouter {
+        CachedRouter {
+            cache: (!self.inner.max_age.is_zero()).then(|| self.clone()),
+            router,
         }
-        router.layer(axum::middleware::from_fn_with_state(
-            self.clone(),
-            serve_cached,
-        ))
     }
 
     fn lookup(&self, key: &str) -> Lookup {
@@ -423,20 +425,104 @@ fn cacheable(request: &Request) -> bool {
         && !request.headers().contains_key(header::AUTHORIZATION)
 }
 
-async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
-    if !cacheable(&request) {
-        return next.run(request).await;
+/// A router behind the [`PageCache`] ([`PageCache::wrap`]). A hit is one
+/// lookup by address and encoding before any routing: the router, its
+/// middleware and the state each route's layers clone per request are only
+/// reached by a miss. What a hit sends is what the router answered when the
+/// page was rendered (validators, `Vary`, security headers), in the
+/// client's encoding.
+#[derive(Clone)]
+pub struct CachedRouter {
+    /// `None` when the cache is off.
+    cache: Option<PageCache>,
+    router: Router,
+}
+
+impl std::fmt::Debug for CachedRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedRouter")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
     }
-    let encoding = Encoding::preferred(request.headers());
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    // The path and query (what the router reads), borrowed: a hit
-    // allocates nothing to find its page.
-    let key = request
+}
+
+/// The answer of a [`CachedRouter`]: ready at once for a hit, else the
+/// router's work (or the wait for another request's render).
+pub enum CachedFuture {
+    /// A fresh page's answer (taken by the one poll).
+    Hit(Option<Response>),
+    /// A miss, a stale page, or a request the cache does not answer.
+    Routed(Pin<Box<dyn Future<Output = Response> + Send>>),
+}
+
+impl Future for CachedFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            CachedFuture::Hit(response) => Poll::Ready(Ok(response.take().unwrap_or_default())),
+            CachedFuture::Routed(future) => future.as_mut().poll(cx).map(Ok),
+        }
+    }
+}
+
+impl tower::Service<Request> for CachedRouter {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = CachedFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The router is always ready; a clone of it answers each miss.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> CachedFuture {
+        let cache = match &self.cache {
+            Some(cache) if cacheable(&request) => cache,
+            _ => return CachedFuture::Routed(Box::pin(route(self.router.clone(), request))),
+        };
+        let first = cache.lookup(cache_key(&request));
+        if let Lookup::Fresh(page) = &first {
+            let encoding = Encoding::preferred(request.headers());
+            let if_none_match = request.headers().get(header::IF_NONE_MATCH);
+            return CachedFuture::Hit(Some(respond(page, encoding, if_none_match, "hit")));
+        }
+        let (cache, router) = (cache.clone(), self.router.clone());
+        CachedFuture::Routed(Box::pin(serve_cached(cache, request, router, first)))
+    }
+}
+
+/// The router's answer to `request`.
+async fn route(router: Router, request: Request) -> Response {
+    match router.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The address a page is kept under: the path and query, what the router
+/// reads (borrowed: a hit allocates nothing to find its page).
+fn cache_key(request: &Request) -> &str {
+    request
         .uri()
         .path_and_query()
-        .map_or(request.uri().path(), |pq| pq.as_str());
+        .map_or(request.uri().path(), |pq| pq.as_str())
+}
+
+/// A request the cache may answer that was not a fresh hit when it came:
+/// `first` is what the cache held then.
+async fn serve_cached(
+    cache: PageCache,
+    request: Request,
+    router: Router,
+    first: Lookup,
+) -> Response {
+    let encoding = Encoding::preferred(request.headers());
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let key = cache_key(&request);
+    let mut found = Some(first);
     let flight = loop {
-        match cache.lookup(key) {
+        match found.take().unwrap_or_else(|| cache.lookup(key)) {
             Lookup::Fresh(page) => return respond(&page, encoding, if_none_match.as_ref(), "hit"),
             Lookup::Stale(page) => match cache.lead(key) {
                 Some(flight) => break flight,
@@ -450,7 +536,7 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
                     }
                     // The answer was not one to share (an error, a 304):
                     // this request gets its own.
-                    Ok(_) => return next.run(request).await,
+                    Ok(_) => return route(router, request).await,
                     // The request rendering it went away (its client hung
                     // up): look again, and render if nobody else does.
                     Err(_) => continue,
@@ -458,7 +544,7 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
             },
         }
     };
-    let (page, response) = render(&cache, request, next).await;
+    let (page, response) = render(&cache, request, router).await;
     match &page {
         // Only a page no change overtook is handed to the waiting requests:
         // those that came after the change must not get what predates it.
@@ -482,20 +568,16 @@ async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Ne
 async fn render(
     cache: &PageCache,
     mut request: Request,
-    next: Next,
+    router: Router,
 ) -> (Option<(Arc<Page>, bool)>, Option<Response>) {
-    let key = request
-        .uri()
-        .path_and_query()
-        .map_or(request.uri().path(), |pq| pq.as_str())
-        .to_owned();
+    let key = cache_key(&request).to_owned();
     let scope = Scope::of(request.uri().path(), request.uri().query());
     let generation = cache.inner.generation.load(Ordering::SeqCst);
     let rendered = cache.now();
     // Rendered uncompressed: the cache compresses it once for every
     // client. A 304 the validators earn passes through uncached.
     request.headers_mut().remove(header::ACCEPT_ENCODING);
-    let response = next.run(request).await;
+    let response = route(router, request).await;
     if response.status() != StatusCode::OK
         || response.headers().contains_key(header::CONTENT_ENCODING)
         || response
@@ -611,7 +693,7 @@ mod tests {
         (router, hits)
     }
 
-    async fn body(router: &Router, uri: &str) -> (StatusCode, String) {
+    async fn body(router: &CachedRouter, uri: &str) -> (StatusCode, String) {
         let res = router
             .clone()
             .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
@@ -663,7 +745,10 @@ mod tests {
         panic!("the requests never boarded the render of {key}");
     }
 
-    fn spawn_get(app: &Router, uri: &str) -> tokio::task::JoinHandle<(StatusCode, String, String)> {
+    fn spawn_get(
+        app: &CachedRouter,
+        uri: &str,
+    ) -> tokio::task::JoinHandle<(StatusCode, String, String)> {
         let (app, uri) = (app.clone(), uri.to_owned());
         tokio::spawn(async move {
             let res = app

@@ -21,19 +21,31 @@ mod search;
 mod security;
 mod state;
 
-pub use cache::PageCache;
+pub use cache::{CachedFuture, CachedRouter, PageCache};
 pub use error::AppError;
 pub use router::{public_paths, public_routes, router};
 pub use search::PublicSearch;
 pub use state::{AppState, NewsroomState};
 
-/// Serves the app on a bound listener until `shutdown` completes, then
-/// finishes the requests in flight.
-pub async fn serve(
+/// Serves the app (a [`router`], or one behind the [`PageCache`]) on a
+/// bound listener until `shutdown` completes, then finishes the requests in
+/// flight.
+pub async fn serve<S>(
     listener: tokio::net::TcpListener,
-    app: axum::Router,
+    app: S,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+{
+    use axum::ServiceExt as _;
     use axum::serve::ListenerExt;
     // Without TCP_NODELAY a response written in two segments (headers,
     // then a large body) waits for the client's delayed ACK of the first:

@@ -24,7 +24,7 @@ impl Encoding {
             let Ok(value) = value.to_str() else { continue };
             for item in value.split(',') {
                 let mut parts = item.split(';');
-                let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                let name = parts.next().unwrap_or("").trim();
                 let refused = parts.any(|p| {
                     p.trim()
                         .strip_prefix("q=")
@@ -34,14 +34,15 @@ impl Encoding {
                 if refused {
                     continue;
                 }
-                match name.as_str() {
-                    "br" => br = true,
-                    "gzip" | "x-gzip" => gzip = true,
-                    "*" => {
-                        br = true;
-                        gzip = true;
-                    }
-                    _ => {}
+                // Compared without allocating: this runs on every hit.
+                let is = |coding: &str| name.eq_ignore_ascii_case(coding);
+                if is("br") {
+                    br = true;
+                } else if is("gzip") || is("x-gzip") {
+                    gzip = true;
+                } else if name == "*" {
+                    br = true;
+                    gzip = true;
                 }
             }
         }

@@ -409,3 +409,80 @@ async fn a_change_read_from_the_feed_is_searchable_only_once_the_index_applies_i
     p.index_sync.apply().await.expect("index takes it");
     assert!(p.fresh("/search?q=lighthouse").await.contains(&path));
 }
+
+impl Portal {
+    /// `x-cache` and every other header of `path` from `base`, sorted, as
+    /// a client sending `accept_encoding` (none when empty) gets them.
+    /// `date` is left out: it is the second the answer was sent.
+    async fn headers(
+        &self,
+        base: &str,
+        path: &str,
+        accept_encoding: &str,
+    ) -> (String, Vec<(String, String)>) {
+        let mut request = self.client.get(format!("{base}{path}"));
+        if !accept_encoding.is_empty() {
+            request = request.header("accept-encoding", accept_encoding);
+        }
+        let res = request.send().await.expect("request");
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        let mut outcome = String::new();
+        let mut headers = Vec::new();
+        for (name, value) in res.headers() {
+            let value = value.to_str().expect("ascii").to_owned();
+            match name.as_str() {
+                "x-cache" => outcome = value,
+                "date" => {}
+                _ => headers.push((name.as_str().to_owned(), value)),
+            }
+        }
+        headers.sort();
+        (outcome, headers)
+    }
+}
+
+#[tokio::test]
+async fn a_hit_sends_the_headers_its_miss_sent_in_every_encoding_and_the_routers_security_headers()
+{
+    let p = portal().await;
+    let archive = archive(&p).await;
+    for a in addresses(&archive) {
+        for (i, coding) in ["br, gzip", "gzip", ""].into_iter().enumerate() {
+            let (first, sent) = p.headers(&p.cached, &a, coding).await;
+            // The first request renders the page; it is kept in every
+            // coding at once.
+            assert_eq!(first, if i == 0 { "miss" } else { "hit" }, "{a} {coding}");
+            let (again, hit) = p.headers(&p.cached, &a, coding).await;
+            assert_eq!(again, "hit", "{a} {coding}");
+            assert_eq!(hit, sent, "{a} with Accept-Encoding '{coding}'");
+        }
+        // Uncompressed, a hit is what the router itself sends: the same
+        // validators, freshness and security headers.
+        let (_, hit) = p.headers(&p.cached, &a, "").await;
+        let (_, routed) = p.headers(&p.fresh, &a, "").await;
+        for name in [
+            "content-type",
+            "etag",
+            "last-modified",
+            "cache-control",
+            "content-security-policy",
+            "x-content-type-options",
+            "referrer-policy",
+            "cross-origin-opener-policy",
+            "x-frame-options",
+        ] {
+            let of = |headers: &[(String, String)]| {
+                headers
+                    .iter()
+                    .filter(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(of(&hit), of(&routed), "{name} of {a}");
+            assert!(
+                !of(&hit).is_empty() || name == "last-modified",
+                "{a} sends {name}"
+            );
+        }
+    }
+}
