@@ -8,7 +8,7 @@
 # Usage: bench/import/compare.sh OLD_BINARY NEW_BINARY ARCHIVE_DIR GENERATED_JSONL
 # (ARCHIVE_DIR and GENERATED_JSONL as made by the first steps of run.sh).
 # Writes its databases and reports in $BENCH_DIR (default: a temporary
-# folder) and deletes the databases at the end.
+# folder) and deletes the databases at the end. Stops at a failed check.
 set -euo pipefail
 old=$1 new=$2 archive=$3 generated=$4
 work=${BENCH_DIR:-$(mktemp -d)}
@@ -35,15 +35,7 @@ for step in ("dry", "import"):
 PY
 echo "== the export of the new binary's import holds exactly the generated releases"
 "$new" --database "sqlite://$work/new.db" export -o "$work/exported.jsonl"
-python3 - "$generated" "$work/exported.jsonl" <<'PY'
-import json, sys
-def key(r):
-    return (r["title"], r["kind"], r["issuer"], r["dateline"], r["date"], r["attribution"], tuple(r["body"]))
-a = {key(json.loads(l)) for l in open(sys.argv[1], encoding="utf-8")}
-b = [key(json.loads(l)) for l in open(sys.argv[2], encoding="utf-8")]
-same = len(a & set(b))
-print("generated %d, exported %d, identical %d" % (len(a), len(b), same))
-PY
+python3 "$(dirname "$0")/same_export.py" "$generated" "$work/exported.jsonl"
 echo "== release_tally equals a recount (1 = yes)"
 sqlite3 "$work/new.db" "SELECT (SELECT group_concat(x) FROM (SELECT status || '|' || kind || '|' || issuer || '|' || year || ':' || n AS x FROM release_tally WHERE n > 0 ORDER BY 1)) = (SELECT group_concat(x) FROM (SELECT status || '|' || coalesce(kind, '') || '|' || coalesce(issuer, '') || '|' || substr(release_date, 1, 4) || ':' || COUNT(*) AS x FROM releases WHERE status IN ('published', 'withdrawn') GROUP BY status, coalesce(kind, ''), coalesce(issuer, ''), substr(release_date, 1, 4) ORDER BY 1))"
 rm -f "$work/old.db"* "$work/new.db"* "$work/exported.jsonl"

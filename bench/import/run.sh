@@ -29,13 +29,4 @@ $bin --database "sqlite://$work/bench.db" import "$work/archive" | grep -E '^(im
 
 echo "== the export holds exactly the generated releases"
 $bin --database "sqlite://$work/bench.db" export -o "$work/exported.jsonl"
-python3 - "$work/generated.jsonl" "$work/exported.jsonl" <<'PY'
-import json, sys
-def key(r):
-    return (r["title"], r["kind"], r["issuer"], r["dateline"], r["date"], r["attribution"], tuple(r["body"]))
-a = {key(json.loads(l)) for l in open(sys.argv[1], encoding="utf-8")}
-b = [key(json.loads(l)) for l in open(sys.argv[2], encoding="utf-8")]
-same = len(a & set(b))
-print("generated %d, exported %d, identical %d" % (len(a), len(b), same))
-sys.exit(0 if same == len(a) == len(b) else 1)
-PY
+python3 bench/import/same_export.py "$work/generated.jsonl" "$work/exported.jsonl"
