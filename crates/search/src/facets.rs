@@ -547,18 +547,12 @@ impl TermCounts {
         tally: &FacetTally,
         gate: Option<&Gate>,
     ) -> tantivy::Result<Tally> {
-        use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+        use tantivy::query::{EnableScoring, Query, TermQuery};
         let query = TermQuery::new(term.clone(), tantivy::schema::IndexRecordOption::Basic);
         let unscored = EnableScoring::disabled_from_searcher(searcher);
         let weight = query.weight(unscored)?;
         let gated = match gate {
-            Some(gate) => Some(
-                BooleanQuery::new(vec![
-                    (Occur::Must, Box::new(query.clone()) as Box<dyn Query>),
-                    (Occur::Must, gate.query.box_clone()),
-                ])
-                .weight(unscored)?,
-            ),
+            Some(gate) => Some(gate.around(Box::new(query.clone())).weight(unscored)?),
             None => None,
         };
         let fruits = searcher.index().search_executor().map(

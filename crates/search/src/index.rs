@@ -541,8 +541,6 @@ impl SearchIndex {
         ))
     }
 
-    /// "Did you mean": each plain word that matches nothing is replaced by
-    /// the closest word of the index (by edit distance, then frequency).
     /// The gate for the segments that need it: [`Self::published_by`],
     /// scoring nothing, so that a release's score is the same whichever
     /// segment it is in.
@@ -565,11 +563,7 @@ impl SearchIndex {
     ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         let plain = query.weight(scoring)?;
-        let gated = BooleanQuery::new(vec![
-            (Occur::Must, query.box_clone()),
-            (Occur::Must, gate.query.box_clone()),
-        ])
-        .weight(scoring)?;
+        let gated = gate.around(query.box_clone()).weight(scoring)?;
         let fruits = searcher.index().search_executor().map(
             |(ord, reader): (usize, &SegmentReader)| {
                 let weight = if gate.applies_to(reader) {
@@ -628,6 +622,8 @@ impl SearchIndex {
         Ok(false)
     }
 
+    /// "Did you mean": each plain word that matches nothing is replaced by
+    /// the closest word of the index (by edit distance, then frequency).
     fn suggest(
         &self,
         searcher: &Searcher,
@@ -833,6 +829,14 @@ impl Gate {
     /// Whether `segment` needs the clause.
     pub(crate) fn applies_to(&self, segment: &SegmentReader) -> bool {
         segment_holds_later_than(segment, self.now_us)
+    }
+
+    /// `query` restricted to the releases public at the gate's instant.
+    pub(crate) fn around(&self, query: Box<dyn Query>) -> BooleanQuery {
+        BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, self.query.box_clone()),
+        ])
     }
 }
 
