@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use pressroom_domain::ReleaseId;
 use pressroom_search::{SearchError, SearchIndex};
-use pressroom_store::{ChangeFeed, Store, StoreError};
+use pressroom_store::{Change, ChangeFeed, Store, StoreError};
 use thiserror::Error;
 
 /// Releases read from the store per batch while rebuilding.
@@ -192,11 +192,18 @@ impl IndexSync {
     /// then [`IndexSync::apply`]. Pending changes of a failed apply are
     /// applied first.
     pub async fn read_next(&mut self) -> Result<Vec<ReleaseId>, IndexError> {
+        let changes = self.read_changes().await?;
+        let named: BTreeSet<ReleaseId> = changes.iter().map(|c| c.release_id).collect();
+        Ok(named.into_iter().collect())
+    }
+
+    /// [`IndexSync::read_next`] with the changes themselves, in feed order,
+    /// for a caller that shifts kept counts by them.
+    pub async fn read_changes(&mut self) -> Result<Vec<Change>, IndexError> {
         self.retry().await?;
         let changes = self.feed.next().await?;
-        let named: BTreeSet<ReleaseId> = changes.iter().map(|c| c.release_id).collect();
-        self.pending.extend(named.iter().copied());
-        Ok(named.into_iter().collect())
+        self.pending.extend(changes.iter().map(|c| c.release_id));
+        Ok(changes)
     }
 
     /// Applies the pending changes in one commit; nothing when none are.

@@ -31,10 +31,11 @@ use pressroom_domain::{Release, ReleaseId, ReleasePath, Slug};
 use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, IssuedPreviewLink, Lease, LedgerEntry,
-    ListPage, ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
-    PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
-    Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    Change, Facet, FacetCount, FacetShift, ImportOutcome, ImportRecord, IssuedPreviewLink, Lease,
+    LedgerEntry, ListPage, ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink,
+    PathEntry, PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source,
+    SourceDump, Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings,
+    WorkflowWrite,
 };
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
@@ -463,12 +464,15 @@ impl PgStore {
             },
         )
         .await?;
-        sqlx::query("INSERT INTO changes (release_id, event, at) VALUES ($1, 'import', $2)")
-            .bind(id)
-            .bind(now.as_microsecond())
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.error(e))?;
+        sqlx::query(
+            "INSERT INTO changes (release_id, event, at, facets) VALUES ($1, 'import', $2, $3)",
+        )
+        .bind(id)
+        .bind(now.as_microsecond())
+        .bind(FacetShift::imported(record, now).to_json())
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.error(e))?;
         Ok((id, path))
     }
 
@@ -1269,7 +1273,7 @@ impl Store for PgStore {
 
     async fn changes_after(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
         let rows = sqlx::query(
-            "SELECT seq, release_id, event, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+            "SELECT seq, release_id, event, at, facets FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))
@@ -1283,6 +1287,11 @@ impl Store for PgStore {
                     release_id: ReleaseId(r.try_get("release_id").map_err(|e| self.error(e))?),
                     event: r.try_get("event").map_err(|e| self.error(e))?,
                     at: from_micros(r.try_get("at").map_err(|e| self.error(e))?)?,
+                    facets: FacetShift::from_json(
+                        r.try_get::<Option<String>, _>("facets")
+                            .map_err(|e| self.error(e))?
+                            .as_deref(),
+                    ),
                 })
             })
             .collect()
@@ -1360,6 +1369,10 @@ impl Store for PgStore {
 
     async fn next_due(&self) -> StoreResult<Option<Timestamp>> {
         self.wf_next_due().await
+    }
+
+    async fn next_public_after(&self, now: Timestamp) -> StoreResult<Option<Timestamp>> {
+        self.wf_next_public_after(now).await
     }
 
     async fn workflow_settings(&self) -> StoreResult<WorkflowSettings> {

@@ -9,8 +9,9 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseContent, ReleaseId, Slug, Status};
 use pressroom_store::row::{first_free_slug, from_micros};
 use pressroom_store::{
-    DeskQuery, IssuedPreviewLink, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt,
-    RevisionDump, StoreError, StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    DeskQuery, FacetShift, IssuedPreviewLink, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink,
+    PublishAt, RevisionDump, StoreError, StoreResult, WorkflowEvent, WorkflowSettings,
+    WorkflowWrite,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
@@ -51,12 +52,14 @@ async fn record_change(
     tx: &mut Transaction<'_, Postgres>,
     id: i64,
     event: &str,
+    facets: &FacetShift,
     now: i64,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO changes (release_id, event, at) VALUES ($1, $2, $3)")
+    sqlx::query("INSERT INTO changes (release_id, event, at, facets) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(event)
         .bind(now)
+        .bind(facets.to_json())
         .execute(&mut **tx)
         .await
         .map_err(backend)?;
@@ -212,7 +215,14 @@ impl PgStore {
             now_us,
         )
         .await?;
-        record_change(&mut tx, id, "create", now_us).await?;
+        record_change(
+            &mut tx,
+            id,
+            "create",
+            &FacetShift::created(&release),
+            now_us,
+        )
+        .await?;
         notify(&mut tx).await?;
         tx.commit().await.map_err(|e| self.error(e))?;
         Ok(Release {
@@ -344,18 +354,20 @@ impl PgStore {
             now_us,
         )
         .await?;
-        record_change(&mut tx, id.0, w.action.as_str(), now_us).await?;
-        notify(&mut tx).await?;
-        tx.commit().await.map_err(|e| self.error(e))?;
-        Ok(Release {
+        let updated = Release {
             status: w.status,
             revision,
             published_at,
             updated_at: now,
             content,
             slug,
-            ..current
-        })
+            ..current.clone()
+        };
+        let facets = FacetShift::changed(&current, &updated);
+        record_change(&mut tx, id.0, w.action.as_str(), &facets, now_us).await?;
+        notify(&mut tx).await?;
+        tx.commit().await.map_err(|e| self.error(e))?;
+        Ok(updated)
     }
 
     pub(crate) async fn wf_author(&self, id: ReleaseId) -> StoreResult<Option<i64>> {
@@ -440,6 +452,23 @@ impl PgStore {
         let next: Option<i64> = sqlx::query_scalar(
             "SELECT MIN(published_at) FROM releases WHERE status IN ('scheduled', 'embargoed')",
         )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        next.map(from_micros).transpose()
+    }
+
+    pub(crate) async fn wf_next_public_after(
+        &self,
+        now: Timestamp,
+    ) -> StoreResult<Option<Timestamp>> {
+        // One seek per status in `releases_public` (status, published_at).
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(published_at) FROM releases \
+             WHERE status IN ('published', 'withdrawn', 'scheduled', 'embargoed') \
+             AND published_at > $1",
+        )
+        .bind(to_micros(now))
         .fetch_one(&self.pool)
         .await
         .map_err(backend)?;

@@ -28,10 +28,11 @@ use pressroom_domain::{Release, ReleaseId, ReleasePath};
 use pressroom_ledger::LeafEvent;
 use pressroom_store::row::{RELEASE_COLUMNS, from_micros};
 use pressroom_store::{
-    Change, Facet, FacetCount, ImportOutcome, ImportRecord, IssuedPreviewLink, Lease, LedgerEntry,
-    ListPage, ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink, PathEntry,
-    PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source, SourceDump,
-    Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    Change, Facet, FacetCount, FacetShift, ImportOutcome, ImportRecord, IssuedPreviewLink, Lease,
+    LedgerEntry, ListPage, ListPosition, ListQuery, Neighbours, NewDraft, NewLeaf, NewPreviewLink,
+    PathEntry, PreviewAccess, PreviewLink, ReleaseDump, ReleaseFilter, RevisionDump, Source,
+    SourceDump, Store, StoreError, StoreResult, Visibility, WorkflowEvent, WorkflowSettings,
+    WorkflowWrite,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -334,17 +335,26 @@ async fn import_file(
     let leaves = import_leaves(batch, &outcomes, now_us)?;
     ledger::append_log_leaves(tx, &leaves).await?;
     // Every new release enters the change feed in the same transaction.
-    let inserted: Vec<i64> = outcomes
+    // With where each stands in the counts, for the serving nodes' memos.
+    let at = from_micros(now_us)?;
+    let inserted: Vec<(i64, String)> = batch
         .iter()
-        .filter_map(|o| match o {
-            ImportOutcome::Inserted { id, .. } => Some(id.0),
+        .zip(&outcomes)
+        .filter_map(|(record, o)| match o {
+            ImportOutcome::Inserted { id, .. } => {
+                Some((id.0, FacetShift::imported(record, at).to_json()))
+            }
             ImportOutcome::Duplicate { .. } => None,
         })
         .collect();
     for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO changes (release_id, event, at) ");
-        q.push_values(chunk, |mut row, id| {
-            row.push_bind(*id).push_bind("import").push_bind(now_us);
+        let mut q =
+            QueryBuilder::<Sqlite>::new("INSERT INTO changes (release_id, event, at, facets) ");
+        q.push_values(chunk, |mut row, (id, facets)| {
+            row.push_bind(*id)
+                .push_bind("import")
+                .push_bind(now_us)
+                .push_bind(facets.as_str());
         });
         q.build().execute(&mut **tx).await.map_err(backend)?;
     }
@@ -886,7 +896,7 @@ impl Store for SqliteStore {
 
     async fn changes_after(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
         let rows = sqlx::query(
-            "SELECT seq, release_id, event, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT seq, release_id, event, at, facets FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
         )
         .bind(after)
         .bind(i64::from(limit))
@@ -900,6 +910,11 @@ impl Store for SqliteStore {
                     release_id: ReleaseId(r.try_get("release_id").map_err(backend)?),
                     event: r.try_get("event").map_err(backend)?,
                     at: from_micros(r.try_get("at").map_err(backend)?)?,
+                    facets: FacetShift::from_json(
+                        r.try_get::<Option<String>, _>("facets")
+                            .map_err(backend)?
+                            .as_deref(),
+                    ),
                 })
             })
             .collect()
@@ -967,6 +982,10 @@ impl Store for SqliteStore {
 
     async fn next_due(&self) -> StoreResult<Option<Timestamp>> {
         self.wf_next_due().await
+    }
+
+    async fn next_public_after(&self, now: Timestamp) -> StoreResult<Option<Timestamp>> {
+        self.wf_next_public_after(now).await
     }
 
     async fn workflow_settings(&self) -> StoreResult<WorkflowSettings> {

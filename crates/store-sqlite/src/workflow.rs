@@ -8,8 +8,9 @@ use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseContent, ReleaseId, Slug, Status};
 use pressroom_store::row::{RELEASE_COLUMNS, first_free_slug, from_micros};
 use pressroom_store::{
-    DeskQuery, IssuedPreviewLink, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink, PublishAt,
-    RevisionDump, StoreError, StoreResult, WorkflowEvent, WorkflowSettings, WorkflowWrite,
+    DeskQuery, FacetShift, IssuedPreviewLink, NewDraft, NewPreviewLink, PreviewAccess, PreviewLink,
+    PublishAt, RevisionDump, StoreError, StoreResult, WorkflowEvent, WorkflowSettings,
+    WorkflowWrite,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
@@ -33,12 +34,14 @@ async fn record_change(
     tx: &mut Transaction<'_, Sqlite>,
     id: i64,
     event: &str,
+    facets: &FacetShift,
     now: i64,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO changes (release_id, event, at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO changes (release_id, event, at, facets) VALUES (?, ?, ?, ?)")
         .bind(id)
         .bind(event)
         .bind(now)
+        .bind(facets.to_json())
         .execute(&mut **tx)
         .await
         .map_err(backend)?;
@@ -186,7 +189,14 @@ impl SqliteStore {
             now_us,
         )
         .await?;
-        record_change(&mut tx, id, "create", now_us).await?;
+        record_change(
+            &mut tx,
+            id,
+            "create",
+            &FacetShift::created(&release),
+            now_us,
+        )
+        .await?;
         tx.commit().await.map_err(backend)?;
         self.signal();
         Ok(Release {
@@ -318,18 +328,20 @@ impl SqliteStore {
             now_us,
         )
         .await?;
-        record_change(&mut tx, id.0, w.action.as_str(), now_us).await?;
-        tx.commit().await.map_err(backend)?;
-        self.signal();
-        Ok(Release {
+        let updated = Release {
             status: w.status,
             revision,
             published_at,
             updated_at: now,
             content,
             slug,
-            ..current
-        })
+            ..current.clone()
+        };
+        let facets = FacetShift::changed(&current, &updated);
+        record_change(&mut tx, id.0, w.action.as_str(), &facets, now_us).await?;
+        tx.commit().await.map_err(backend)?;
+        self.signal();
+        Ok(updated)
     }
 
     pub(crate) async fn wf_author(&self, id: ReleaseId) -> StoreResult<Option<i64>> {
@@ -410,6 +422,23 @@ impl SqliteStore {
         let next: Option<i64> = sqlx::query_scalar(
             "SELECT MIN(published_at) FROM releases WHERE status IN ('scheduled', 'embargoed')",
         )
+        .fetch_one(&self.reader)
+        .await
+        .map_err(backend)?;
+        next.map(from_micros).transpose()
+    }
+
+    pub(crate) async fn wf_next_public_after(
+        &self,
+        now: Timestamp,
+    ) -> StoreResult<Option<Timestamp>> {
+        // One seek per status in `releases_public` (status, published_at).
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(published_at) FROM releases \
+             WHERE status IN ('published', 'withdrawn', 'scheduled', 'embargoed') \
+             AND published_at > ?",
+        )
+        .bind(to_micros(now))
         .fetch_one(&self.reader)
         .await
         .map_err(backend)?;

@@ -31,6 +31,9 @@ pub struct Change {
     /// What happened, as in the revision history ("import", "publish", ...).
     pub event: String,
     pub at: Timestamp,
+    /// Where the release stood in the public counts before and after;
+    /// `None` when not recorded (count again).
+    pub facets: Option<crate::FacetShift>,
 }
 
 /// A lease one holder has taken until `until`.

@@ -22,6 +22,7 @@ pub mod portal_conformance;
 mod public;
 mod query;
 pub mod row;
+mod shift;
 mod workflow;
 
 use std::time::Duration;
@@ -46,6 +47,7 @@ pub use query::{
     Facet, FacetCount, ImportOutcome, ImportRecord, ListPage, ListPosition, ListQuery, ListStart,
     Neighbours, PageRequest, PathEntry, ReleaseFilter, Source, Visibility,
 };
+pub use shift::{CountedAs, FacetShift};
 pub use workflow::{
     DeskQuery, IssuedPreviewLink, MAX_DESK_PAGE, NewDraft, NewPreviewLink, PreviewAccess,
     PreviewLink, PublishAt, WorkflowEvent, WorkflowSettings, WorkflowWrite,
@@ -306,6 +308,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The earliest publication time of any scheduled or embargoed release.
     async fn next_due(&self) -> StoreResult<Option<Timestamp>>;
+
+    /// The earliest publication time after `now` of a release that is or
+    /// will be public (published, withdrawn, scheduled or embargoed): until
+    /// then what the public sees changes only by writes, so a count taken
+    /// at `now` holds (`CountMemo`).
+    async fn next_public_after(&self, now: Timestamp) -> StoreResult<Option<Timestamp>>;
 
     async fn workflow_settings(&self) -> StoreResult<WorkflowSettings>;
 

@@ -16,12 +16,17 @@ use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 
-use crate::{Facet, FacetCount, ReleaseFilter, StoreResult};
+use crate::{Change, Facet, FacetCount, FacetShift, ReleaseFilter, StoreResult, Visibility};
 
 /// More distinct filters than this and the memo starts afresh: filters come
 /// from URLs, and a crawler walking every combination must not grow a
 /// node's memory without bound.
 const MAX_ENTRIES: usize = 20_000;
+
+/// More changes than this in one batch (an archive imported into a serving
+/// node) and the counts are taken again rather than shifted: each shift of
+/// an issuer count looks its value up among tens of thousands.
+const MAX_SHIFTED: usize = 64;
 
 /// What a count is of. The visibility is part of the key: the listing
 /// (withdrawn releases left out) and feeds (kept in) count differently.
@@ -43,12 +48,28 @@ pub(crate) enum Counted {
     Total(u64),
 }
 
+/// A count as taken from the store, with what it reflects.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub value: Counted,
+    /// The last change in the feed the count reflects, exactly: `None` when
+    /// a write landed while it was taken, so that it holds some unknown
+    /// part of it (it is then not kept).
+    pub seq: Option<i64>,
+    /// The next time a stored release becomes public by time alone
+    /// ([`crate::Store::next_public_after`]).
+    pub until: Option<Timestamp>,
+}
+
 #[derive(Debug)]
 struct Entry {
     value: Counted,
-    /// The instant the count was taken at: it holds until the next lift
-    /// after it.
+    /// The instant the count holds for: it holds from then until `until`
+    /// or the next lift, whichever comes first.
     at: Timestamp,
+    /// The last change it reflects: a shift skips changes up to it.
+    seq: i64,
+    until: Option<Timestamp>,
 }
 
 #[derive(Debug, Default)]
@@ -98,6 +119,46 @@ impl CountMemo {
         entries.counts.clear();
     }
 
+    /// Shifts every kept count by what `changes` (read from the change feed
+    /// at `now`, in feed order) did to their releases: one count down where
+    /// a release stood before, one up where it stands after; a change the
+    /// count already reflects (its feed position says so) is skipped. At a
+    /// million releases this is what keeps a publication's listing within
+    /// milliseconds: taking the counts again reads tens of thousands of
+    /// tally rows. A change without its [`FacetShift`], or a batch of more
+    /// than [`MAX_SHIFTED`] changes, drops every count as
+    /// [`CountMemo::forget`] does; a count it cannot shift exactly is
+    /// dropped alone.
+    pub fn shift(&self, changes: &[Change], now: Timestamp) {
+        // As in `forget`: a count taken while these are shifted in would
+        // not be shifted by them, so it is not kept.
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let shifts: Option<Vec<(i64, &FacetShift)>> = changes
+            .iter()
+            .map(|c| c.facets.as_ref().map(|f| (c.seq, f)))
+            .collect();
+        let mut entries = self.lock();
+        let Some(shifts) = shifts.filter(|shifts| shifts.len() <= MAX_SHIFTED) else {
+            entries.counts.clear();
+            return;
+        };
+        entries.counts.retain(|key, entry| {
+            if !self.valid(entry, now) {
+                return false;
+            }
+            let reflected = entry.seq;
+            for &(seq, shift) in shifts.iter().filter(|(seq, _)| *seq > reflected) {
+                if !shift_entry(key, entry, shift, now) {
+                    return false;
+                }
+                entry.seq = seq;
+            }
+            // Valid until `now` and shifted to it: the count is now's.
+            entry.at = entry.at.max(now);
+            true
+        });
+    }
+
     /// The earliest time a scheduled or embargoed release becomes public,
     /// `None` if none is waiting: a count taken before it is not used from
     /// then on.
@@ -128,7 +189,7 @@ impl CountMemo {
     fn valid(&self, entry: &Entry, now: Timestamp) -> bool {
         // A clock that went back (a test's, or a node's adjusted) could see
         // fewer releases than the count did.
-        if entry.at > now {
+        if entry.at > now || entry.until.is_some_and(|until| until <= now) {
             return false;
         }
         let lift = self.next_lift.load(Ordering::SeqCst);
@@ -154,7 +215,7 @@ impl CountMemo {
         count: F,
     ) -> StoreResult<Counted>
     where
-        F: Future<Output = StoreResult<Counted>>,
+        F: Future<Output = StoreResult<Snapshot>>,
     {
         if let Some(hit) = self.cached(&key, now) {
             return Ok(hit);
@@ -174,21 +235,108 @@ impl CountMemo {
             // Nobody else is waiting on this key (the map's and ours).
             entries.flights.remove(&key);
         }
-        let value = result?;
-        if self.generation.load(Ordering::SeqCst) == generation {
+        let taken = result?;
+        if let Some(seq) = taken.seq
+            && self.generation.load(Ordering::SeqCst) == generation
+        {
             if entries.counts.len() >= MAX_ENTRIES {
                 entries.counts.clear();
             }
             entries.counts.insert(
                 key,
                 Entry {
-                    value: value.clone(),
+                    value: taken.value.clone(),
                     at: now,
+                    seq,
+                    until: taken.until,
                 },
             );
         }
-        Ok(value)
+        Ok(taken.value)
     }
+}
+
+/// Moves one kept count by one change; `false` when it cannot be moved
+/// exactly and must be taken again.
+fn shift_entry(key: &CountKey, entry: &mut Entry, shift: &FacetShift, now: Timestamp) -> bool {
+    let (filter, listed) = match key {
+        CountKey::Facet { filter, listed, .. } | CountKey::Total { filter, listed } => {
+            (filter, *listed)
+        }
+    };
+    let visible = |at| {
+        if listed {
+            Visibility::ListedAt(at)
+        } else {
+            Visibility::PublicAt(at)
+        }
+    };
+    for (side, step) in [(&shift.before, -1i64), (&shift.after, 1)] {
+        let Some(side) = side.as_ref().filter(|s| s.selected_by(filter)) else {
+            continue;
+        };
+        let counted = side.admitted(visible(now));
+        if step > 0
+            && side.status.is_public_when_due()
+            && let Some(at) = side.published_at.filter(|at| *at > now)
+        {
+            // Public from a later time: the count holds until then.
+            entry.until = Some(entry.until.map_or(at, |until| until.min(at)));
+        }
+        // What was stored when the count was taken was counted at its
+        // instant; if time alone has moved it since, the count is not
+        // what this shift assumes.
+        if step < 0 && counted != side.admitted(visible(entry.at)) {
+            return false;
+        }
+        if !counted {
+            continue;
+        }
+        let moved = match (&key, &mut entry.value) {
+            (CountKey::Total { .. }, Counted::Total(n)) => match n.checked_add_signed(step) {
+                Some(m) => {
+                    *n = m;
+                    true
+                }
+                None => false,
+            },
+            (CountKey::Facet { facet, .. }, Counted::Facet(counts)) => match side.value(*facet) {
+                Some(value) => move_facet(Arc::make_mut(counts), *facet, value, step),
+                // Not counted under any value of this facet.
+                None => true,
+            },
+            _ => false,
+        };
+        if !moved {
+            return false;
+        }
+    }
+    true
+}
+
+/// One up or down for `value`, put back where the backends order it:
+/// kinds and issuers by count then name, years and months newest first.
+/// The others keep their places, so ties stay in the backend's order.
+fn move_facet(counts: &mut Vec<FacetCount>, facet: Facet, value: String, step: i64) -> bool {
+    let now_counted = match counts.iter().position(|c| c.value == value) {
+        Some(i) => counts.remove(i).count.checked_add_signed(step),
+        None if step > 0 => Some(1),
+        // A value the count never saw cannot lose a release.
+        None => None,
+    };
+    let Some(n) = now_counted else {
+        return false;
+    };
+    if n > 0 {
+        let at = match facet {
+            Facet::Kind | Facet::Issuer => counts.partition_point(|c| {
+                c.count > n || (c.count == n && c.value.as_bytes() < value.as_bytes())
+            }),
+            Facet::Year | Facet::Month => counts.partition_point(|c| c.value > value),
+        };
+        counts.insert(at, FacetCount { value, count: n });
+    }
+    true
 }
 
 #[cfg(test)]
@@ -208,13 +356,22 @@ mod tests {
         Timestamp::from_second(1_700_000_000 + secs).expect("valid")
     }
 
+    /// A count that reflects the feed up to its start.
+    fn taken(value: Counted) -> Snapshot {
+        Snapshot {
+            value,
+            seq: Some(0),
+            until: None,
+        }
+    }
+
     /// Counts by returning how many times it has been asked.
     async fn ask(memo: &CountMemo, calls: &AtomicUsize, now: Timestamp) -> u64 {
         let counted = memo
             .get_or_count(key(), now, async {
-                Ok(Counted::Total(
+                Ok(taken(Counted::Total(
                     calls.fetch_add(1, Ordering::SeqCst) as u64 + 1,
-                ))
+                )))
             })
             .await
             .expect("count");
@@ -261,7 +418,7 @@ mod tests {
         let counted = memo
             .get_or_count(key(), t(0), async {
                 memo.forget();
-                Ok(Counted::Total(1))
+                Ok(taken(Counted::Total(1)))
             })
             .await
             .expect("count");
@@ -295,7 +452,7 @@ mod tests {
                 memo.get_or_count(key(), t(0), async {
                     let _ = gate.acquire().await;
                     calls.fetch_add(1, Ordering::SeqCst);
-                    Ok(Counted::Total(7))
+                    Ok(taken(Counted::Total(7)))
                 })
                 .await
                 .expect("count")
@@ -307,5 +464,164 @@ mod tests {
             assert!(matches!(asker.await.expect("join"), Counted::Total(7)));
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    fn change(seq: i64, facets: Option<FacetShift>) -> Change {
+        Change {
+            seq,
+            release_id: pressroom_domain::ReleaseId(1),
+            event: "import".into(),
+            at: t(0),
+            facets,
+        }
+    }
+
+    fn published(kind: &str, at: Timestamp) -> crate::CountedAs {
+        crate::CountedAs {
+            status: pressroom_domain::Status::Published,
+            kind: Some(kind.into()),
+            issuer: None,
+            date: jiff::civil::date(2025, 3, 1),
+            published_at: Some(at),
+        }
+    }
+
+    async fn kinds(memo: &CountMemo, now: Timestamp) -> Vec<(String, u64)> {
+        let key = CountKey::Facet {
+            facet: Facet::Kind,
+            filter: ReleaseFilter::default(),
+            listed: true,
+        };
+        let counted = memo
+            .get_or_count(key, now, async {
+                Ok(taken(Counted::Facet(Arc::new(vec![
+                    FacetCount {
+                        value: "Readout".into(),
+                        count: 2,
+                    },
+                    FacetCount {
+                        value: "Media Note".into(),
+                        count: 1,
+                    },
+                ]))))
+            })
+            .await
+            .expect("count");
+        match counted {
+            Counted::Facet(counts) => counts.iter().map(|c| (c.value.clone(), c.count)).collect(),
+            Counted::Total(_) => panic!("facets were asked"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_shift_moves_kept_counts_without_counting_again() {
+        let memo = CountMemo::new();
+        let calls = AtomicUsize::new(0);
+        assert_eq!(ask(&memo, &calls, t(0)).await, 1);
+        kinds(&memo, t(0)).await;
+        let note = || {
+            Some(FacetShift {
+                before: None,
+                after: Some(published("Media Note", t(5))),
+            })
+        };
+        memo.shift(&[change(1, note()), change(2, note())], t(5));
+        // The total moved by two without a second count.
+        assert_eq!(ask(&memo, &calls, t(6)).await, 3);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // Media Note passes Readout; a new kind enters; one leaves.
+        let mut moved = published("Readout", t(0));
+        moved.kind = Some("Statement".into());
+        let correction = change(
+            3,
+            Some(FacetShift {
+                before: Some(published("Readout", t(0))),
+                after: Some(moved),
+            }),
+        );
+        memo.shift(std::slice::from_ref(&correction), t(7));
+        let expected = [
+            ("Media Note".to_owned(), 3),
+            ("Readout".to_owned(), 1),
+            ("Statement".to_owned(), 1),
+        ];
+        assert_eq!(kinds(&memo, t(8)).await, expected);
+        // Read again (a feed re-read after an outage): already reflected.
+        memo.shift(&[correction], t(9));
+        assert_eq!(kinds(&memo, t(9)).await, expected);
+    }
+
+    #[tokio::test]
+    async fn a_change_without_its_shift_drops_every_count() {
+        let memo = CountMemo::new();
+        let calls = AtomicUsize::new(0);
+        assert_eq!(ask(&memo, &calls, t(0)).await, 1);
+        memo.shift(&[change(1, None)], t(1));
+        assert!(memo.is_empty());
+        assert_eq!(ask(&memo, &calls, t(2)).await, 2);
+    }
+
+    #[tokio::test]
+    async fn a_release_public_later_ends_the_counts_it_enters_at_its_time() {
+        let memo = CountMemo::new();
+        let calls = AtomicUsize::new(0);
+        assert_eq!(ask(&memo, &calls, t(0)).await, 1);
+        memo.shift(
+            &[change(
+                1,
+                Some(FacetShift {
+                    before: None,
+                    after: Some(published("Readout", t(100))),
+                }),
+            )],
+            t(1),
+        );
+        assert_eq!(ask(&memo, &calls, t(99)).await, 1, "not public yet");
+        assert_eq!(
+            ask(&memo, &calls, t(100)).await,
+            2,
+            "counted again at its time"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_count_taken_while_a_write_landed_is_not_kept_for_shifting() {
+        let memo = CountMemo::new();
+        let counted = memo
+            .get_or_count(key(), t(0), async {
+                Ok(Snapshot {
+                    value: Counted::Total(4),
+                    seq: None,
+                    until: None,
+                })
+            })
+            .await
+            .expect("count");
+        assert!(matches!(counted, Counted::Total(4)));
+        assert!(memo.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_count_is_not_used_from_the_next_publication_it_did_not_hold() {
+        let memo = CountMemo::new();
+        let take = |n| async move {
+            Ok(Snapshot {
+                value: Counted::Total(n),
+                seq: Some(0),
+                until: Some(t(10)),
+            })
+        };
+        assert!(matches!(
+            memo.get_or_count(key(), t(0), take(1)).await,
+            Ok(Counted::Total(1))
+        ));
+        assert!(matches!(
+            memo.get_or_count(key(), t(9), take(2)).await,
+            Ok(Counted::Total(1))
+        ));
+        assert!(matches!(
+            memo.get_or_count(key(), t(10), take(3)).await,
+            Ok(Counted::Total(3))
+        ));
     }
 }

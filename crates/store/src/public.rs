@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use pressroom_domain::{Clock, Release, ReleaseId, ReleasePath};
 
-use crate::memo::{CountKey, Counted};
+use crate::memo::{CountKey, Counted, Snapshot};
 use crate::{
     CountMemo, Facet, FacetCount, ListPage, ListPosition, ListQuery, Neighbours, PageRequest,
     PathEntry, ReleaseFilter, Store, StoreResult, Visibility,
@@ -125,13 +125,17 @@ impl PublicView {
         // first requests for deep pages counts once and each reads only
         // its own rows.
         let counted = memo
-            .get_or_count(key, now, async {
-                let first = ListQuery {
-                    page: PageRequest::new(1, 1),
-                    ..query.clone()
-                };
-                Ok(Counted::Total(self.store.list(&first).await?.total))
-            })
+            .get_or_count(
+                key,
+                now,
+                self.snapshot(now, async {
+                    let first = ListQuery {
+                        page: PageRequest::new(1, 1),
+                        ..query.clone()
+                    };
+                    Ok(Counted::Total(self.store.list(&first).await?.total))
+                }),
+            )
             .await?;
         query.known_total = Some(match counted {
             Counted::Total(total) => total,
@@ -141,6 +145,25 @@ impl PublicView {
             query.start = self.deep_start(&query.filter, query.page).await?;
         }
         self.store.list(&query).await
+    }
+
+    /// A count for the memo, with the feed position it reflects: read
+    /// before and after it, the same position means no write landed while
+    /// it was taken, so later changes can be shifted into it exactly.
+    async fn snapshot(
+        &self,
+        now: jiff::Timestamp,
+        count: impl std::future::Future<Output = StoreResult<Counted>>,
+    ) -> StoreResult<Snapshot> {
+        let before = self.store.last_change().await?;
+        let until = self.store.next_public_after(now).await?;
+        let value = count.await?;
+        let after = self.store.last_change().await?;
+        Ok(Snapshot {
+            value,
+            seq: (before == after).then_some(before),
+            until,
+        })
     }
 
     /// Where a deep listing page starts: the listing is newest first and
@@ -249,12 +272,17 @@ impl PublicView {
             filter: filter.clone(),
             listed: true,
         };
+        let now = visibility_time(visibility);
         let counted = memo
-            .get_or_count(key, visibility_time(visibility), async {
-                Ok(Counted::Facet(Arc::new(
-                    self.store.facet_counts(facet, filter, visibility).await?,
-                )))
-            })
+            .get_or_count(
+                key,
+                now,
+                self.snapshot(now, async {
+                    Ok(Counted::Facet(Arc::new(
+                        self.store.facet_counts(facet, filter, visibility).await?,
+                    )))
+                }),
+            )
             .await?;
         Ok(match counted {
             Counted::Facet(counts) => counts,

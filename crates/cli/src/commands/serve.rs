@@ -122,6 +122,7 @@ pub async fn run(
         cache.clone(),
         counts.clone(),
         store.clone(),
+        clock.clone(),
     ));
     // The first visitor of the front page should not wait for its counts.
     let warm = tokio::spawn(warm_counts(state.public.clone()));
@@ -179,14 +180,23 @@ async fn follow_changes(
     cache: PageCache,
     counts: Arc<CountMemo>,
     store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
 ) {
     let mut failing = false;
     loop {
-        match sync.read_next().await {
-            Ok(changed) => {
+        match sync.read_changes().await {
+            Ok(changes) => {
                 // Counts first: a page rendered once the pages are dropped
-                // must not show a count from before the change.
-                counts.forget();
+                // must not show a count from before the change. Shifted by
+                // the changes, not taken again: at a million releases a
+                // listing's counts read tens of thousands of tally rows.
+                counts.shift(&changes, clock.now());
+                let changed: Vec<ReleaseId> = changes
+                    .iter()
+                    .map(|c| c.release_id)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
                 // Only the pages these releases are on; all of them if
                 // what they touch cannot be read. Before the index takes
                 // the change (its commit syncs files to disk: tens of

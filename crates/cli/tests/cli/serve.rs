@@ -3,7 +3,7 @@ use std::net::TcpListener;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use crate::{Cli, stderr};
+use crate::{Cli, ONE_RELEASE, path_str, seeds, stderr};
 
 /// Starts `pressroom serve` and reads the address it prints.
 pub fn start(cli: &Cli, extra: &[&str]) -> (Child, String) {
@@ -121,4 +121,62 @@ async fn a_crlf_typed_as_the_name_at_sign_in_is_one_line_of_the_server_log() {
         !log.lines().any(|l| l.starts_with("2026-06-01T00:00:00Z")),
         "no forged line:\n{log}"
     );
+}
+
+/// What a listing says it counts: its total and every facet line.
+async fn counts(addr: &str, query: &str) -> (String, Vec<String>) {
+    let html = reqwest::get(format!("{addr}/{query}"))
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    let page = pressroom_testkit::HtmlPage::parse(&html);
+    (page.text("#result-count"), page.texts(".facet li"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_running_servers_listing_counts_follow_an_import_by_another_process() {
+    let cli = Cli::new();
+    let out = cli.run(&["import", path_str(&seeds())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (mut child, addr) = start(&cli, &["--change-poll-ms", "20"]);
+    let pages = ["", "?kind=Press+Statement", "?year=2021"];
+    let mut before = Vec::new();
+    for query in pages {
+        before.push(counts(&addr, query).await);
+    }
+
+    // The server keeps these counts and shifts them by the change feed.
+    let file = cli.write("one.txt", ONE_RELEASE);
+    let out = cli.run(&["import", path_str(&file)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut shown = false;
+    for _ in 0..250 {
+        let html = reqwest::get(format!("{addr}/"))
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        if html.contains("/releases/2021/03/03/a-valid-release") {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(shown, "the import reached the listing");
+    let mut shifted = Vec::new();
+    for query in pages {
+        shifted.push(counts(&addr, query).await);
+    }
+    assert_ne!(shifted, before, "the counts moved");
+    assert!(terminate(&mut child).success());
+
+    // A server started now counts everything afresh: the same numbers.
+    let (mut fresh, addr) = start(&cli, &[]);
+    for (query, kept) in pages.iter().zip(&shifted) {
+        assert_eq!(&counts(&addr, query).await, kept, "listing /{query}");
+    }
+    assert!(terminate(&mut fresh).success());
 }
