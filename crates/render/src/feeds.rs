@@ -515,8 +515,7 @@ mod tests {
         );
         let split = cdata("x]]>y]]\u{2}>z");
         assert_eq!(
-            split,
-            "<![CDATA[x]]]]><![CDATA[>y]]]]><![CDATA[>z]]>",
+            split, "<![CDATA[x]]]]><![CDATA[>y]]]]><![CDATA[>z]]>",
             "a character dropped between ]] and > cannot close the section"
         );
     }

@@ -486,7 +486,12 @@ impl tower::Service<Request> for CachedRouter {
         if let Lookup::Fresh(page) = &first {
             let encoding = Encoding::preferred(request.headers());
             let if_none_match = request.headers().get(header::IF_NONE_MATCH);
-            return CachedFuture::Hit(Some(respond(&page.variants, encoding, if_none_match, "hit")));
+            return CachedFuture::Hit(Some(respond(
+                &page.variants,
+                encoding,
+                if_none_match,
+                "hit",
+            )));
         }
         let (cache, router) = (cache.clone(), self.router.clone());
         CachedFuture::Routed(Box::pin(serve_cached(cache, request, router, first)))
@@ -524,7 +529,9 @@ async fn serve_cached(
     let mut found = Some(first);
     let flight = loop {
         match found.take().unwrap_or_else(|| cache.lookup(key)) {
-            Lookup::Fresh(page) => return respond(&page.variants, encoding, if_none_match.as_ref(), "hit"),
+            Lookup::Fresh(page) => {
+                return respond(&page.variants, encoding, if_none_match.as_ref(), "hit");
+            }
             Lookup::Stale(page) => match cache.lead(key) {
                 Some(flight) => break flight,
                 None => return respond(&page.variants, encoding, if_none_match.as_ref(), "stale"),
@@ -533,7 +540,12 @@ async fn serve_cached(
                 Role::Lead(flight) => break flight,
                 Role::Wait(mut rx) => match rx.wait_for(Option::is_some).await.map(|v| v.clone()) {
                     Ok(Some(Some(page))) => {
-                        return respond(&page.variants, encoding, if_none_match.as_ref(), "coalesced");
+                        return respond(
+                            &page.variants,
+                            encoding,
+                            if_none_match.as_ref(),
+                            "coalesced",
+                        );
                     }
                     // The answer was not one to share (an error, a 304):
                     // this request gets its own.

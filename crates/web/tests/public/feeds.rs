@@ -528,15 +528,18 @@ async fn walk(app: &TestApp, first: &str, format: &str) -> Vec<Vec<String>> {
                 };
                 let first_link = link(app, &text, element, "first").expect("rel=first");
                 assert_eq!(
-                    first_link,
-                    first,
+                    first_link, first,
                     "every page names the feed's first page: {path}"
                 );
                 let titles = text
                     .split(item)
                     .skip(1)
                     .map(|e| {
-                        e.split("<title>").nth(1).expect("title").split("</title>").next()
+                        e.split("<title>")
+                            .nth(1)
+                            .expect("title")
+                            .split("</title>")
+                            .next()
                             .expect("title")
                             .to_owned()
                     })
@@ -593,8 +596,11 @@ async fn a_release_published_while_a_reader_walks_the_pages_neither_repeats_nor_
     many_releases(&app, 30).await;
     let (_, _, first) = body(&app, "atom", "").await;
     let next = link(&app, &first, "link", "next").expect("an older page");
-    app.store_release(content("Published Meanwhile", 2021, 1, 1), Status::Published)
-        .await;
+    app.store_release(
+        content("Published Meanwhile", 2021, 1, 1),
+        Status::Published,
+    )
+    .await;
     let res = app.get(&next).await;
     let older = res.text().await.expect("body");
     let titles: Vec<&str> = older
@@ -632,7 +638,10 @@ async fn a_cursor_naming_no_public_release_continues_from_its_date_and_skips_not
         .collect();
     assert_eq!(
         titles,
-        (0..9).rev().map(|i| format!("Release {i}")).collect::<Vec<_>>()
+        (0..9)
+            .rev()
+            .map(|i| format!("Release {i}"))
+            .collect::<Vec<_>>()
     );
 }
 

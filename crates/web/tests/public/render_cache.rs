@@ -255,7 +255,10 @@ fn addresses(archive: &[Release]) -> Vec<String> {
     // Older pages of the feeds, after a cursor (RFC 5005 paged feeds).
     let cursor = |r: &Release| format!("{}~{}", r.path().date, r.path().slug);
     out.push(format!("/feed.atom?cursor={}", cursor(&archive[2])));
-    out.push(format!("/feed.rss?kind=Readout&cursor={}", cursor(&archive[1])));
+    out.push(format!(
+        "/feed.rss?kind=Readout&cursor={}",
+        cursor(&archive[1])
+    ));
     out
 }
 
