@@ -14,7 +14,9 @@ a random loopback port, then:
 - validates /sitemap.xml with xmllint against the sitemaps.org schema, and
   checks robots.txt names it; then, on a second portal of 50,100 synthetic
   releases, that /sitemap.xml is an index and it and every file it names
-  validate, listing every release once;
+  validate, listing every release once, and that feedparser follows the
+  Atom and RSS feeds' RFC 5005 `next` links page after page (20 entries a
+  page, none twice, each page naming the first);
 - runs schemathesis against /api/openapi.json: no server error, no response
   outside the schema, no schema-violating request accepted.
 
@@ -299,9 +301,39 @@ def check_sitemap_index(binary, schema_dir, workdir):
             f"sitemap index: {len(releases)} release URLs ({len(set(releases))} distinct), want {INDEX_RELEASES}",
         )
         print(f"  index of {len(files)} files, {len(releases)} releases, valid")
+        for fmt in ("atom", "rss"):
+            check_feed_pages(base, fmt)
     finally:
         child.terminate()
         child.wait(timeout=30)
+
+
+FEED_PAGE = 20
+
+
+def check_feed_pages(base, fmt, pages=4):
+    """A feed of more releases than a page: feedparser reads each page
+    (bozo 0, 20 entries), finds `first` and `next` among the feed's links,
+    and following `next` never shows an entry twice."""
+    url = f"{base}/feed.{fmt}"
+    first = url
+    seen = set()
+    for n in range(pages):
+        print(f"== {url} (page {n + 1})")
+        status, _, body = fetch(url)
+        check(status == 200, f"{url}: status {status}")
+        parsed = feedparser.parse(body)
+        if not check(parsed.bozo == 0, f"{url}: bozo {parsed.get('bozo_exception')!r}"):
+            return
+        links = {l.get("rel"): l.get("href") for l in parsed.feed.get("links", [])}
+        check(links.get("first") == first, f"{url}: first {links.get('first')!r}")
+        check(len(parsed.entries) == FEED_PAGE, f"{url}: {len(parsed.entries)} entries")
+        ids = [e.get("id") or e.get("link") for e in parsed.entries]
+        check(not seen.intersection(ids), f"{url}: entries repeated from an earlier page")
+        seen.update(ids)
+        if not check(links.get("next"), f"{url}: no next page"):
+            return
+        url = links["next"]
 
 
 def check_api(base, workdir):

@@ -28,8 +28,8 @@ mod verify;
 pub use api::{ApiRelease, OPENAPI};
 pub use chart::{Bar, BarChart, ChartRow};
 pub use feeds::{
-    ATOM_TYPE, EntryChange, Feed, FeedEntry, JSON_FEED_TYPE, RSS_TYPE, WITHDRAWAL_NOTICE,
-    absolute_links, rfc2822, rfc3339, xml_escape,
+    ATOM_TYPE, EntryChange, Feed, FeedEntry, FeedPaging, JSON_FEED_TYPE, RSS_TYPE,
+    WITHDRAWAL_NOTICE, absolute_links, cdata, rfc2822, rfc3339, xml_escape,
 };
 pub use links::{EXIT_NOTICE_PATH, LinkPolicy, exit_notice_href, external_host};
 pub use listing_query::ListingQuery;

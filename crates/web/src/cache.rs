@@ -154,8 +154,9 @@ impl PageCache {
     pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
     /// Bodies larger than this are served but not kept.
     const MAX_BODY: usize = 16 << 20;
-    /// Bodies from this size are compressed on the blocking pool.
-    const COMPRESS_ASIDE: usize = 64 << 10;
+    /// Bodies from this size are compressed on the blocking pool, after
+    /// the request that rendered them is answered uncompressed.
+    const COMPRESS_ASIDE: usize = 32 << 10;
 
     pub fn new(max_age: Duration) -> Self {
         Self {
@@ -485,7 +486,12 @@ impl tower::Service<Request> for CachedRouter {
         if let Lookup::Fresh(page) = &first {
             let encoding = Encoding::preferred(request.headers());
             let if_none_match = request.headers().get(header::IF_NONE_MATCH);
-            return CachedFuture::Hit(Some(respond(page, encoding, if_none_match, "hit")));
+            return CachedFuture::Hit(Some(respond(
+                &page.variants,
+                encoding,
+                if_none_match,
+                "hit",
+            )));
         }
         let (cache, router) = (cache.clone(), self.router.clone());
         CachedFuture::Routed(Box::pin(serve_cached(cache, request, router, first)))
@@ -523,16 +529,23 @@ async fn serve_cached(
     let mut found = Some(first);
     let flight = loop {
         match found.take().unwrap_or_else(|| cache.lookup(key)) {
-            Lookup::Fresh(page) => return respond(&page, encoding, if_none_match.as_ref(), "hit"),
+            Lookup::Fresh(page) => {
+                return respond(&page.variants, encoding, if_none_match.as_ref(), "hit");
+            }
             Lookup::Stale(page) => match cache.lead(key) {
                 Some(flight) => break flight,
-                None => return respond(&page, encoding, if_none_match.as_ref(), "stale"),
+                None => return respond(&page.variants, encoding, if_none_match.as_ref(), "stale"),
             },
             Lookup::Missing => match cache.board(key) {
                 Role::Lead(flight) => break flight,
                 Role::Wait(mut rx) => match rx.wait_for(Option::is_some).await.map(|v| v.clone()) {
                     Ok(Some(Some(page))) => {
-                        return respond(&page, encoding, if_none_match.as_ref(), "coalesced");
+                        return respond(
+                            &page.variants,
+                            encoding,
+                            if_none_match.as_ref(),
+                            "coalesced",
+                        );
                     }
                     // The answer was not one to share (an error, a 304):
                     // this request gets its own.
@@ -544,32 +557,73 @@ async fn serve_cached(
             },
         }
     };
-    let (page, response) = render(&cache, request, router).await;
-    match &page {
-        // Only a page no change overtook is handed to the waiting requests:
-        // those that came after the change must not get what predates it.
-        Some((page, true)) => flight.land(Some(page.clone())),
-        _ => flight.land(None),
+    let rendered = match render(&cache, request, router).await {
+        Ok(rendered) => rendered,
+        Err(response) => {
+            flight.land(None);
+            return response.unwrap_or_else(|| {
+                Response::builder()
+                    .status(StatusCode::INTERNAL_SERVER_ERROR)
+                    .body(Body::empty())
+                    .unwrap_or_default()
+            });
+        }
+    };
+    if rendered.body.len() >= PageCache::COMPRESS_ASIDE {
+        // Brotli over a large page (a feed, a sitemap) takes milliseconds:
+        // the request that rendered it is answered at once, as rendered,
+        // and the page is compressed on the blocking pool, off the threads
+        // that answer requests. Every other request for it waits for the
+        // page in every coding (the flight stays open until it is kept),
+        // as it would for any render.
+        let now = Variants::uncompressed(rendered.headers.clone(), rendered.body.clone());
+        let response = respond(&now, encoding, if_none_match.as_ref(), "miss");
+        tokio::spawn(async move {
+            let kept = keep(&cache, rendered).await;
+            land(flight, kept);
+        });
+        return response;
     }
-    match (page, response) {
-        (Some((page, _)), _) => respond(&page, encoding, if_none_match.as_ref(), "miss"),
-        (None, Some(response)) => response,
-        (None, None) => Response::builder()
+    let kept = keep(&cache, rendered).await;
+    let response = kept
+        .as_ref()
+        .map(|(page, _)| respond(&page.variants, encoding, if_none_match.as_ref(), "miss"));
+    land(flight, kept);
+    response.unwrap_or_else(|| {
+        Response::builder()
             .status(StatusCode::INTERNAL_SERVER_ERROR)
             .body(Body::empty())
-            .unwrap_or_default(),
+            .unwrap_or_default()
+    })
+}
+
+/// Hands a kept page to the requests that waited for its render: only one
+/// no change overtook, since those that came after the change must not get
+/// what predates it.
+fn land(flight: Flight, kept: Option<(Arc<Page>, bool)>) {
+    match kept {
+        Some((page, true)) => flight.land(Some(page)),
+        _ => flight.land(None),
     }
 }
 
-/// Renders a page through the router, compresses and keeps it. Returns the
-/// page and whether no invalidation came while it was rendered, or the
-/// response as it came when it is not one to keep (`None` for both when its
-/// body could not be read).
+/// A page as the router rendered it, not yet compressed nor kept.
+struct Rendered {
+    key: String,
+    scope: Scope,
+    generation: u64,
+    rendered: Option<Timestamp>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+}
+
+/// Renders a page through the router. The response as it came when it is
+/// not one to keep (`None` when its body could not be read).
 async fn render(
     cache: &PageCache,
     mut request: Request,
     router: Router,
-) -> (Option<(Arc<Page>, bool)>, Option<Response>) {
+) -> Result<Rendered, Option<Response>> {
     let key = cache_key(&request).to_owned();
     let scope = Scope::of(request.uri().path(), request.uri().query());
     let generation = cache.inner.generation.load(Ordering::SeqCst);
@@ -586,7 +640,7 @@ async fn render(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("no-store") || v.contains("private"))
     {
-        return (None, Some(response));
+        return Err(Some(response));
     }
     let scope = match response.extensions().get::<CacheScope>() {
         Some(CacheScope::ReleaseIds(ids)) => Scope::Ids(ids.clone()),
@@ -597,19 +651,37 @@ async fn render(
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "cannot buffer a page for the cache");
-            return (None, None);
+            return Err(None);
         }
     };
-    let headers = parts.headers;
-    // Brotli over a large page (a sitemap, a feed) takes milliseconds:
-    // off the threads that answer requests, so hits keep flowing.
+    Ok(Rendered {
+        key,
+        scope,
+        generation,
+        rendered,
+        headers: parts.headers,
+        body,
+    })
+}
+
+/// Compresses a rendered page (on the blocking pool when large) and keeps
+/// it. Returns the page and whether no invalidation came since its render
+/// began; `None` when compressing failed.
+async fn keep(cache: &PageCache, r: Rendered) -> Option<(Arc<Page>, bool)> {
+    let Rendered {
+        key,
+        scope,
+        generation,
+        rendered,
+        headers,
+        body,
+    } = r;
     let variants = if body.len() >= PageCache::COMPRESS_ASIDE {
-        let aside = tokio::task::spawn_blocking(move || Variants::compress(headers, body)).await;
-        match aside {
+        match tokio::task::spawn_blocking(move || Variants::compress(headers, body)).await {
             Ok(v) => v,
             Err(e) => {
                 tracing::error!(error = %e, "compressing a page failed");
-                return (None, None);
+                return None;
             }
         }
     } else {
@@ -625,18 +697,18 @@ async fn render(
     });
     cache.put(key, page.clone(), generation);
     let current = cache.inner.generation.load(Ordering::SeqCst) == generation;
-    (Some((page, current)), None)
+    Some((page, current))
 }
 
 /// The page in the client's encoding, or a 304 when `If-None-Match` names
 /// that encoding's ETag (weak comparison, as RFC 9110 asks for it).
 fn respond(
-    page: &Page,
+    variants: &Variants,
     accepted: Encoding,
     if_none_match: Option<&HeaderValue>,
     outcome: &'static str,
 ) -> Response {
-    let (headers, body) = page.variants.pick(accepted);
+    let (headers, body) = variants.pick(accepted);
     let matches = |etag: &str| {
         let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
         if_none_match
@@ -1000,6 +1072,68 @@ mod tests {
         assert_ne!(etags[0].1, etags[1].1);
         assert_ne!(etags[1].1, etags[2].1);
         assert!(cache.bytes() > 0);
+    }
+
+    #[tokio::test]
+    async fn a_large_page_answers_the_request_that_rendered_it_at_once_and_is_then_kept_in_every_coding()
+     {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        let page = "<p>A statement of the ministry, long enough to compress.</p>\n"
+            .repeat(PageCache::COMPRESS_ASIDE / 40);
+        let p = page.clone();
+        let app = cache.wrap(Router::new().route(
+            "/feed.atom",
+            get(move || {
+                h.fetch_add(1, Ordering::SeqCst);
+                let p = p.clone();
+                async move {
+                    (
+                        [
+                            (header::ETAG, "\"abc\""),
+                            (header::CONTENT_TYPE, "application/atom+xml"),
+                        ],
+                        p,
+                    )
+                }
+            }),
+        ));
+        let get_with = |accept: &'static str| {
+            let app = app.clone();
+            async move {
+                let res = app
+                    .oneshot(
+                        Request::get("/feed.atom")
+                            .header(header::ACCEPT_ENCODING, accept)
+                            .body(Body::empty())
+                            .expect("request"),
+                    )
+                    .await
+                    .expect("response");
+                let coding = res
+                    .headers()
+                    .get(header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().expect("ascii").to_owned());
+                let outcome = res.headers()["x-cache"].to_str().expect("ascii").to_owned();
+                assert_eq!(res.headers()[header::VARY], "accept-encoding");
+                let body = axum::body::to_bytes(res.into_body(), 1 << 22)
+                    .await
+                    .expect("body");
+                (outcome, coding, body.len())
+            }
+        };
+        let (outcome, coding, len) = get_with("br, gzip").await;
+        assert_eq!((outcome.as_str(), coding, len), ("miss", None, page.len()));
+        // The next request waits for the compression, or finds it done.
+        let (outcome, coding, len) = get_with("br, gzip").await;
+        assert!(outcome == "coalesced" || outcome == "hit", "{outcome}");
+        assert_eq!(coding.as_deref(), Some("br"));
+        assert!(len < page.len() / 4);
+        let (_, coding, _) = get_with("gzip").await;
+        assert_eq!(coding.as_deref(), Some("gzip"));
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "rendered once");
+        assert_eq!(cache.len(), 1);
     }
 
     #[tokio::test]

@@ -300,12 +300,18 @@ pub(crate) fn search_url(base: &str, req: &SearchRequest, page: u32) -> String {
 /// query and filters, not the page or the order (a feed is always newest
 /// first).
 pub(crate) fn feed_query(req: &SearchRequest) -> String {
+    feed_page_query(req, 1)
+}
+
+/// The query string of page `page` of a search's feed: [`feed_query`]
+/// with `page=` from the second page on.
+pub(crate) fn feed_page_query(req: &SearchRequest, page: u32) -> String {
     let base = SearchRequest {
         sort: Sort::Relevance,
         per_page: PER_PAGE,
         ..req.clone()
     };
-    search_url("", &base, 1)
+    search_url("", &base, page)
 }
 
 #[cfg(test)]

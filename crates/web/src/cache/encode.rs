@@ -90,17 +90,30 @@ fn compressible(headers: &HeaderMap) -> bool {
 }
 
 impl Variants {
+    /// `body` as rendered, with the handler's `headers` (and `Vary:
+    /// Accept-Encoding` when it will be kept compressed too): what the
+    /// request that rendered a large page is sent before it is compressed.
+    pub(super) fn uncompressed(mut headers: HeaderMap, body: Bytes) -> Self {
+        if compressible(&headers) && body.len() >= MIN_COMPRESSED {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        Self {
+            identity: Variant { headers, body },
+            gzip: None,
+            brotli: None,
+        }
+    }
+
     /// Stores `body` (the identity coding, with the handler's `headers`)
     /// and its gzip and brotli codings.
-    pub(super) fn compress(mut headers: HeaderMap, body: Bytes) -> Self {
+    pub(super) fn compress(headers: HeaderMap, body: Bytes) -> Self {
         if !compressible(&headers) || body.len() < MIN_COMPRESSED {
-            return Self {
-                identity: Variant { headers, body },
-                gzip: None,
-                brotli: None,
-            };
+            return Self::uncompressed(headers, body);
         }
-        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        let Self {
+            identity: Variant { headers, body },
+            ..
+        } = Self::uncompressed(headers, body);
         let variant = |coding: &'static str, bytes: Option<Vec<u8>>| {
             let bytes = bytes.filter(|b| b.len() < body.len())?;
             let mut h = headers.clone();

@@ -275,12 +275,13 @@ async fn a_correction_moves_the_entrys_updated_time_and_every_feed_says_what_cha
         entry.contains("<updated>2026-06-01T14:00:00Z</updated>"),
         "{entry}"
     );
+    // The content, whole and once (no summary repeating it), opens with
+    // what changed.
+    assert!(!entry.contains("<summary>"), "{entry}");
     assert!(
-        entry.contains(&format!("<summary>{said} The ministry")),
-        "{entry}"
-    );
-    assert!(
-        entry.contains(&format!("&lt;strong&gt;{said}&lt;/strong&gt;")),
+        entry.contains(&format!(
+            "<![CDATA[<p class=\"change-note\"><strong>{said}</strong></p>\n<p>The ministry"
+        )),
         "{entry}"
     );
 
@@ -313,7 +314,10 @@ async fn a_correction_moves_the_entrys_updated_time_and_every_feed_says_what_cha
     assert_eq!(item["_pressroom"]["withdrawn"], false);
     // The same in the feed of a search that finds it.
     let (_, _, found) = body(&app, "atom", "?q=surplus").await;
-    assert!(found.contains(&format!("<summary>{said}")), "{found}");
+    assert!(
+        found.contains(&format!("<strong>{said}</strong>")),
+        "{found}"
+    );
 }
 
 #[tokio::test]
@@ -405,7 +409,7 @@ async fn a_correction_to_a_release_older_than_the_feeds_newest_is_still_announce
         .await
         .expect("newer releases");
     let (_, _, atom) = body(&app, "atom", "").await;
-    assert!(!atom.contains("Old Figures"), "outside the newest 50");
+    assert!(!atom.contains("Old Figures"), "outside the first page");
 
     let r = app
         .store
@@ -440,4 +444,244 @@ async fn a_correction_to_a_release_older_than_the_feeds_newest_is_still_announce
     app.clock.advance(jiff::SignedDuration::from_hours(31 * 24));
     let (_, _, atom) = body(&app, "atom", "").await;
     assert!(!atom.contains("Old Figures"));
+}
+
+/// `n` published releases titled "Release 0" (the oldest) to "Release
+/// {n-1}", three to a day, every third one a Readout, in one import.
+async fn many_releases(app: &TestApp, n: usize) {
+    use pressroom_domain::{Clock, Kind};
+    let records = (0..n)
+        .map(|i| {
+            let mut c = content(
+                &format!("Release {i}"),
+                2020,
+                1 + (i / 3 / 28) as i8,
+                1 + (i / 3 % 28) as i8,
+            );
+            if i % 3 == 0 {
+                c.kind = Some(Kind::Readout);
+            }
+            pressroom_store::ImportRecord {
+                content: c,
+                fingerprint: format!("many-{i}"),
+                source: pressroom_store::Source {
+                    path: "many".into(),
+                    line: 1 + i as u32,
+                },
+                status: Status::Published,
+            }
+        })
+        .collect();
+    app.store
+        .import(records, app.clock.now())
+        .await
+        .expect("releases");
+    app.sync_search().await;
+}
+
+/// The value of the feed-level `<link rel="{rel}" .../>` of an Atom (or,
+/// with `atom:link`, RSS) document, as a path on the site.
+fn link(app: &TestApp, doc: &str, element: &str, rel: &str) -> Option<String> {
+    let head = doc.split("<entry>").next().unwrap_or(doc);
+    let head = head.split("<item>").next().unwrap_or(head);
+    let start = format!("<{element} rel=\"{rel}\" ");
+    let tag = &head[head.find(&start)?..];
+    let tag = &tag[..tag.find("/>")?];
+    let href = tag.split("href=\"").nth(1)?.split('"').next()?;
+    Some(
+        href.replace("&amp;", "&")
+            .strip_prefix(&app.address)
+            .expect("on the site")
+            .to_owned(),
+    )
+}
+
+/// Follows `rel="next"` from `first` to the last page; returns each page's
+/// entry titles, in order.
+async fn walk(app: &TestApp, first: &str, format: &str) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut at = Some(first.to_owned());
+    while let Some(path) = at {
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let text = res.text().await.expect("body");
+        let (titles, next) = match format {
+            "json" => {
+                let feed: serde_json::Value = serde_json::from_str(&text).expect("json");
+                let titles = feed["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .map(|i| i["title"].as_str().expect("title").to_owned())
+                    .collect();
+                let next = feed["next_url"].as_str().map(|u| {
+                    u.strip_prefix(&app.address)
+                        .expect("on the site")
+                        .to_owned()
+                });
+                (titles, next)
+            }
+            _ => {
+                let (element, item) = match format {
+                    "atom" => ("link", "<entry>"),
+                    _ => ("atom:link", "<item>"),
+                };
+                let first_link = link(app, &text, element, "first").expect("rel=first");
+                assert_eq!(
+                    first_link, first,
+                    "every page names the feed's first page: {path}"
+                );
+                let titles = text
+                    .split(item)
+                    .skip(1)
+                    .map(|e| {
+                        e.split("<title>")
+                            .nth(1)
+                            .expect("title")
+                            .split("</title>")
+                            .next()
+                            .expect("title")
+                            .to_owned()
+                    })
+                    .collect();
+                (titles, link(app, &text, element, "next"))
+            }
+        };
+        pages.push(titles);
+        assert!(pages.len() < 100, "the pages never end");
+        at = next;
+    }
+    pages
+}
+
+#[tokio::test]
+async fn a_feed_holds_twenty_entries_and_every_release_is_reachable_by_its_next_links() {
+    let app = spawn_app().await;
+    many_releases(&app, 47).await;
+    let want: Vec<String> = (0..47).rev().map(|i| format!("Release {i}")).collect();
+    for format in ["atom", "rss", "json"] {
+        let pages = walk(&app, &format!("/feed.{format}"), format).await;
+        assert_eq!(
+            pages.iter().map(Vec::len).collect::<Vec<_>>(),
+            [20, 20, 7],
+            "{format}"
+        );
+        assert_eq!(pages.concat(), want, "{format}: each once, newest first");
+    }
+}
+
+#[tokio::test]
+async fn a_filtered_feeds_pages_reach_every_release_of_its_filter_and_no_other() {
+    let app = spawn_app().await;
+    many_releases(&app, 75).await;
+    let want: Vec<String> = (0..75)
+        .rev()
+        .filter(|i| i % 3 == 0)
+        .map(|i| format!("Release {i}"))
+        .collect();
+    let pages = walk(&app, "/feed.atom?kind=Readout", "atom").await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [20, 5]);
+    assert_eq!(pages.concat(), want);
+    let (_, _, second) = body(&app, "atom", "").await;
+    let next = link(&app, &second, "link", "next").expect("next");
+    assert!(
+        !next.contains("kind"),
+        "the unfiltered feed's pages stay unfiltered: {next}"
+    );
+}
+
+#[tokio::test]
+async fn a_release_published_while_a_reader_walks_the_pages_neither_repeats_nor_hides_an_entry() {
+    let app = spawn_app().await;
+    many_releases(&app, 30).await;
+    let (_, _, first) = body(&app, "atom", "").await;
+    let next = link(&app, &first, "link", "next").expect("an older page");
+    app.store_release(
+        content("Published Meanwhile", 2021, 1, 1),
+        Status::Published,
+    )
+    .await;
+    let res = app.get(&next).await;
+    let older = res.text().await.expect("body");
+    let titles: Vec<&str> = older
+        .split("<entry>")
+        .skip(1)
+        .filter_map(|e| e.split("<title>").nth(1)?.split("</title>").next())
+        .collect();
+    let want: Vec<String> = (0..10).rev().map(|i| format!("Release {i}")).collect();
+    assert_eq!(titles, want);
+    assert!(
+        link(&app, &older, "link", "next").is_none(),
+        "the last page has no next"
+    );
+    assert!(
+        link(&app, &older, "link", "previous").is_none(),
+        "a keyset page does not know the page before it"
+    );
+    assert_eq!(
+        link(&app, &older, "link", "self").as_deref(),
+        Some(next.as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_naming_no_public_release_continues_from_its_date_and_skips_nothing() {
+    let app = spawn_app().await;
+    many_releases(&app, 9).await;
+    // Releases 6, 7 and 8 are of 2020-01-03; none is called "gone".
+    let (status, _, atom) = body(&app, "atom", "?cursor=2020-01-03~gone").await;
+    assert_eq!(status, StatusCode::OK);
+    let titles: Vec<&str> = atom
+        .split("<entry>")
+        .skip(1)
+        .filter_map(|e| e.split("<title>").nth(1)?.split("</title>").next())
+        .collect();
+    assert_eq!(
+        titles,
+        (0..9)
+            .rev()
+            .map(|i| format!("Release {i}"))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_cursor_is_refused_with_what_it_takes() {
+    let app = seeded().await;
+    let (status, _, text) = body(&app, "atom", "?cursor=p3").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        text.contains("p3") && text.contains("follow the feed") && text.contains("next link"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_search_feed_pages_by_number_with_first_previous_and_next() {
+    let app = spawn_app().await;
+    many_releases(&app, 45).await;
+    let pages = walk(&app, "/feed.atom?q=release", "atom").await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [20, 20, 5]);
+    assert_eq!(
+        pages.concat().len(),
+        pages
+            .concat()
+            .into_iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+        "no entry twice"
+    );
+    let (_, _, second) = body(&app, "atom", "?q=release&page=2").await;
+    assert_eq!(
+        link(&app, &second, "link", "previous").as_deref(),
+        Some("/feed.atom?q=release")
+    );
+    assert_eq!(
+        link(&app, &second, "link", "next").as_deref(),
+        Some("/feed.atom?q=release&page=3")
+    );
+    assert_eq!(
+        link(&app, &second, "link", "self").as_deref(),
+        Some("/feed.atom?q=release&page=2")
+    );
 }

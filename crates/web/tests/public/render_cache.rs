@@ -252,6 +252,13 @@ fn addresses(archive: &[Release]) -> Vec<String> {
         out.push(r.path().to_string());
         out.push(format!("/api{}", r.path()));
     }
+    // Older pages of the feeds, after a cursor (RFC 5005 paged feeds).
+    let cursor = |r: &Release| format!("{}~{}", r.path().date, r.path().slug);
+    out.push(format!("/feed.atom?cursor={}", cursor(&archive[2])));
+    out.push(format!(
+        "/feed.rss?kind=Readout&cursor={}",
+        cursor(&archive[1])
+    ));
     out
 }
 

@@ -37,11 +37,11 @@ struct ListParams {
 }
 
 /// The cursor that continues after `path`: its date and slug.
-fn cursor_for(path: &ReleasePath) -> String {
+pub(crate) fn cursor_for(path: &ReleasePath) -> String {
     format!("{}~{}", path.date, path.slug)
 }
 
-fn parse_cursor(value: &str) -> Option<ReleasePath> {
+pub(crate) fn parse_cursor(value: &str) -> Option<ReleasePath> {
     let (date, slug) = value.split_once('~')?;
     let mut parts = date.splitn(3, '-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
