@@ -78,7 +78,11 @@ impl BulkLoad {
             set_aside.push((name, sql));
         }
         for (name, sql) in &set_aside {
-            let what = if sql.trim_start().to_ascii_uppercase().starts_with("CREATE TRIGGER") {
+            let what = if sql
+                .trim_start()
+                .to_ascii_uppercase()
+                .starts_with("CREATE TRIGGER")
+            {
                 "TRIGGER"
             } else {
                 "INDEX"
@@ -99,10 +103,7 @@ impl BulkLoad {
             .await
             .map_err(backend)?;
         for (_, sql) in &self.set_aside {
-            sqlx::query(sql)
-                .execute(&mut **tx)
-                .await
-                .map_err(backend)?;
+            sqlx::query(sql).execute(&mut **tx).await.map_err(backend)?;
         }
         Ok(())
     }

@@ -160,7 +160,7 @@ impl SqliteStore {
         files: &Arc<Vec<Vec<ImportRecord>>>,
         now_us: i64,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut tx = self.begin_import().await?;
         let bulk = bulk::BulkLoad::begin_if_empty(&mut tx).await?;
         let mut results = Vec::with_capacity(files.len());
         for f in 0..files.len() {
@@ -186,6 +186,20 @@ impl SqliteStore {
         }
         tx.commit().await.map_err(backend)?;
         Ok(results)
+    }
+
+    /// An import's transaction, holding the write lock from its start. An
+    /// import reads (fingerprints, slugs, the log's end) before it writes;
+    /// begun deferred, it failed at once with "database is locked" when
+    /// another process (a running server's scheduler) committed in between,
+    /// since a read snapshot that is no longer the latest cannot become a
+    /// write. Taken up front, the lock waits out the other writer instead
+    /// (`busy_timeout`).
+    async fn begin_import(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)
     }
 
     /// Closes both pools, checkpointing the WAL.
@@ -436,7 +450,7 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>> {
         let now_us = to_micros(now);
-        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut tx = self.begin_import().await?;
         let outcomes = import_file(&mut tx, &Arc::new(vec![batch]), 0, now_us).await?;
         tx.commit().await.map_err(backend)?;
         self.signal_if_inserted(&outcomes);

@@ -119,7 +119,13 @@ async fn a_first_import_keeps_every_index_and_trigger_and_a_tally_equal_to_its_r
         .expect("import");
     let outcomes: Vec<Vec<String>> = results
         .iter()
-        .map(|r| r.as_ref().expect("file stored").iter().map(summary).collect())
+        .map(|r| {
+            r.as_ref()
+                .expect("file stored")
+                .iter()
+                .map(summary)
+                .collect()
+        })
         .collect();
     assert_eq!(
         outcomes,
@@ -136,7 +142,11 @@ async fn a_first_import_keeps_every_index_and_trigger_and_a_tally_equal_to_its_r
             vec!["new 5 /releases/2021/03/07/remarks"],
         ]
     );
-    assert_eq!(schema(&f.raw).await, before, "the same indexes and triggers");
+    assert_eq!(
+        schema(&f.raw).await,
+        before,
+        "the same indexes and triggers"
+    );
     assert!(tally_matches_rows(&f.raw).await);
     // One leaf per new public release (the draft has none).
     assert_eq!(count(&f.raw, "ledger_leaves").await, 4);
@@ -264,7 +274,8 @@ async fn a_file_refused_during_a_first_import_fails_alone_and_the_rest_is_indexe
     .await
     .expect("query plan");
     assert!(
-        plan.iter().any(|(_, _, _, d)| d.contains("releases_by_kind_public")),
+        plan.iter()
+            .any(|(_, _, _, d)| d.contains("releases_by_kind_public")),
         "{plan:?}"
     );
 }
