@@ -295,6 +295,12 @@ impl ImportRun {
     /// each file all or nothing inside its group: a file the store refuses is
     /// a failure of that file only, and a file counts as imported once its
     /// group's commit is durable.
+    ///
+    /// Into a store that holds no release yet (an archive's first
+    /// migration), the whole archive is one group, one commit: the backend
+    /// may then build its indexes once after the rows rather than row by row
+    /// (SQLite does), and a failed or interrupted first import leaves the
+    /// store empty, to be run again, rather than part-imported.
     pub async fn store(
         mut self,
         store: &dyn Store,
@@ -303,9 +309,12 @@ impl ImportRun {
     ) -> ImportReport {
         let batches = self.plan(true);
         let total = batches.len() as u64;
+        // A store that cannot say is treated as holding releases: groups
+        // then stay small, which is always correct.
+        let empty = matches!(store.batch_after(None, 1).await, Ok(first) if first.is_empty());
         let (mut new, mut old, mut releases, mut done) = (0u64, 0u64, 0u64, 0u64);
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for group in commit_groups(batches) {
+        for group in commit_groups(batches, empty) {
             let sources: Vec<String> = group.iter().map(|(s, _)| s.clone()).collect();
             let fingerprints: Vec<Vec<String>> = group
                 .iter()
@@ -534,10 +543,19 @@ const FILES_PER_COMMIT: usize = 1_000;
 /// write-ahead log stays a few tens of megabytes.
 const RELEASES_PER_COMMIT: usize = 20_000;
 
-/// Splits files, in order, into the groups committed together.
+/// Splits files, in order, into the groups committed together: all of
+/// them in one group when the store holds no release yet (`into_empty`).
 fn commit_groups(
     batches: Vec<(String, Vec<ImportRecord>)>,
+    into_empty: bool,
 ) -> Vec<Vec<(String, Vec<ImportRecord>)>> {
+    if into_empty {
+        return if batches.is_empty() {
+            Vec::new()
+        } else {
+            vec![batches]
+        };
+    }
     let mut groups = Vec::new();
     let mut group: Vec<(String, Vec<ImportRecord>)> = Vec::new();
     let mut releases = 0;
@@ -570,6 +588,28 @@ mod tests {
 
     const A: &str = "Sanctions Announcement on Russia\n\nMedia Note\nOffice of the Spokesperson\n\
         Washington, DC\nDecember 19, 2018\n\nToday, the Departments acted.\n";
+
+    #[test]
+    fn files_into_an_empty_store_are_one_commit_and_otherwise_groups_of_bounded_size() {
+        let mut run = ImportRun::new(ParseOptions::default());
+        for i in 0..3 {
+            run.add_file(&format!("f{i}.txt"), A.as_bytes(), None);
+        }
+        let batches = run.plan(true);
+        let sizes = |groups: Vec<Vec<(String, Vec<ImportRecord>)>>| -> Vec<usize> {
+            groups.iter().map(Vec::len).collect()
+        };
+        assert_eq!(sizes(commit_groups(batches.clone(), true)), [3]);
+        assert_eq!(sizes(commit_groups(Vec::new(), true)), Vec::<usize>::new());
+        let many: Vec<_> = (0..FILES_PER_COMMIT + 1)
+            .map(|i| (format!("f{i}.txt"), batches[0].1.clone()))
+            .collect();
+        assert_eq!(
+            sizes(commit_groups(many.clone(), false)),
+            [FILES_PER_COMMIT, 1]
+        );
+        assert_eq!(sizes(commit_groups(many, true)), [FILES_PER_COMMIT + 1]);
+    }
 
     #[test]
     fn the_cleanest_copy_is_planned_for_every_source() {

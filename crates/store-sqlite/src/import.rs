@@ -2,8 +2,11 @@
 //! hundreds of thousands of releases is imported at the speed of SQLite, not
 //! of one round trip to the database thread per row. Looks up the batch's
 //! fingerprints and the slugs taken on its dates a few hundred at a time,
-//! assigns ids and slugs in memory, and writes releases, revisions and
-//! sources in multi-row inserts, all inside the caller's transaction.
+//! assigns ids and slugs in memory ([`plan`]), and writes releases,
+//! revisions and sources in multi-row inserts ([`write`]), all inside the
+//! caller's transaction. Planning before writing lets the caller build the
+//! log leaves of the new releases on another thread while the rows are
+//! written.
 
 use std::collections::{HashMap, HashSet};
 
@@ -29,11 +32,22 @@ struct NewRow<'a> {
     record: &'a ImportRecord,
 }
 
-pub(crate) async fn import(
+/// A file's releases placed in memory: ids and slugs of the new ones, and
+/// what becomes of every record. Nothing is written yet.
+pub(crate) struct Plan<'a> {
+    new_rows: Vec<NewRow<'a>>,
+    planned: Vec<(i64, bool)>,
+    pub(crate) outcomes: Vec<ImportOutcome>,
+}
+
+/// Reads what the store already holds of a file's releases (fingerprints,
+/// slugs taken, the highest id, the paths of releases stored before) and
+/// plans the file in memory. Inside the caller's transaction, which holds
+/// the single writer, so the plan stays true until it is written.
+pub(crate) async fn plan<'a>(
     tx: &mut Transaction<'_, Sqlite>,
-    batch: &[ImportRecord],
-    now_us: i64,
-) -> StoreResult<Vec<ImportOutcome>> {
+    batch: &'a [ImportRecord],
+) -> StoreResult<Plan<'a>> {
     // Fingerprints already stored, each with its release.
     let mut known: HashMap<String, i64> = HashMap::new();
     let fingerprints: Vec<&str> = batch
@@ -136,6 +150,74 @@ pub(crate) async fn import(
         planned.push((id, true));
     }
 
+    // Paths of releases stored before this batch.
+    let old: Vec<i64> = planned
+        .iter()
+        .filter(|(id, _)| !new_paths.contains_key(id))
+        .map(|(id, _)| *id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut old_paths: HashMap<i64, ReleasePath> = HashMap::new();
+    for chunk in old.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, release_date, slug FROM releases WHERE id IN (",
+        );
+        push_list(&mut q, chunk.iter().copied());
+        for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
+            let id: i64 = row.try_get("id").map_err(backend)?;
+            old_paths.insert(id, path_from_row(&row)?);
+        }
+    }
+
+    let outcomes = planned
+        .iter()
+        .map(|&(id, inserted)| {
+            let path = new_paths
+                .get(&id)
+                .or_else(|| old_paths.get(&id))
+                .cloned()
+                .ok_or_else(|| {
+                    StoreError::Backend(format!("release {id} vanished during import"))
+                })?;
+            let id = ReleaseId(id);
+            // Only the first record of a new release inserted it; later copies
+            // in the same batch are duplicates of it.
+            Ok((id, path, inserted))
+        })
+        .collect::<StoreResult<Vec<_>>>()
+        .map(|rows| {
+            let mut first = HashSet::new();
+            rows.into_iter()
+                .map(|(id, path, inserted)| {
+                    if inserted && first.insert(id) {
+                        ImportOutcome::Inserted { id, path }
+                    } else {
+                        ImportOutcome::Duplicate { id, path }
+                    }
+                })
+                .collect()
+        })?;
+    Ok(Plan {
+        new_rows,
+        planned,
+        outcomes,
+    })
+}
+
+/// Writes a planned file: its new releases, their first revisions, and a
+/// source row for every record. Returns what became of each record.
+pub(crate) async fn write(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &[ImportRecord],
+    plan: Plan<'_>,
+    now_us: i64,
+) -> StoreResult<Vec<ImportOutcome>> {
+    let Plan {
+        new_rows,
+        planned,
+        outcomes,
+    } = plan;
     for chunk in new_rows.chunks(CHUNK) {
         insert_releases(tx, chunk, now_us).await?;
     }
@@ -167,55 +249,7 @@ pub(crate) async fn import(
         q.push(" ON CONFLICT (release_id, path, line) DO NOTHING");
         q.build().execute(&mut **tx).await.map_err(backend)?;
     }
-
-    // Paths of releases stored before this batch.
-    let old: Vec<i64> = planned
-        .iter()
-        .filter(|(id, _)| !new_paths.contains_key(id))
-        .map(|(id, _)| *id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut old_paths: HashMap<i64, ReleasePath> = HashMap::new();
-    for chunk in old.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT id, release_date, slug FROM releases WHERE id IN (",
-        );
-        push_list(&mut q, chunk.iter().copied());
-        for row in q.build().fetch_all(&mut **tx).await.map_err(backend)? {
-            let id: i64 = row.try_get("id").map_err(backend)?;
-            old_paths.insert(id, path_from_row(&row)?);
-        }
-    }
-
-    planned
-        .into_iter()
-        .map(|(id, inserted)| {
-            let path = new_paths
-                .get(&id)
-                .or_else(|| old_paths.get(&id))
-                .cloned()
-                .ok_or_else(|| {
-                    StoreError::Backend(format!("release {id} vanished during import"))
-                })?;
-            let id = ReleaseId(id);
-            // Only the first record of a new release inserted it; later copies
-            // in the same batch are duplicates of it.
-            Ok((id, path, inserted))
-        })
-        .collect::<StoreResult<Vec<_>>>()
-        .map(|rows| {
-            let mut first = HashSet::new();
-            rows.into_iter()
-                .map(|(id, path, inserted)| {
-                    if inserted && first.insert(id) {
-                        ImportOutcome::Inserted { id, path }
-                    } else {
-                        ImportOutcome::Duplicate { id, path }
-                    }
-                })
-                .collect()
-        })
+    Ok(outcomes)
 }
 
 /// The part of a title's slug that every numbered variant of it

@@ -18,41 +18,79 @@ const CHUNK: usize = 200;
 /// SQLite's single writer, so nothing else appends meanwhile.
 pub(crate) async fn append_log_leaves(
     tx: &mut Transaction<'_, Sqlite>,
-    leaves: &[NewLeaf],
+    leaves: Vec<NewLeaf>,
 ) -> StoreResult<()> {
     if leaves.is_empty() {
         return Ok(());
     }
-    let size = size(tx).await?;
-    let frontier = hashes(tx, &tree::frontier_indexes(size)).await?;
-    let mut appender = Appender::new(size, frontier);
-    let mut hash_rows = Vec::new();
-    let mut leaf_rows = Vec::with_capacity(leaves.len());
-    for leaf in leaves {
-        let (index, rows) = appender.append(&leaf.bytes).map_err(ledger_error)?;
-        leaf_rows.push((index, leaf));
-        hash_rows.extend(rows);
+    let end = LogEnd::read(tx).await?;
+    let rows = end.append(leaves)?;
+    rows.write(tx).await
+}
+
+/// The log's size and the hashes an append builds on, read inside the
+/// writer's transaction: leaves can then be hashed in memory (on another
+/// thread, say) while the transaction writes other rows, as long as
+/// nothing else appends before [`LogRows::write`].
+pub(crate) struct LogEnd {
+    size: u64,
+    frontier: HashSource,
+}
+
+impl LogEnd {
+    pub(crate) async fn read(tx: &mut Transaction<'_, Sqlite>) -> StoreResult<Self> {
+        let size = size(tx).await?;
+        let frontier = hashes(tx, &tree::frontier_indexes(size)).await?;
+        Ok(Self { size, frontier })
     }
-    for chunk in leaf_rows.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO ledger_leaves (idx, release_id, revision, leaf) ",
-        );
-        q.push_values(chunk, |mut b, (index, leaf)| {
-            b.push_bind(*index as i64)
-                .push_bind(leaf.release_id)
-                .push_bind(i64::from(leaf.revision))
-                .push_bind(leaf.bytes.as_slice());
-        });
-        q.build().execute(&mut **tx).await.map_err(backend)?;
+
+    /// Numbers the leaves after the end and computes the tree hashes they
+    /// complete. Pure.
+    pub(crate) fn append(self, leaves: Vec<NewLeaf>) -> StoreResult<LogRows> {
+        let mut appender = Appender::new(self.size, self.frontier);
+        let mut hash_rows = Vec::new();
+        let mut leaf_rows = Vec::with_capacity(leaves.len());
+        for leaf in leaves {
+            let (index, rows) = appender.append(&leaf.bytes).map_err(ledger_error)?;
+            leaf_rows.push((index, leaf));
+            hash_rows.extend(rows);
+        }
+        Ok(LogRows {
+            leaf_rows,
+            hash_rows,
+        })
     }
-    for chunk in hash_rows.chunks(CHUNK * 2) {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO ledger_hashes (idx, hash) ");
-        q.push_values(chunk, |mut b, (index, hash)| {
-            b.push_bind(*index as i64).push_bind(hash.0.to_vec());
-        });
-        q.build().execute(&mut **tx).await.map_err(backend)?;
+}
+
+/// Leaves with their indexes and the tree hashes they complete, to write.
+pub(crate) struct LogRows {
+    leaf_rows: Vec<(u64, NewLeaf)>,
+    hash_rows: Vec<(u64, pressroom_ledger::Hash)>,
+}
+
+impl LogRows {
+    pub(crate) async fn write(self, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
+        for chunk in self.leaf_rows.chunks(CHUNK) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO ledger_leaves (idx, release_id, revision, leaf) ",
+            );
+            q.push_values(chunk, |mut b, (index, leaf)| {
+                b.push_bind(*index as i64)
+                    .push_bind(leaf.release_id)
+                    .push_bind(i64::from(leaf.revision))
+                    .push_bind(leaf.bytes.as_slice());
+            });
+            q.build().execute(&mut **tx).await.map_err(backend)?;
+        }
+        for chunk in self.hash_rows.chunks(CHUNK * 2) {
+            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO ledger_hashes (idx, hash) ");
+            q.push_values(chunk, |mut b, (index, hash)| {
+                b.push_bind(*index as i64).push_bind(hash.0.to_vec());
+            });
+            q.build().execute(&mut **tx).await.map_err(backend)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 pub(crate) async fn size(conn: &mut SqliteConnection) -> StoreResult<u64> {

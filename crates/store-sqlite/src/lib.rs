@@ -9,6 +9,7 @@
 //! It implements [`pressroom_store::AccountStore`] too (`accounts.rs`).
 
 mod accounts;
+mod bulk;
 mod held;
 mod import;
 mod ledger;
@@ -86,9 +87,18 @@ impl SqliteStore {
         // random (fingerprints, slugs per day); SQLite's default of 2 MB
         // makes a large import wait on the disk for every insert. Memory
         // only: durability is unchanged.
+        // Temporary storage in memory: the statement journal a multi-row
+        // insert keeps inside a transaction, and the sorts that build an
+        // index after a bulk load (`bulk.rs`), would otherwise go through
+        // temporary files. Nothing durable is in them.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone().pragma("cache_size", "-131072"))
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("cache_size", "-131072")
+                    .pragma("temp_store", "memory"),
+            )
             .await
             .map_err(|e| unavailable(describe(&e)))?;
         sqlx::migrate!("./migrations")
@@ -139,19 +149,27 @@ impl SqliteStore {
 
     /// One transaction for a group of files, a savepoint around each: a
     /// file the store refuses is rolled back to its savepoint alone.
+    ///
+    /// Into a store that holds no release yet (an archive's first
+    /// migration), the listing indexes and the tally's trigger are set
+    /// aside for the group and built from the rows before the same commit
+    /// ([`bulk::BulkLoad`]): one sort per index instead of a B-tree insert
+    /// per row, and a failure anywhere rolls back to the store as it was,
+    /// indexes and all.
     async fn import_group(
         &self,
-        files: &[Vec<ImportRecord>],
+        files: &Arc<Vec<Vec<ImportRecord>>>,
         now_us: i64,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut tx = self.begin_import().await?;
+        let bulk = bulk::BulkLoad::begin_if_empty(&mut tx).await?;
         let mut results = Vec::with_capacity(files.len());
-        for batch in files {
+        for f in 0..files.len() {
             sqlx::query("SAVEPOINT import_file")
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
-            let result = import_file(&mut tx, batch, now_us).await;
+            let result = import_file(&mut tx, files, f, now_us).await;
             if result.is_err() {
                 sqlx::query("ROLLBACK TO import_file")
                     .execute(&mut *tx)
@@ -164,8 +182,25 @@ impl SqliteStore {
                 .map_err(backend)?;
             results.push(result);
         }
+        if let Some(bulk) = bulk {
+            bulk.finish(&mut tx).await?;
+        }
         tx.commit().await.map_err(backend)?;
         Ok(results)
+    }
+
+    /// An import's transaction, holding the write lock from its start. An
+    /// import reads (fingerprints, slugs, the log's end) before it writes;
+    /// begun deferred, it failed at once with "database is locked" when
+    /// another process (a running server's scheduler) committed in between,
+    /// since a read snapshot that is no longer the latest cannot become a
+    /// write. Taken up front, the lock waits out the other writer instead
+    /// (`busy_timeout`).
+    async fn begin_import(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)
     }
 
     /// Closes both pools, checkpointing the WAL.
@@ -323,17 +358,69 @@ pub(crate) fn write_error(e: sqlx::Error) -> StoreError {
     }
 }
 
-/// One file's releases inside the caller's transaction: the releases, their
-/// first revisions and sources, and a change-feed row for each new release.
+/// One file's releases (`files[f]`) inside the caller's transaction: the
+/// releases, their first revisions and sources, a log leaf for each new
+/// public release and a change-feed row for each new release.
+///
+/// The leaves (each a release's canonical JSON, hashed into the log's tree)
+/// are built on a blocking thread while this one writes the rows: storing
+/// an archive otherwise used one core at a time, this thread and SQLite's
+/// taking turns. The log's end is read first and nothing else appends
+/// before the leaves are written, in this same transaction.
 async fn import_file(
     tx: &mut Transaction<'_, Sqlite>,
-    batch: &[ImportRecord],
+    files: &Arc<Vec<Vec<ImportRecord>>>,
+    f: usize,
     now_us: i64,
 ) -> StoreResult<Vec<ImportOutcome>> {
-    let outcomes = import::import(tx, batch, now_us).await?;
+    let batch = &files[f];
+    let plan = import::plan(tx, batch).await?;
+    // The leaves of new public releases (unpublished imports stay out of
+    // the public log).
+    let public: Vec<(usize, i64, ReleasePath)> = batch
+        .iter()
+        .zip(&plan.outcomes)
+        .enumerate()
+        .filter_map(|(i, (record, outcome))| match outcome {
+            ImportOutcome::Inserted { id, path } if record.status.is_public() => {
+                Some((i, id.0, path.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let leaves = if public.is_empty() {
+        None
+    } else {
+        let end = ledger::LogEnd::read(tx).await?;
+        let files = Arc::clone(files);
+        Some(tokio::task::spawn_blocking(move || {
+            let at = from_micros(now_us)?;
+            let batch = &files[f];
+            let leaves = public
+                .iter()
+                .map(|(i, id, path)| {
+                    NewLeaf::new(
+                        *id,
+                        path,
+                        1,
+                        LeafEvent::Import,
+                        at,
+                        &batch[*i].content,
+                        None,
+                    )
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            end.append(leaves)
+        }))
+    };
+    let outcomes = import::write(tx, batch, plan, now_us).await?;
     // Public imports enter the transparency log in the same transaction.
-    let leaves = import_leaves(batch, &outcomes, now_us)?;
-    ledger::append_log_leaves(tx, &leaves).await?;
+    if let Some(leaves) = leaves {
+        let rows = leaves
+            .await
+            .map_err(|e| StoreError::Backend(format!("building the log leaves failed: {e}")))??;
+        rows.write(tx).await?;
+    }
     // Every new release enters the change feed in the same transaction.
     // With where each stands in the counts, for the serving nodes' memos.
     let at = from_micros(now_us)?;
@@ -361,26 +448,6 @@ async fn import_file(
     Ok(outcomes)
 }
 
-/// The log leaves of an import: one per new release whose status is public,
-/// in batch order. Unpublished imports stay out of the public log.
-fn import_leaves(
-    batch: &[ImportRecord],
-    outcomes: &[ImportOutcome],
-    now_us: i64,
-) -> StoreResult<Vec<NewLeaf>> {
-    let at = from_micros(now_us)?;
-    batch
-        .iter()
-        .zip(outcomes)
-        .filter_map(|(record, outcome)| match outcome {
-            ImportOutcome::Inserted { id, path } if record.status.is_public() => Some(
-                NewLeaf::new(id.0, path, 1, LeafEvent::Import, at, &record.content, None),
-            ),
-            _ => None,
-        })
-        .collect()
-}
-
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -393,8 +460,8 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<ImportOutcome>> {
         let now_us = to_micros(now);
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let outcomes = import_file(&mut tx, &batch, now_us).await?;
+        let mut tx = self.begin_import().await?;
+        let outcomes = import_file(&mut tx, &Arc::new(vec![batch]), 0, now_us).await?;
         tx.commit().await.map_err(backend)?;
         self.signal_if_inserted(&outcomes);
         Ok(outcomes)
@@ -409,7 +476,7 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let now_us = to_micros(now);
-        let results = self.import_group(&files, now_us).await?;
+        let results = self.import_group(&Arc::new(files), now_us).await?;
         for outcomes in results.iter().flatten() {
             self.signal_if_inserted(outcomes);
         }

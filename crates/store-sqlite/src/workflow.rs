@@ -314,7 +314,7 @@ impl SqliteStore {
                     &content,
                     note.as_deref(),
                 )?;
-                crate::ledger::append_log_leaves(&mut tx, &[leaf]).await?;
+                crate::ledger::append_log_leaves(&mut tx, vec![leaf]).await?;
             }
         }
         record_event(
