@@ -39,7 +39,8 @@ pub(crate) const DURABLE_META: &str = "meta.durable.json";
 const META: &str = "meta.json";
 const MANAGED: &str = ".managed.json";
 /// The files tantivy writes in the folder (see `SearchIndex::recreate`).
-pub(crate) const EXTENSIONS: [&str; 7] = ["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
+pub(crate) const EXTENSIONS: [&str; 7] =
+    ["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
 
 #[derive(Debug, Default)]
 struct State {
@@ -217,7 +218,11 @@ pub(crate) fn recover(root: &Path) -> Result<bool, tantivy::TantivyError> {
         }
     }
     let listed: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
-    write_synced(root, MANAGED, format!("[{}]\n", listed.join(",")).as_bytes())?;
+    write_synced(
+        root,
+        MANAGED,
+        format!("[{}]\n", listed.join(",")).as_bytes(),
+    )?;
     std::fs::remove_file(&durable)?;
     sync_folder(root)?;
     Ok(true)

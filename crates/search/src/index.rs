@@ -278,8 +278,12 @@ impl SearchIndex {
         if slot.writer.is_none() {
             slot.writer = Some(self.kept_writer()?);
         }
-        if let Some(files) = &self.files {
-            files.defer()?;
+        if let Some(files) = &self.files
+            && let Err(e) = files.defer()
+        {
+            // Not held: the next updater must be able to take the lock.
+            slot.writer = None;
+            return Err(e.into());
         }
         slot.held = true;
         Ok(())

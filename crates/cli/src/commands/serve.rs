@@ -148,7 +148,9 @@ pub async fn run(
     // Waits for a commit under way, then syncs what is not yet on disk.
     match tokio::task::spawn_blocking(move || index.release_writer()).await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => tracing::warn!(error = %e, "cannot make the search index durable; it replays the change feed at the next start"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot make the search index durable; it replays the change feed at the next start")
+        }
         Err(e) => tracing::warn!(error = %e, "cannot make the search index durable"),
     }
     served.context("server error")?;
@@ -267,7 +269,9 @@ async fn keep_index_durable(index: Arc<pressroom_search::SearchIndex>) {
         let index = index.clone();
         match tokio::task::spawn_blocking(move || index.make_durable()).await {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot sync the search index to disk; retrying"),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "cannot sync the search index to disk; retrying")
+            }
             Err(e) => tracing::warn!(error = %e, "the search index sync failed"),
         }
     }

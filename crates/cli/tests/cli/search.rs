@@ -107,6 +107,7 @@ async fn a_server_killed_before_its_index_is_synced_finds_every_release_after_a_
     let out = cli.run(&["import", path_str(&seeds())]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (mut child, addr) = start(&cli, &["--change-poll-ms", "20"]);
+    assert_eq!(hits(&addr, "Hizballah").await.len(), 1);
     let file = cli.write("one.txt", ONE_RELEASE);
     let out = cli.run(&["import", path_str(&file)]);
     assert!(out.status.success(), "{}", stderr(&out));

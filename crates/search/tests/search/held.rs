@@ -51,10 +51,7 @@ fn a_writer_held_by_a_serving_node_makes_another_process_get_busy_with_a_clear_m
     let refused = other.updater().err().expect("refused");
 
     assert!(matches!(refused, SearchError::Busy));
-    assert!(
-        refused.to_string().contains("pressroom serve"),
-        "{refused}"
-    );
+    assert!(refused.to_string().contains("pressroom serve"), "{refused}");
     serving.release_writer().expect("release");
     assert!(other.updater().is_ok(), "free once released");
 }
@@ -74,7 +71,10 @@ fn each_change_through_a_held_writer_is_searchable_once_committed() {
     w.commit_at(4).expect("commit");
     drop(w);
 
-    assert_eq!(titles(&index, &ask("vaccines")), ["Statement 2 on vaccines"]);
+    assert_eq!(
+        titles(&index, &ask("vaccines")),
+        ["Statement 2 on vaccines"]
+    );
     assert_eq!(
         titles(&index, &ask("fisheries")),
         ["Statement 3 on fisheries"]
