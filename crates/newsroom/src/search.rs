@@ -222,6 +222,7 @@ impl IndexSync {
 
     /// One commit for every pending release, recording the feed position.
     async fn apply_pending(&mut self) -> Result<(), IndexError> {
+        let started = std::time::Instant::now();
         let mut upserts = Vec::with_capacity(self.pending.len());
         let mut removals = Vec::new();
         for &id in &self.pending {
@@ -232,8 +233,14 @@ impl IndexSync {
         }
         let index = self.index.clone();
         let cursor = self.feed.cursor();
+        let read = started.elapsed();
         tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+            let lent = std::time::Instant::now();
             let mut updater = index.updater()?;
+            tracing::debug!(
+                ms = lent.elapsed().as_secs_f64() * 1e3,
+                "search index writer ready"
+            );
             for release in &upserts {
                 // Takes the release out when it is no longer published.
                 updater.upsert(release)?;
@@ -245,6 +252,12 @@ impl IndexSync {
         })
         .await
         .map_err(|e| IndexError::Task(e.to_string()))??;
+        tracing::debug!(
+            releases = self.pending.len(),
+            read_ms = read.as_secs_f64() * 1e3,
+            total_ms = started.elapsed().as_secs_f64() * 1e3,
+            "changes applied to the search index"
+        );
         self.pending.clear();
         Ok(())
     }

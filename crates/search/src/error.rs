@@ -13,10 +13,12 @@ pub enum SearchError {
          rebuild it with `pressroom reindex`"
     )]
     SchemaMismatch { path: PathBuf },
-    /// Another process is writing the index (one writer at a time).
+    /// Another process is writing the index (one writer at a time): a
+    /// running `pressroom serve` holds it for as long as it serves.
     #[error(
-        "the search index is being written by another process (an import or reindex); \
-         try again when it has finished"
+        "the search index is held by another process: a running `pressroom serve` keeps it \
+         while it serves (stop it first; it also rebuilds an empty index when it starts), \
+         or a `pressroom reindex` is writing it; try again when that has finished"
     )]
     Busy,
     /// Reading the index's files failed.

@@ -1,13 +1,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::path::Path;
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::Instant;
 
 use jiff::Timestamp;
 use pressroom_domain::{Release, ReleaseId};
 use tantivy::collector::Collector;
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
@@ -20,6 +22,7 @@ use tantivy::{
 };
 
 use crate::SearchError;
+use crate::directory::{self, LazySync};
 use crate::facets::{FacetCodes, FacetTally, Tally};
 use crate::query::{Clause, Notice, ParsedQuery, parse};
 use crate::results::{Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion};
@@ -54,6 +57,40 @@ pub struct SearchIndex {
     /// Per-segment facet codes, kept by the reader's warmer (which holds
     /// them weakly: they live as long as this index).
     codes: Arc<FacetCodes>,
+    /// The folder, whose syncs a serving node defers (none in memory).
+    files: Option<LazySync>,
+    /// The writer a serving node keeps ([`SearchIndex::hold_writer`]).
+    writer: Arc<WriterSlot>,
+}
+
+/// The writer a serving node keeps, lent to one [`IndexUpdater`] at a time.
+#[derive(Default)]
+struct WriterSlot {
+    state: Mutex<Slot>,
+    returned: Condvar,
+}
+
+#[derive(Default)]
+struct Slot {
+    /// Whether updaters lend the kept writer ([`SearchIndex::hold_writer`]).
+    held: bool,
+    /// Whether an updater has it now.
+    lent: bool,
+    writer: Option<IndexWriter>,
+}
+
+impl WriterSlot {
+    /// The slot once no updater has the writer.
+    fn returned(&self) -> MutexGuard<'_, Slot> {
+        let mut slot = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while slot.lent {
+            slot = self
+                .returned
+                .wait(slot)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        slot
+    }
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -74,8 +111,16 @@ impl SearchIndex {
             reason: e.to_string(),
         };
         std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
+        if directory::recover(dir).map_err(|e| open_err(&e))? {
+            tracing::warn!(
+                index = %dir.display(),
+                "the search index's last writer stopped before its latest commits were on disk: \
+                 back to its last durable commit, the change feed replays the rest"
+            );
+        }
         let (schema, _) = Fields::schema();
-        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(|e| open_err(&e))?;
+        let directory = LazySync::open(dir).map_err(|e| open_err(&e))?;
+        let files = directory.clone();
         let mut index = if Index::exists(&directory).map_err(|e| open_err(&e))? {
             let index = Index::open(directory).map_err(|e| open_err(&e))?;
             if index.schema() != schema {
@@ -94,15 +139,15 @@ impl SearchIndex {
         index
             .set_default_multithread_executor()
             .map_err(|e| open_err(&e))?;
-        Self::from_index(index).map_err(|e| open_err(&e))
+        Self::from_index(index, Some(files)).map_err(|e| open_err(&e))
     }
 
     /// Empties `dir` of an index of another layout (a schema an older build
     /// wrote) and creates a new, empty one. Only tantivy's own files are
     /// removed: anything else in the folder stays.
     pub fn recreate(dir: &Path) -> Result<Self, SearchError> {
-        const EXTENSIONS: [&str; 7] = ["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
-        const NAMES: [&str; 2] = ["meta.json", ".managed.json"];
+        const EXTENSIONS: [&str; 7] = directory::EXTENSIONS;
+        const NAMES: [&str; 3] = ["meta.json", ".managed.json", directory::DURABLE_META];
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -117,10 +162,10 @@ impl SearchIndex {
     /// An index in memory, for tests and one-off runs.
     pub fn in_memory() -> Result<Self, SearchError> {
         let (schema, _) = Fields::schema();
-        Ok(Self::from_index(Index::create_in_ram(schema))?)
+        Ok(Self::from_index(Index::create_in_ram(schema), None)?)
     }
 
-    fn from_index(index: Index) -> tantivy::Result<Self> {
+    fn from_index(index: Index, files: Option<LazySync>) -> tantivy::Result<Self> {
         let text = schema::text_analyzer();
         let pairs = schema::pairs_analyzer();
         let words = schema::words_analyzer();
@@ -143,6 +188,8 @@ impl SearchIndex {
             pairs,
             words,
             codes,
+            files,
+            writer: Arc::default(),
         })
     }
 
@@ -177,17 +224,104 @@ impl SearchIndex {
         self.updater_with_memory(SMALL_WRITER_BYTES)
     }
 
-    /// A writer with `bytes` of indexing memory, for rebuilding.
+    /// A writer with `bytes` of indexing memory, for rebuilding. While
+    /// this process holds the writer ([`SearchIndex::hold_writer`]) it is
+    /// that one, once the updater before has given it back, whatever
+    /// `bytes`.
     pub fn updater_with_memory(&self, bytes: usize) -> Result<IndexUpdater, SearchError> {
-        let writer = self.index.writer(bytes).map_err(|e| match e {
-            TantivyError::LockFailure(LockError::LockBusy, _) => SearchError::Busy,
-            other => SearchError::Index(other),
-        })?;
+        {
+            let mut slot = self.writer.returned();
+            if slot.held {
+                let writer = match slot.writer.take() {
+                    Some(writer) => writer,
+                    None => self.kept_writer()?,
+                };
+                slot.lent = true;
+                return Ok(IndexUpdater {
+                    writer: Some(writer),
+                    reader: self.reader.clone(),
+                    fields: self.fields,
+                    home: Some(self.writer.clone()),
+                    committed: true,
+                });
+            }
+        }
+        let writer = self.index.writer(bytes).map_err(busy)?;
         Ok(IndexUpdater {
-            writer,
+            writer: Some(writer),
             reader: self.reader.clone(),
             fields: self.fields,
+            home: None,
+            committed: true,
         })
+    }
+
+    /// The writer a serving node keeps: one indexing thread (a commit
+    /// joins and starts each of them again), and the small memory.
+    fn kept_writer(&self) -> Result<IndexWriter, SearchError> {
+        self.index
+            .writer_with_num_threads(1, SMALL_WRITER_BYTES)
+            .map_err(busy)
+    }
+
+    /// Keeps one writer for as long as this process serves: every
+    /// [`SearchIndex::updater`] lends it in turn instead of making one per
+    /// change (threads started, the segment list read, merges begun and
+    /// abandoned), and commits are not synced to disk one by one but by
+    /// [`SearchIndex::make_durable`], which the caller runs every few
+    /// seconds, and [`SearchIndex::release_writer`] at a clean stop (see
+    /// `directory.rs`: after a crash the index goes back to its last
+    /// durable commit and the change feed replays the rest). Until then
+    /// every other process gets [`SearchError::Busy`].
+    pub fn hold_writer(&self) -> Result<(), SearchError> {
+        let mut slot = self.writer.returned();
+        if slot.writer.is_none() {
+            slot.writer = Some(self.kept_writer()?);
+        }
+        if let Some(files) = &self.files
+            && let Err(e) = files.defer()
+        {
+            // Not held: the next updater must be able to take the lock.
+            slot.writer = None;
+            return Err(e.into());
+        }
+        slot.held = true;
+        Ok(())
+    }
+
+    /// Makes every commit so far durable, when [`SearchIndex::hold_writer`]
+    /// deferred them; nothing otherwise, or when nothing changed.
+    pub fn make_durable(&self) -> Result<(), SearchError> {
+        if let Some(files) = &self.files {
+            let started = Instant::now();
+            files.make_durable()?;
+            tracing::trace!(
+                ms = started.elapsed().as_secs_f64() * 1e3,
+                "search index durable"
+            );
+        }
+        Ok(())
+    }
+
+    /// Stops holding the writer: waits for the updater that has it, makes
+    /// every commit durable and lets other processes write again.
+    pub fn release_writer(&self) -> Result<(), SearchError> {
+        let writer = {
+            let mut slot = self.writer.returned();
+            slot.held = false;
+            slot.writer.take()
+        };
+        let Some(writer) = writer else {
+            return Ok(());
+        };
+        // Dropped first, so that no merge of its own commits after the last
+        // durable point; the folder stays locked until that point.
+        drop(writer);
+        if let Some(files) = &self.files {
+            let _lock = files.acquire_lock(&INDEX_WRITER_LOCK);
+            files.close()?;
+        }
+        Ok(())
     }
 
     /// Runs a search over what is public at `now`.
@@ -722,15 +856,59 @@ impl SearchIndex {
     }
 }
 
+/// A refused writer: [`SearchError::Busy`] when another holds the lock.
+fn busy(e: TantivyError) -> SearchError {
+    match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => SearchError::Busy,
+        other => SearchError::Index(other),
+    }
+}
+
 /// Applies changes to the index. Changes become visible to searches at
 /// [`IndexUpdater::commit`], all together.
 pub struct IndexUpdater {
-    writer: IndexWriter,
+    /// Always there until the updater is dropped (given back or closed).
+    writer: Option<IndexWriter>,
     reader: IndexReader,
     fields: Fields,
+    /// Where a held writer goes back when the updater is dropped; `None`
+    /// for a writer of its own.
+    home: Option<Arc<WriterSlot>>,
+    /// Whether every change is committed: a held writer with changes not
+    /// committed (a failure) is dropped, not given back, so that the next
+    /// updater does not commit them.
+    committed: bool,
+}
+
+impl Drop for IndexUpdater {
+    fn drop(&mut self) {
+        let Some(home) = &self.home else { return };
+        let writer = self.writer.take();
+        let mut slot = home.state.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.lent = false;
+        let dropped = if self.committed && slot.held {
+            slot.writer = writer;
+            None
+        } else {
+            writer
+        };
+        drop(slot);
+        home.returned.notify_all();
+        // A writer joins its threads when dropped: not under the lock.
+        drop(dropped);
+    }
 }
 
 impl IndexUpdater {
+    fn writer(&mut self) -> Result<&mut IndexWriter, SearchError> {
+        self.committed = false;
+        self.writer.as_mut().ok_or_else(|| {
+            SearchError::Index(TantivyError::InternalError(
+                "the index writer was given back".to_owned(),
+            ))
+        })
+    }
+
     /// Adds a release or replaces its document: a publication or a
     /// correction. A release that is not published (or was withdrawn) is
     /// removed instead.
@@ -743,27 +921,30 @@ impl IndexUpdater {
     /// [`IndexUpdater::clear`]); skips it if it is not published.
     pub fn add_new(&mut self, release: &Release) -> Result<(), SearchError> {
         if let Some(doc) = self.fields.document(release) {
-            self.writer.add_document(doc)?;
+            self.writer()?.add_document(doc)?;
         }
         Ok(())
     }
 
     /// Takes a release out of search.
     pub fn remove(&mut self, id: ReleaseId) {
-        self.writer
-            .delete_term(Term::from_field_i64(self.fields.id, id.0));
+        let term = Term::from_field_i64(self.fields.id, id.0);
+        if let Ok(writer) = self.writer() {
+            writer.delete_term(term);
+        }
     }
 
     /// Empties the index (visible at commit, so readers never see it empty
     /// during a rebuild).
     pub fn clear(&mut self) -> Result<(), SearchError> {
-        self.writer.delete_all_documents()?;
+        self.writer()?.delete_all_documents()?;
         Ok(())
     }
 
     /// Makes every change so far visible, durably.
     pub fn commit(&mut self) -> Result<(), SearchError> {
-        self.writer.commit()?;
+        self.writer()?.commit()?;
+        self.committed = true;
         self.reader.reload()?;
         Ok(())
     }
@@ -772,25 +953,43 @@ impl IndexUpdater {
     /// reflects every change of the store's feed up to `cursor`, so that a
     /// server starting later knows where to catch up from.
     pub fn commit_at(&mut self, cursor: i64) -> Result<(), SearchError> {
-        let mut prepared = self.writer.prepare_commit()?;
+        let started = Instant::now();
+        let mut prepared = self.writer()?.prepare_commit()?;
         prepared.set_payload(&format!("{CURSOR_PAYLOAD}{cursor}"));
         prepared.commit()?;
+        self.committed = true;
+        let committed = Instant::now();
         self.reader.reload()?;
+        tracing::debug!(
+            commit_ms = (committed - started).as_secs_f64() * 1e3,
+            reload_ms = committed.elapsed().as_secs_f64() * 1e3,
+            cursor,
+            "search index committed"
+        );
         Ok(())
     }
 
-    /// Commits and waits for background merges, leaving a compact index.
+    /// Commits and waits for background merges, leaving a compact index
+    /// (a held writer is given back instead: its merges go on).
     pub fn finish(mut self) -> Result<(), SearchError> {
         self.commit()?;
-        self.writer.wait_merging_threads()?;
-        Ok(())
+        self.wait_merges()
     }
 
     /// [`IndexUpdater::finish`] with the change-feed position of
     /// [`IndexUpdater::commit_at`].
     pub fn finish_at(mut self, cursor: i64) -> Result<(), SearchError> {
         self.commit_at(cursor)?;
-        self.writer.wait_merging_threads()?;
+        self.wait_merges()
+    }
+
+    fn wait_merges(mut self) -> Result<(), SearchError> {
+        if self.home.is_some() {
+            return Ok(());
+        }
+        if let Some(writer) = self.writer.take() {
+            writer.wait_merging_threads()?;
+        }
         Ok(())
     }
 }

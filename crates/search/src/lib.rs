@@ -10,6 +10,7 @@
 //! and every query filters on `published_at <= now`; `pressroom reindex`
 //! rebuilds it from the store at any time. Depends on the domain only.
 
+mod directory;
 mod error;
 mod facets;
 mod index;

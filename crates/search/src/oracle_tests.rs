@@ -253,6 +253,40 @@ fn facet_counts_equal_counting_every_match() {
     check_all(&index, &live, &mut draw);
 }
 
+#[test]
+fn facet_counts_hold_as_each_commit_builds_its_dictionary_from_the_last() {
+    let releases = corpus();
+    let index = SearchIndex::in_memory().expect("index");
+    let mut w = index.updater().expect("writer");
+    let mut live: HashMap<i64, &Release> = HashMap::new();
+    let mut draw = Draw(5);
+    // Small commits, searched after each: every dictionary starts from the
+    // one before, most commits bring issuers it has not seen, and merges
+    // replace segments meanwhile.
+    for batch in releases.chunks(100) {
+        for r in batch {
+            w.add_new(r).expect("add");
+            live.insert(r.id.0, r);
+        }
+        w.commit().expect("commit");
+        let issuers: Vec<String> = live
+            .values()
+            .filter_map(|r| r.content.issuer.as_ref().map(|i| i.as_str().to_owned()))
+            .collect();
+        for q in ["sanctions", "\"human rights\"", "secretary"] {
+            let mut ask = SearchRequest {
+                q: q.to_owned(),
+                page: 1,
+                per_page: 10,
+                ..SearchRequest::default()
+            };
+            check(&index, &live, &ask);
+            ask.issuer = Some(issuers[draw.below(issuers.len())].clone());
+            check(&index, &live, &ask);
+        }
+    }
+}
+
 /// The snippet analyzer stems only words that start as an asked word
 /// does: on every text of the corpus it must mark exactly what the full
 /// analyzer marks, and every word's stem must keep its first letter.

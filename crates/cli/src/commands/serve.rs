@@ -89,6 +89,13 @@ pub async fn run(
     let sync = start_index(store.clone(), index.clone())
         .await?
         .with_poll_interval(Duration::from_millis(args.change_poll_ms.max(1)));
+    // One writer for as long as this node serves, its commits synced to
+    // disk in the background: a publication reaches search without
+    // waiting for either. `pressroom reindex` is refused meanwhile.
+    index
+        .hold_writer()
+        .context("cannot take the search index's writer")?;
+    let durable = tokio::spawn(keep_index_durable(index.clone()));
 
     // The transparency log's key: made at first start if missing (the
     // demo's lives and dies with its temporary database).
@@ -105,7 +112,7 @@ pub async fn run(
         public: PublicView::new(store.clone(), clock.clone()).with_counts(counts.clone()),
         site: Arc::new(site),
         ledger: Arc::new(keys),
-        search: index,
+        search: index.clone(),
         newsroom: NewsroomState::new(store.clone(), accounts, clock.clone()),
     };
     let cache = PageCache::new(Duration::from_secs(args.page_cache_seconds))
@@ -138,6 +145,15 @@ pub async fn run(
     follower.abort();
     scheduler.abort();
     warm.abort();
+    durable.abort();
+    // Waits for a commit under way, then syncs what is not yet on disk.
+    match tokio::task::spawn_blocking(move || index.release_writer()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot make the search index durable; it replays the change feed at the next start")
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot make the search index durable"),
+    }
     served.context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
@@ -245,6 +261,28 @@ async fn follow_changes(
                 }
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
+        }
+    }
+}
+
+/// How often the search index's latest commits are synced to disk: what a
+/// crash may make the next start replay from the change feed.
+const INDEX_DURABLE_EVERY: Duration = Duration::from_secs(5);
+
+/// Syncs the search index's commits to disk every few seconds, off the
+/// path of a publication (see `SearchIndex::hold_writer`).
+async fn keep_index_durable(index: Arc<pressroom_search::SearchIndex>) {
+    let mut every = tokio::time::interval(INDEX_DURABLE_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let index = index.clone();
+        match tokio::task::spawn_blocking(move || index.make_durable()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "cannot sync the search index to disk; retrying")
+            }
+            Err(e) => tracing::warn!(error = %e, "the search index sync failed"),
         }
     }
 }

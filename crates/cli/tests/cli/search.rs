@@ -79,3 +79,53 @@ fn an_index_of_another_layout_is_refused_with_the_command_that_fixes_it() {
     assert!(err.contains("search index"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reindex_is_refused_at_once_while_a_server_holds_the_index() {
+    let cli = Cli::new();
+    let out = cli.run(&["import", path_str(&seeds())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (mut child, _addr) = start(&cli, &[]);
+
+    let out = cli.run(&["reindex"]);
+
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("pressroom serve"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(terminate(&mut child).success());
+    // A clean stop leaves every commit on disk and the index free.
+    let index = cli.dir.path().join("pressroom.db.index");
+    assert!(!index.join("meta.durable.json").exists());
+    let out = cli.run(&["reindex"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_killed_before_its_index_is_synced_finds_every_release_after_a_restart() {
+    let cli = Cli::new();
+    let out = cli.run(&["import", path_str(&seeds())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (mut child, addr) = start(&cli, &["--change-poll-ms", "20"]);
+    assert_eq!(hits(&addr, "Hizballah").await.len(), 1);
+    let file = cli.write("one.txt", ONE_RELEASE);
+    let out = cli.run(&["import", path_str(&file)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for _ in 0..150 {
+        if !hits(&addr, "\"valid release\"").await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    child.kill().expect("SIGKILL");
+    child.wait().expect("wait");
+    let (mut child, addr) = start(&cli, &[]);
+
+    assert_eq!(
+        hits(&addr, "\"valid release\"").await,
+        ["/releases/2021/03/03/a-valid-release"]
+    );
+    assert_eq!(hits(&addr, "Hizballah").await.len(), 1);
+    assert!(terminate(&mut child).success());
+}

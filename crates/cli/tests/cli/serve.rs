@@ -27,7 +27,13 @@ pub fn start_logging(cli: &Cli, extra: &[&str], level: &str) -> (Child, String) 
     let addr = line
         .trim()
         .strip_prefix("pressroom is serving on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .unwrap_or_else(|| {
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+            }
+            panic!("unexpected first line {line:?}; stderr: {err}")
+        })
         .to_owned();
     (child, addr)
 }

@@ -1,0 +1,153 @@
+//! A serving node's writer: held for the life of the process, lent to each
+//! change in turn, its commits synced to disk in the background; and what
+//! a crash before they are synced leaves.
+
+use std::path::{Path, PathBuf};
+
+use pressroom_search::{SearchError, SearchIndex};
+
+use crate::{ask, release, titles};
+
+fn statement(id: i64, word: &str) -> pressroom_domain::Release {
+    release(
+        id,
+        &format!("Statement {id} on {word}"),
+        "Press Statement",
+        "2024-03-01",
+        &format!("The ministry speaks of {word} today."),
+    )
+}
+
+/// Commits one release through `index`'s writer, at feed position `id`.
+fn publish(index: &SearchIndex, id: i64, word: &str) {
+    let mut w = index.updater().expect("writer");
+    w.upsert(&statement(id, word)).expect("upsert");
+    w.commit_at(id).expect("commit");
+}
+
+/// The segment files in `dir` (not the lists, metas or locks).
+fn segment_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !name.starts_with('.') && !name.ends_with(".json")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_writer_held_by_a_serving_node_makes_another_process_get_busy_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("dir");
+    let serving = SearchIndex::open_or_create(dir.path()).expect("open");
+    serving.hold_writer().expect("hold");
+    // A second opening of the folder stands for another process (the lock
+    // is per open file, as across processes).
+    let other = SearchIndex::open_or_create(dir.path()).expect("open again");
+
+    let refused = other.updater().err().expect("refused");
+
+    assert!(matches!(refused, SearchError::Busy));
+    assert!(refused.to_string().contains("pressroom serve"), "{refused}");
+    serving.release_writer().expect("release");
+    assert!(other.updater().is_ok(), "free once released");
+}
+
+#[test]
+fn each_change_through_a_held_writer_is_searchable_once_committed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let index = SearchIndex::open_or_create(dir.path()).expect("open");
+    index.hold_writer().expect("hold");
+
+    for (id, word) in [(1, "fisheries"), (2, "vaccines"), (3, "fisheries")] {
+        publish(&index, id, word);
+        assert_eq!(index.change_cursor().expect("cursor"), Some(id));
+    }
+    let mut w = index.updater().expect("writer");
+    w.remove(pressroom_domain::ReleaseId(1));
+    w.commit_at(4).expect("commit");
+    drop(w);
+
+    assert_eq!(
+        titles(&index, &ask("vaccines")),
+        ["Statement 2 on vaccines"]
+    );
+    assert_eq!(
+        titles(&index, &ask("fisheries")),
+        ["Statement 3 on fisheries"]
+    );
+    index.release_writer().expect("release");
+}
+
+#[test]
+fn a_clean_release_leaves_every_commit_on_disk() {
+    let dir = tempfile::tempdir().expect("dir");
+    {
+        let index = SearchIndex::open_or_create(dir.path()).expect("open");
+        index.hold_writer().expect("hold");
+        publish(&index, 1, "fisheries");
+        index.make_durable().expect("durable");
+        publish(&index, 2, "vaccines");
+        index.release_writer().expect("release");
+    }
+    assert!(!dir.path().join("meta.durable.json").exists());
+
+    let reopened = SearchIndex::open_or_create(dir.path()).expect("reopen");
+
+    assert_eq!(reopened.change_cursor().expect("cursor"), Some(2));
+    assert_eq!(reopened.num_docs(), 2);
+}
+
+#[test]
+fn an_index_torn_after_its_last_durable_commit_goes_back_to_that_commit() {
+    let dir = tempfile::tempdir().expect("dir");
+    let later: Vec<PathBuf> = {
+        let index = SearchIndex::open_or_create(dir.path()).expect("open");
+        index.hold_writer().expect("hold");
+        publish(&index, 1, "fisheries");
+        index.make_durable().expect("durable");
+        let durable = segment_files(dir.path());
+        publish(&index, 2, "vaccines");
+        segment_files(dir.path())
+            .into_iter()
+            .filter(|f| !durable.contains(f))
+            .collect()
+        // The process dies here (no release).
+    };
+    // What was written since the durable point may be anything on disk:
+    // tear it all.
+    assert!(!later.is_empty(), "the second commit wrote files");
+    for file in later {
+        std::fs::write(file, b"").expect("tear");
+    }
+    std::fs::write(dir.path().join("meta.json"), b"{\"torn").expect("tear");
+    std::fs::write(dir.path().join(".managed.json"), b"").expect("tear");
+
+    let reopened = SearchIndex::open_or_create(dir.path()).expect("reopen");
+
+    assert_eq!(reopened.change_cursor().expect("cursor"), Some(1));
+    assert_eq!(titles(&reopened, &ask("fisheries")).len(), 1);
+    assert!(titles(&reopened, &ask("vaccines")).is_empty());
+    // And it takes changes again, the change feed's replay among them.
+    reopened.hold_writer().expect("hold");
+    publish(&reopened, 2, "vaccines");
+    assert_eq!(titles(&reopened, &ask("vaccines")).len(), 1);
+    reopened.release_writer().expect("release");
+}
+
+#[test]
+fn an_index_whose_writer_is_alive_is_not_rolled_back_by_another_opening() {
+    let dir = tempfile::tempdir().expect("dir");
+    let serving = SearchIndex::open_or_create(dir.path()).expect("open");
+    serving.hold_writer().expect("hold");
+    publish(&serving, 1, "fisheries");
+
+    let reader = SearchIndex::open_or_create(dir.path()).expect("open again");
+
+    assert_eq!(reader.change_cursor().expect("cursor"), Some(1));
+    assert!(dir.path().join("meta.durable.json").exists());
+    serving.release_writer().expect("release");
+}
