@@ -62,6 +62,12 @@ use scope::{Facets, Scope, Touched};
 pub(crate) enum CacheScope {
     /// The page lists the public releases with these ids and nothing else.
     ReleaseIds(std::ops::RangeInclusive<i64>),
+    /// The sitemap index: the numbered files of `span` ids that hold a
+    /// public release, each with the first such id.
+    SitemapFiles {
+        span: u64,
+        firsts: std::collections::BTreeMap<u64, i64>,
+    },
 }
 
 /// Rendered public pages by address, for one node.
@@ -644,6 +650,10 @@ async fn render(
     }
     let scope = match response.extensions().get::<CacheScope>() {
         Some(CacheScope::ReleaseIds(ids)) => Scope::Ids(ids.clone()),
+        Some(CacheScope::SitemapFiles { span, firsts }) => Scope::Files {
+            span: *span,
+            firsts: firsts.clone(),
+        },
         None => scope,
     };
     let (parts, body) = response.into_parts();

@@ -3,8 +3,9 @@
 //! each handler reads: a release page reads the release and its neighbours
 //! of the same kind; the listing reads its filter and, for each facet, the
 //! filter without that facet; a feed or the API list reads its filter; a
-//! numbered sitemap file, its span of ids (its handler says which). Anything
-//! else that shows releases (search, the sitemap index, the archive, whose
+//! numbered sitemap file, its span of ids, and the sitemap index, the files
+//! it names (their handlers say which). Anything
+//! else that shows releases (search, a one-file sitemap, the archive, whose
 //! every year page counts every year, proofs and the log, the exit notice)
 //! is touched by every change. Being wrong here serves a stale page, so every
 //! rule errs on the side of touching: filters compare without case, an
@@ -32,6 +33,15 @@ pub(super) enum Scope {
     /// Lists the public releases with these ids and nothing else: a
     /// numbered sitemap file (told by its handler, not by the address).
     Ids(RangeInclusive<i64>),
+    /// Names the numbered sitemap files of `span` ids that hold a public
+    /// release (the sitemap index; its handler says which). A file starts
+    /// or stops holding one only by a change to a release outside the
+    /// named files, or to the first public release of one of them (the
+    /// others leave it non-empty whatever they become).
+    Files {
+        span: u64,
+        firsts: std::collections::BTreeMap<u64, i64>,
+    },
     /// Any change may alter it.
     Any,
 }
@@ -164,6 +174,11 @@ impl Scope {
             Scope::Listing(f) => any_state(&|s| f.misses(s).iter().filter(|m| **m).count() <= 1),
             Scope::Entries(f) => any_state(&|s| f.misses(s).iter().all(|m| !m)),
             Scope::Ids(ids) => touched.ids.iter().any(|id| ids.contains(id)),
+            Scope::Files { span, firsts } => touched.ids.iter().any(|&id| {
+                firsts
+                    .get(&pressroom_render::sitemap_file_of(id, *span))
+                    .is_none_or(|&first| first == id)
+            }),
             Scope::Any => !touched.is_empty(),
         }
     }
@@ -245,5 +260,29 @@ mod tests {
         assert!(!file.touched_by(&change(5_000)));
         assert!(!file.touched_by(&change(10_001)));
         assert!(Scope::Any.touched_by(&change(1)));
+    }
+
+    #[test]
+    fn the_sitemap_index_is_touched_only_where_a_file_may_open_or_empty() {
+        let index = Scope::Files {
+            span: 3,
+            firsts: [(1, 2), (2, 4)].into_iter().collect(),
+        };
+        let ids = |ids: &[i64]| Touched {
+            ids: ids.iter().copied().collect(),
+            ..Touched::default()
+        };
+        // Another release of a named file leaves it holding its first.
+        assert!(!index.touched_by(&ids(&[3])));
+        assert!(!index.touched_by(&ids(&[5, 6])));
+        assert!(
+            !index.touched_by(&ids(&[1])),
+            "before the first: still named"
+        );
+        // The first public release of a file may leave it empty.
+        assert!(index.touched_by(&ids(&[4])));
+        // A release in a file the index does not name may open it.
+        assert!(index.touched_by(&ids(&[7])));
+        assert!(!index.touched_by(&Touched::default()));
     }
 }

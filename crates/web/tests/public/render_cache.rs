@@ -394,6 +394,55 @@ async fn a_correction_drops_the_pages_of_its_old_and_new_kind_and_a_withdrawal_i
 }
 
 #[tokio::test]
+async fn the_sitemap_index_is_dropped_only_when_a_file_opens_or_its_first_release_changes() {
+    let mut p = portal().await;
+    let archive = archive(&p).await;
+    p.follow(&archive.iter().collect::<Vec<_>>()).await;
+    let mut all = addresses(&archive);
+    all.push("/sitemaps/3.xml".to_owned());
+    let later = |title: &str, day| {
+        content(
+            title,
+            Kind::Readout,
+            "Office of the Spokesperson",
+            (2025, 6, day),
+        )
+    };
+    // Id 7 opens a third file of three ids: the index names it from now on.
+    let opens = p.publish(later("Readout Opening a File", 1)).await;
+    p.follow(&[&opens]).await;
+    p.warm(&all).await;
+    let hits = p.still_cached(&all).await;
+    assert!(hits.iter().any(|h| h == "/sitemap.xml"));
+
+    // Id 8 goes into that file behind its first release: the index stands,
+    // and every page is still as the uncached server renders it.
+    let joins = p.publish(later("Readout Joining a File", 2)).await;
+    p.follow(&[&joins]).await;
+    let hits = p.still_cached(&all).await;
+    assert!(
+        hits.iter().any(|h| h == "/sitemap.xml"),
+        "the index was dropped"
+    );
+    assert!(!hits.iter().any(|h| h == "/sitemaps/3.xml"));
+
+    // A change to the first release of a file may empty it: dropped.
+    p.warm(&all).await;
+    let gone = wf::withdraw(
+        p.store.as_ref(),
+        p.clock.as_ref(),
+        PUBLISHER,
+        opens.id,
+        "Issued in error.",
+    )
+    .await
+    .expect("withdraw");
+    p.follow(&[&gone]).await;
+    let hits = p.still_cached(&all).await;
+    assert!(!hits.iter().any(|h| h == "/sitemap.xml"));
+}
+
+#[tokio::test]
 async fn a_change_read_from_the_feed_is_searchable_only_once_the_index_applies_it() {
     let mut p = portal().await;
     let new = p

@@ -3,6 +3,7 @@
 //! the numbered release sitemaps `/sitemaps/N.xml` the index points at,
 //! each the public releases of one span of ids (`SiteConfig::sitemap_span`).
 
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -90,14 +91,15 @@ async fn release_entries(
     Ok(out)
 }
 
-/// The numbered files that list at least one public release: one seek per
-/// file to the first public id past the previous file.
-async fn release_files(public: &PublicView, span: u64) -> Result<Vec<u64>, AppError> {
-    let mut files = Vec::new();
+/// The numbered files that list at least one public release, each with
+/// its first public id: one seek per file to the first public id past the
+/// previous file.
+async fn release_files(public: &PublicView, span: u64) -> Result<BTreeMap<u64, i64>, AppError> {
+    let mut files = BTreeMap::new();
     let mut after = None;
     while let Some(first) = public.paths_after(after, 1).await?.pop() {
         let n = sitemap_file_of(first.id.0, span);
-        files.push(n);
+        files.insert(n, first.id.0);
         match sitemap_file_ids(n, span) {
             Some(ids) => after = Some(ReleaseId(*ids.end())),
             None => break,
@@ -126,7 +128,7 @@ pub(crate) async fn index(
 ) -> Result<Response, AppError> {
     let span = span(&site);
     let files = release_files(&public, span).await?;
-    if files.iter().all(|&n| n == 1) {
+    if files.keys().all(|&n| n == 1) {
         let mut entries = fixed_pages(&public, &site).await?;
         if let Some(ids) = sitemap_file_ids(1, span) {
             entries.extend(release_entries(&public, &site, ids).await?);
@@ -138,11 +140,18 @@ pub(crate) async fn index(
         loc: site.absolute("/sitemaps/pages.xml"),
         lastmod: None,
     }];
-    entries.extend(files.iter().map(|n| SitemapEntry {
+    entries.extend(files.keys().map(|n| SitemapEntry {
         loc: site.absolute(&format!("/sitemaps/{n}.xml")),
         lastmod: None,
     }));
-    Ok(xml(sitemap_index(&entries), None))
+    let mut res = xml(sitemap_index(&entries), None);
+    // A publication into a file it names leaves it as it is: at a million
+    // releases it is hundreds of seeks to take again.
+    res.extensions_mut().insert(CacheScope::SitemapFiles {
+        span,
+        firsts: files,
+    });
+    Ok(res)
 }
 
 /// `/sitemaps/pages.xml` (the pages that are not releases) and
