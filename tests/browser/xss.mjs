@@ -335,7 +335,14 @@ async function main() {
     await writerContext.close();
   } finally {
     await browser.close();
+    // A stopping server makes its search index durable before it exits:
+    // removing the folder before then races with those writes.
+    const exited = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once("exit", resolve);
+    });
     child.kill();
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
   if (failures.length) {
