@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use pressroom_domain::{Release, Status};
+use pressroom_domain::{Release, ReleaseContent, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::{Facet, ImportRecord, ReleaseFilter, Visibility};
@@ -27,13 +27,17 @@ pub struct CountedAs {
 
 impl CountedAs {
     pub fn of(release: &Release) -> Self {
-        let c = &release.content;
+        Self::stored(release.status, &release.content, release.published_at)
+    }
+
+    /// The columns a release with this content is stored under.
+    fn stored(status: Status, c: &ReleaseContent, published_at: Option<Timestamp>) -> Self {
         Self {
-            status: release.status,
+            status,
             kind: c.kind.as_ref().map(|k| k.as_str().to_owned()),
             issuer: c.issuer.as_ref().map(|i| i.as_str().to_owned()),
             date: c.date.date(),
-            published_at: release.published_at,
+            published_at,
         }
     }
 
@@ -102,16 +106,13 @@ impl FacetShift {
     /// A release an import stored: public imports are published at the
     /// import's instant, as both backends store them.
     pub fn imported(record: &ImportRecord, now: Timestamp) -> Self {
-        let c = &record.content;
         Self {
             before: None,
-            after: Some(CountedAs {
-                status: record.status,
-                kind: c.kind.as_ref().map(|k| k.as_str().to_owned()),
-                issuer: c.issuer.as_ref().map(|i| i.as_str().to_owned()),
-                date: c.date.date(),
-                published_at: record.status.is_public().then_some(now),
-            }),
+            after: Some(CountedAs::stored(
+                record.status,
+                &record.content,
+                record.status.is_public().then_some(now),
+            )),
         }
     }
 
