@@ -21,6 +21,18 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     Err(unsupported(url))
 }
 
+/// Opens the store for a process that only loads (`import`): on SQLite
+/// with one connection, so that a first import into an empty store can
+/// write the file without its write-ahead log when no other process has it
+/// open (`pressroom-store-sqlite`'s `bulk.rs`).
+pub async fn open_store_to_load(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::open_alone(url).await?;
+        return Ok(Arc::new(store));
+    }
+    open_store(url).await
+}
+
 fn unsupported(url: &str) -> anyhow::Error {
     let shown = url.split('@').next_back().unwrap_or(url);
     anyhow::anyhow!(

@@ -20,10 +20,21 @@
 //! Kept while loading: the unique `(release_date, slug)` index and the
 //! fingerprint index of `release_sources`, which the import itself reads
 //! (slugs taken, releases already stored) and which enforce uniqueness.
+//!
+//! A load also writes each page twice under the write-ahead log: into the
+//! log at its commit, and into the database at the checkpoint after; the
+//! kernel's copying of those bytes was a third of the writer thread's time.
+//! When the loading process is the only one with the file open,
+//! [`RollbackJournal`] switches the file to a rollback journal for the
+//! load: pages beyond the file's size before the load (every page of an
+//! archive loaded into an empty store) are written once, straight into the
+//! database, and need no journal at all, since undoing them is cutting the
+//! file back to its old size. Atomicity is SQLite's as ever: a crash leaves
+//! a hot journal that the next opening rolls back.
 
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
-use pressroom_store::StoreResult;
+use pressroom_store::{StoreError, StoreResult};
 
 use crate::rows::backend;
 
@@ -98,6 +109,7 @@ impl BulkLoad {
     /// Brings the tally up to the rows loaded and creates every index and
     /// the trigger again, inside the same transaction, before its commit.
     pub(crate) async fn finish(self, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
+        check_foreign_keys_if_off(tx).await?;
         sqlx::query(TALLY_OF_ALL_ROWS)
             .execute(&mut **tx)
             .await
@@ -106,5 +118,119 @@ impl BulkLoad {
             sqlx::query(sql).execute(&mut **tx).await.map_err(backend)?;
         }
         Ok(())
+    }
+}
+
+/// With foreign keys off on this connection (a load through
+/// [`RollbackJournal`]), checks every one over the whole store: it held no
+/// release when the load began, so this is the load's rows. A dangling
+/// reference fails the load, whole, as the row-by-row check would have.
+async fn check_foreign_keys_if_off(tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
+    let on: bool = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend)?;
+    if on {
+        return Ok(());
+    }
+    let dangling = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)?;
+    match dangling.first() {
+        None => Ok(()),
+        Some(row) => {
+            let table: String = row.try_get(0).map_err(backend)?;
+            let parent: String = row.try_get(2).map_err(backend)?;
+            Err(StoreError::Backend(format!(
+                "the load left {} row(s) referring to nothing, the first in {table} \
+                 (to {parent})",
+                dangling.len()
+            )))
+        }
+    }
+}
+
+/// How much of the file a load maps (SQLite caps it at its own limit).
+const LOAD_MMAP_BYTES: i64 = 1 << 31;
+
+/// The store's file switched from its write-ahead log to a rollback
+/// journal for a load into an empty store, switched back by [`Self::leave`].
+#[derive(Debug)]
+pub(crate) struct RollbackJournal(());
+
+impl RollbackJournal {
+    /// Switches to a rollback journal if the store holds no release and no
+    /// other connection has the file open; `None` (and the log kept)
+    /// otherwise. A server or another tool with the file open keeps it in
+    /// the log: SQLite refuses to leave the log while another connection
+    /// uses it, and that refusal is the check.
+    pub(crate) async fn enter_if_empty(writer: &SqlitePool) -> StoreResult<Option<Self>> {
+        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM releases)")
+            .fetch_one(writer)
+            .await
+            .map_err(backend)?;
+        if !empty {
+            return Ok(None);
+        }
+        match sqlx::query_scalar::<_, String>("PRAGMA journal_mode = DELETE")
+            .fetch_one(writer)
+            .await
+        {
+            Ok(mode) if mode.eq_ignore_ascii_case("delete") => {
+                // Building each index after the rows reads the whole table
+                // again; through a mapping of the file, not a copy of every
+                // page out of the kernel's cache per index. Pages written
+                // are still written with `write`.
+                sqlx::query(&format!("PRAGMA mmap_size = {LOAD_MMAP_BYTES}"))
+                    .execute(writer)
+                    .await
+                    .map_err(backend)?;
+                // Foreign keys checked once, over the loaded rows, before the
+                // commit (`BulkLoad::finish`), not row by row: SQLite keeps
+                // a statement journal for every multi-row insert into a
+                // table with an immediate foreign key (`rows::INSERT_ROWS`).
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(writer)
+                    .await
+                    .map_err(backend)?;
+                Ok(Some(Self(())))
+            }
+            Ok(mode) => {
+                tracing::debug!(%mode, "the store kept its journal mode for the load");
+                Ok(None)
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "another connection has the store open: the load goes through the write-ahead log");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Switches back to the write-ahead log. If SQLite refuses (another
+    /// process opened the file after the load), the file stays in rollback
+    /// mode, which is just as safe, until the next opening sets the log
+    /// again (every connection asks for it).
+    pub(crate) async fn leave(self, writer: &SqlitePool) {
+        for (pragma, what) in [
+            ("PRAGMA foreign_keys = ON", "checking foreign keys"),
+            ("PRAGMA mmap_size = 0", "reading without a mapping"),
+        ] {
+            if let Err(e) = sqlx::query(pragma).execute(writer).await {
+                tracing::warn!(error = %e, "the store did not go back to {what} after a load");
+            }
+        }
+        match sqlx::query_scalar::<_, String>("PRAGMA journal_mode = WAL")
+            .fetch_one(writer)
+            .await
+        {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => {}
+            Ok(mode) => {
+                tracing::warn!(%mode, "the store did not return to its write-ahead log after a load")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the store did not return to its write-ahead log after a load")
+            }
+        }
     }
 }

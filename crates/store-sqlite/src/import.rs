@@ -15,7 +15,7 @@ use pressroom_store::{ImportOutcome, ImportRecord, StoreError, StoreResult};
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use crate::revisions::{NewRevision, insert_revisions};
-use crate::rows::{backend, path_from_row};
+use crate::rows::{INSERT_ROWS, backend, path_from_row};
 
 /// Rows per statement: well under SQLite's limit of bound variables with
 /// the 17 columns of `releases`.
@@ -236,9 +236,9 @@ pub(crate) async fn write(
         .collect();
     insert_revisions(tx, &revisions).await?;
     for chunk in batch.iter().zip(&planned).collect::<Vec<_>>().chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO release_sources (release_id, fingerprint, path, line, imported_at) ",
-        );
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "{INSERT_ROWS} release_sources (release_id, fingerprint, path, line, imported_at) "
+        ));
         q.push_values(chunk, |mut b, (record, (id, _))| {
             b.push_bind(*id)
                 .push_bind(record.fingerprint.as_str())
@@ -284,11 +284,11 @@ async fn insert_releases(
         .map(|r| serde_json::to_string(&r.record.content.body))
         .collect::<Result<Vec<_>, _>>()
         .map_err(json_error)?;
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
+    let mut q = QueryBuilder::<Sqlite>::new(format!(
+        "{INSERT_ROWS} releases (id, slug, release_date, release_time, release_zone, \
          status, revision, title, kind, issuer, issuer_type, dateline, \
-         attribution, body, language, published_at, created_at, updated_at) ",
-    );
+         attribution, body, language, published_at, created_at, updated_at) "
+    ));
     q.push_values(rows.iter().zip(bodies), |mut b, (row, body)| {
         let r = row.record;
         let c = &r.content;

@@ -8,7 +8,7 @@ use pressroom_store::ledger::{hash_from_db, index_from_db, ledger_error};
 use pressroom_store::{LedgerEntry, NewLeaf, StoreResult};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, Transaction};
 
-use crate::rows::backend;
+use crate::rows::{INSERT_ROWS, backend};
 
 /// Rows per multi-row insert (4 bound values each).
 const CHUNK: usize = 200;
@@ -71,9 +71,9 @@ pub(crate) struct LogRows {
 impl LogRows {
     pub(crate) async fn write(self, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
         for chunk in self.leaf_rows.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO ledger_leaves (idx, release_id, revision, leaf) ",
-            );
+            let mut q = QueryBuilder::<Sqlite>::new(format!(
+                "{INSERT_ROWS} ledger_leaves (idx, release_id, revision, leaf) "
+            ));
             q.push_values(chunk, |mut b, (index, leaf)| {
                 b.push_bind(*index as i64)
                     .push_bind(leaf.release_id)
@@ -83,7 +83,8 @@ impl LogRows {
             q.build().execute(&mut **tx).await.map_err(backend)?;
         }
         for chunk in self.hash_rows.chunks(CHUNK * 2) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO ledger_hashes (idx, hash) ");
+            let mut q =
+                QueryBuilder::<Sqlite>::new(format!("{INSERT_ROWS} ledger_hashes (idx, hash) "));
             q.push_values(chunk, |mut b, (index, hash)| {
                 b.push_bind(*index as i64).push_bind(hash.0.to_vec());
             });

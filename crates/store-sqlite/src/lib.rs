@@ -41,7 +41,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use revisions::{LEAF_COLUMN, LEAF_OF_REVISION, NewRevision, content_of, insert_revisions};
-use rows::{backend, path_from_row, release_from_row, to_micros};
+use rows::{INSERT_ROWS, backend, path_from_row, release_from_row, to_micros};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
 /// limit of bound parameters per statement.
@@ -58,12 +58,29 @@ pub struct SqliteStore {
     /// One file has one writer process, so an in-process signal after each
     /// commit is the whole change notification.
     changed: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Reads go through the writer's one connection ([`Self::open_alone`]):
+    /// with no other connection of this process open, a first import may
+    /// set the write-ahead log aside ([`bulk::RollbackJournal`]).
+    alone: bool,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at a `sqlite://` URL and
     /// applies pending migrations.
     pub async fn open(url: &str) -> StoreResult<Self> {
+        Self::connect(url, false).await
+    }
+
+    /// Opens the store with a single connection for reads and writes, for
+    /// a process that only loads (the `import` command). An import into an
+    /// empty store then writes each page of the database once, not into
+    /// the write-ahead log and again at its checkpoint, when no other
+    /// process has the file open ([`bulk::RollbackJournal`]).
+    pub async fn open_alone(url: &str) -> StoreResult<Self> {
+        Self::connect(url, true).await
+    }
+
+    async fn connect(url: &str, alone: bool) -> StoreResult<Self> {
         let unavailable = |reason: String| StoreError::Unavailable {
             url: url.to_owned(),
             reason,
@@ -105,15 +122,20 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.read_only(true))
-            .await
-            .map_err(|e| unavailable(describe(&e)))?;
+        let reader = if alone {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options.read_only(true))
+                .await
+                .map_err(|e| unavailable(describe(&e)))?
+        };
         Ok(Self {
             writer,
             reader,
             changed: Arc::new(tokio::sync::watch::Sender::new(0)),
+            alone,
         })
     }
 
@@ -157,6 +179,23 @@ impl SqliteStore {
     /// per row, and a failure anywhere rolls back to the store as it was,
     /// indexes and all.
     async fn import_group(
+        &self,
+        files: &Arc<Vec<Vec<ImportRecord>>>,
+        now_us: i64,
+    ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+        let journal = if self.alone {
+            bulk::RollbackJournal::enter_if_empty(&self.writer).await?
+        } else {
+            None
+        };
+        let result = self.import_group_in_one_commit(files, now_us).await;
+        if let Some(journal) = journal {
+            journal.leave(&self.writer).await;
+        }
+        result
+    }
+
+    async fn import_group_in_one_commit(
         &self,
         files: &Arc<Vec<Vec<ImportRecord>>>,
         now_us: i64,
@@ -435,8 +474,9 @@ async fn import_file(
         })
         .collect();
     for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
-        let mut q =
-            QueryBuilder::<Sqlite>::new("INSERT INTO changes (release_id, event, at, facets) ");
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "{INSERT_ROWS} changes (release_id, event, at, facets) "
+        ));
         q.push_values(chunk, |mut row, (id, facets)| {
             row.push_bind(*id)
                 .push_bind("import")

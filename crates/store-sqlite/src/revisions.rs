@@ -16,7 +16,7 @@ use pressroom_store::{StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use crate::rows::backend;
+use crate::rows::{INSERT_ROWS, backend};
 
 /// The `content` of a revision whose ledger leaf holds its content: no
 /// JSON document is empty, so this never stands for real content.
@@ -63,9 +63,9 @@ pub(crate) async fn insert_revisions(
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| StoreError::Backend(e.to_string()))?;
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO revisions (release_id, number, event, content, change_note, created_at) ",
-        );
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "{INSERT_ROWS} revisions (release_id, number, event, content, change_note, created_at) "
+        ));
         q.push_values(chunk.iter().zip(contents), |mut b, (r, content)| {
             b.push_bind(r.release_id)
                 .push_bind(i64::from(r.number))

@@ -279,3 +279,129 @@ async fn a_file_refused_during_a_first_import_fails_alone_and_the_rest_is_indexe
         "{plan:?}"
     );
 }
+
+/// The bytes in the database's write-ahead log file (none if it is absent).
+fn log_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::metadata(dir.join("test.db-wal")).map_or(0, |m| m.len())
+}
+
+async fn journal_mode(raw: &SqlitePool) -> String {
+    sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(raw)
+        .await
+        .expect("read the journal mode")
+}
+
+async fn second_connection(url: &str) -> SqlitePool {
+    SqlitePool::connect_with(SqliteConnectOptions::from_str(url).expect("url"))
+        .await
+        .expect("second connection")
+}
+
+#[tokio::test]
+async fn a_first_import_by_a_store_opened_alone_writes_its_pages_once_and_keeps_the_log_mode() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = SqliteStore::open_alone(&url).await.expect("open alone");
+    let results = store.import_files(archive(), now()).await.expect("import");
+    assert!(results.iter().all(Result::is_ok));
+    // Written straight into the database: nothing went through the log.
+    assert_eq!(log_bytes(dir.path()), 0, "the load wrote no log frame");
+    let (journal, _, foreign_keys) = store.pragmas().await.expect("pragmas");
+    assert_eq!(journal, "wal");
+    assert_eq!(foreign_keys, 1, "foreign keys are checked again");
+    // The next write goes through the log again, and reads see it all.
+    store
+        .import_files(
+            vec![vec![record("Later", 8, "l", "d.txt", Status::Published)]],
+            now(),
+        )
+        .await
+        .expect("a second import");
+    assert!(log_bytes(dir.path()) > 0, "a later import is logged");
+    store.close().await;
+    let raw = second_connection(&url).await;
+    assert_eq!(journal_mode(&raw).await, "wal");
+    assert_eq!(count(&raw, "releases").await, 6);
+    assert_eq!(count(&raw, "ledger_leaves").await, 5);
+    assert!(tally_matches_rows(&raw).await);
+}
+
+#[tokio::test]
+async fn a_first_import_goes_through_the_log_while_another_connection_has_the_file_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = SqliteStore::open_alone(&url).await.expect("open alone");
+    // Another process's connection, as a running server's would be.
+    let raw = second_connection(&url).await;
+    assert_eq!(count(&raw, "releases").await, 0);
+    let results = store.import_files(archive(), now()).await.expect("import");
+    assert!(results.iter().all(Result::is_ok));
+    assert!(log_bytes(dir.path()) > 0, "the load went through the log");
+    assert_eq!(journal_mode(&raw).await, "wal");
+    assert_eq!(count(&raw, "releases").await, 5);
+    assert!(tally_matches_rows(&raw).await);
+}
+
+#[tokio::test]
+async fn a_first_import_alone_that_fails_leaves_the_store_empty_with_its_indexes_and_log_mode() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = SqliteStore::open_alone(&url).await.expect("open alone");
+    let raw = second_connection(&url).await;
+    let before = schema(&raw).await;
+    sqlx::query(
+        "CREATE TRIGGER refuse_tally BEFORE INSERT ON release_tally \
+         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+    )
+    .execute(&raw)
+    .await
+    .expect("plant the failure");
+    raw.close().await;
+    let err = store
+        .import_files(archive(), now())
+        .await
+        .expect_err("the import fails");
+    assert!(err.to_string().contains("refused for the test"), "{err}");
+    assert_eq!(store.pragmas().await.expect("pragmas").0, "wal");
+    store.close().await;
+    let raw = second_connection(&url).await;
+    sqlx::query("DROP TRIGGER refuse_tally")
+        .execute(&raw)
+        .await
+        .expect("remove the failure");
+    assert_eq!(schema(&raw).await, before, "every index and trigger kept");
+    for table in ["releases", "revisions", "release_sources", "ledger_leaves"] {
+        assert_eq!(count(&raw, table).await, 0, "{table} is empty");
+    }
+    assert_eq!(journal_mode(&raw).await, "wal");
+}
+
+#[tokio::test]
+async fn a_first_import_alone_that_leaves_a_dangling_reference_fails_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = SqliteStore::open_alone(&url).await.expect("open alone");
+    let raw = second_connection(&url).await;
+    // A change about a release that does not exist, written with the load.
+    sqlx::query(
+        "CREATE TRIGGER dangle AFTER INSERT ON release_sources WHEN NEW.path = 'c.txt' \
+         BEGIN INSERT INTO changes (release_id, event, at) VALUES (999999, 'import', 0); END",
+    )
+    .execute(&raw)
+    .await
+    .expect("plant the dangling reference");
+    raw.close().await;
+    let err = store
+        .import_files(archive(), now())
+        .await
+        .expect_err("the load is refused");
+    assert!(err.to_string().contains("changes"), "{err}");
+    let (journal, _, foreign_keys) = store.pragmas().await.expect("pragmas");
+    assert_eq!((journal.as_str(), foreign_keys), ("wal", 1));
+    store.close().await;
+    let raw = second_connection(&url).await;
+    for table in ["releases", "changes", "release_sources", "ledger_leaves"] {
+        assert_eq!(count(&raw, table).await, 0, "{table} is empty");
+    }
+}

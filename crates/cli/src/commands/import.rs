@@ -64,7 +64,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     let store = if args.dry_run {
         None
     } else {
-        Some(db::open_store(database).await?)
+        Some(db::open_store_to_load(database).await?)
     };
     let started = std::time::Instant::now();
     let mut run = ImportRun::new(ParseOptions {
