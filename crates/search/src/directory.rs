@@ -21,6 +21,14 @@
 //! and puts it back as `meta.json`: the index is then exactly its last
 //! durable commit, with the change-feed position of that commit, and the
 //! node catches up from there as after any stop.
+//!
+//! tantivy also rewrites its list of files (`.managed.json`) for every file
+//! it creates, six or seven times for a one-release commit, each a new
+//! file renamed over the old one (which ext4 follows with a write-back of
+//! it). Only a writer opening the folder reads that list, and [`recover`]
+//! writes it again from the folder's files, so while commits are deferred
+//! the latest list is kept in memory and written once, at
+//! [`LazySync::close`].
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -54,6 +62,9 @@ struct State {
     deletes: Vec<PathBuf>,
     /// Whether anything was written or deleted since the last durable point.
     dirty: bool,
+    /// tantivy's latest list of its files, not yet written (see the module
+    /// documentation).
+    managed: Option<Vec<u8>>,
 }
 
 /// An [`MmapDirectory`] whose syncs can be deferred; see the module
@@ -166,6 +177,18 @@ impl LazySync {
         }
         lock(&self.state).dirty = true;
         self.make_durable()?;
+        {
+            // The kept list written and deferring stopped at once, under
+            // the lock: a list tantivy writes meanwhile (a merge of the
+            // dropped writer finishing) waits, then goes straight to disk
+            // after this older one.
+            let mut state = lock(&self.state);
+            if let Some(managed) = &state.managed {
+                write_synced(&self.root, MANAGED, managed)?;
+            }
+            state.managed = None;
+            state.deferred = false;
+        }
         for name in [META, MANAGED] {
             match File::open(self.root.join(name)) {
                 Ok(file) => file.sync_data()?,
@@ -174,7 +197,6 @@ impl LazySync {
             }
         }
         sync_folder(&self.root)?;
-        lock(&self.state).deferred = false;
         std::fs::remove_file(self.root.join(DURABLE_META))?;
         sync_folder(&self.root)
     }
@@ -321,11 +343,27 @@ impl Directory for LazySync {
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        if path == Path::new(MANAGED)
+            && let Some(managed) = &lock(&self.state).managed
+        {
+            return Ok(managed.clone());
+        }
         self.inner.atomic_read(path)
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
         if !self.deferred() {
+            return self.inner.atomic_write(path, data);
+        }
+        if path == Path::new(MANAGED) {
+            let mut state = lock(&self.state);
+            // Checked again under the lock: `close` may have just written
+            // the list and stopped deferring.
+            if state.deferred {
+                state.managed = Some(data.to_vec());
+                return Ok(());
+            }
+            drop(state);
             return self.inner.atomic_write(path, data);
         }
         // Still atomic (a rename), only not synced: a reader never sees

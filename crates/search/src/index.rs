@@ -133,6 +133,10 @@ impl SearchIndex {
             Index::create(directory, schema, tantivy::IndexSettings::default())
                 .map_err(|e| open_err(&e))?
         };
+        // The kept writer's setting is saved in `meta.json` with its
+        // commits; every other writer (a rebuild's threads) compresses
+        // beside its indexing, as tantivy does by default.
+        index.settings_mut().docstore_compress_dedicated_thread = true;
         // A query's segments are searched in parallel, one thread per core:
         // at a million releases the index has a dozen segments or so, and a
         // single query's latency is what a reader waits for.
@@ -257,9 +261,15 @@ impl SearchIndex {
     }
 
     /// The writer a serving node keeps: one indexing thread (a commit
-    /// joins and starts each of them again), and the small memory.
+    /// joins and starts each of them again), and the small memory. Its
+    /// segments' documents are compressed on that thread: a commit is
+    /// mostly one release, a single block of the doc store, and a thread
+    /// started and joined for it (tantivy's default) is two more hand-offs
+    /// a publication waits for on a busy machine.
     fn kept_writer(&self) -> Result<IndexWriter, SearchError> {
-        self.index
+        let mut index = self.index.clone();
+        index.settings_mut().docstore_compress_dedicated_thread = false;
+        index
             .writer_with_num_threads(1, SMALL_WRITER_BYTES)
             .map_err(busy)
     }

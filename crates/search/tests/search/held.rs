@@ -151,3 +151,51 @@ fn an_index_whose_writer_is_alive_is_not_rolled_back_by_another_opening() {
     assert!(dir.path().join("meta.durable.json").exists());
     serving.release_writer().expect("release");
 }
+
+/// The files `.managed.json` lists (tantivy's list of its own files).
+fn listed(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join(".managed.json")).expect("list");
+    // A JSON list of plain file names: every other piece between quotes.
+    let mut names: Vec<String> = text
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    assert!(!names.is_empty(), "a list of names: {text}");
+    names.sort();
+    names
+}
+
+#[test]
+fn a_held_writer_lists_its_files_once_at_release_not_at_every_commit() {
+    let dir = tempfile::tempdir().expect("dir");
+    let index = SearchIndex::open_or_create(dir.path()).expect("open");
+    index.hold_writer().expect("hold");
+    publish(&index, 1, "fisheries");
+    let before = std::fs::read(dir.path().join(".managed.json")).expect("list");
+
+    publish(&index, 2, "vaccines");
+    index.make_durable().expect("durable");
+    publish(&index, 3, "harbours");
+
+    assert_eq!(
+        std::fs::read(dir.path().join(".managed.json")).expect("list"),
+        before,
+        "not rewritten for each new file while the writer is held"
+    );
+    index.release_writer().expect("release");
+    let names = listed(dir.path());
+    for file in segment_files(dir.path()) {
+        let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+        assert!(names.iter().any(|n| n == name), "{name} listed");
+    }
+    for name in &names {
+        assert!(dir.path().join(name).exists(), "{name} listed but gone");
+    }
+    // The next writer (another process) collects by that list.
+    let reopened = SearchIndex::open_or_create(dir.path()).expect("reopen");
+    publish(&reopened, 4, "fisheries");
+    assert_eq!(titles(&reopened, &ask("fisheries")).len(), 2);
+    assert_eq!(reopened.num_docs(), 4);
+}
