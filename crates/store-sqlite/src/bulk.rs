@@ -50,6 +50,9 @@ const TALLY_OF_ALL_ROWS: &str = "INSERT INTO release_tally (status, kind, issuer
      FROM releases WHERE status IN ('published', 'withdrawn') GROUP BY 1, 2, 3, 4 \
      ON CONFLICT (status, kind, issuer, year) DO UPDATE SET n = n + excluded.n";
 
+/// Whether the store holds no release: the case both kinds of load are for.
+const STORE_IS_EMPTY: &str = "SELECT NOT EXISTS (SELECT 1 FROM releases)";
+
 /// The schema objects set aside during a load, each with the SQL that
 /// creates it again.
 #[derive(Debug)]
@@ -63,7 +66,7 @@ impl BulkLoad {
     pub(crate) async fn begin_if_empty(
         tx: &mut Transaction<'_, Sqlite>,
     ) -> StoreResult<Option<Self>> {
-        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM releases)")
+        let empty: bool = sqlx::query_scalar(STORE_IS_EMPTY)
             .fetch_one(&mut **tx)
             .await
             .map_err(backend)?;
@@ -166,7 +169,7 @@ impl RollbackJournal {
     /// the log: SQLite refuses to leave the log while another connection
     /// uses it, and that refusal is the check.
     pub(crate) async fn enter_if_empty(writer: &SqlitePool) -> StoreResult<Option<Self>> {
-        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM releases)")
+        let empty: bool = sqlx::query_scalar(STORE_IS_EMPTY)
             .fetch_one(writer)
             .await
             .map_err(backend)?;

@@ -54,13 +54,17 @@ struct Fixture {
     _dir: tempfile::TempDir,
 }
 
-async fn fresh() -> Fixture {
+/// A temporary folder and the URL of a database file in it.
+fn new_file() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    (dir, url)
+}
+
+async fn fresh() -> Fixture {
+    let (dir, url) = new_file();
     let store = SqliteStore::open(&url).await.expect("open sqlite store");
-    let raw = SqlitePool::connect_with(SqliteConnectOptions::from_str(&url).expect("url"))
-        .await
-        .expect("second connection");
+    let raw = second_connection(&url).await;
     Fixture {
         store,
         raw,
@@ -300,8 +304,7 @@ async fn second_connection(url: &str) -> SqlitePool {
 
 #[tokio::test]
 async fn a_first_import_by_a_store_opened_alone_writes_its_pages_once_and_keeps_the_log_mode() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let (dir, url) = new_file();
     let store = SqliteStore::open_alone(&url).await.expect("open alone");
     let results = store.import_files(archive(), now()).await.expect("import");
     assert!(results.iter().all(Result::is_ok));
@@ -329,8 +332,7 @@ async fn a_first_import_by_a_store_opened_alone_writes_its_pages_once_and_keeps_
 
 #[tokio::test]
 async fn a_first_import_goes_through_the_log_while_another_connection_has_the_file_open() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let (dir, url) = new_file();
     let store = SqliteStore::open_alone(&url).await.expect("open alone");
     // Another process's connection, as a running server's would be.
     let raw = second_connection(&url).await;
@@ -345,8 +347,7 @@ async fn a_first_import_goes_through_the_log_while_another_connection_has_the_fi
 
 #[tokio::test]
 async fn a_first_import_alone_that_fails_leaves_the_store_empty_with_its_indexes_and_log_mode() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let (_dir, url) = new_file();
     let store = SqliteStore::open_alone(&url).await.expect("open alone");
     let raw = second_connection(&url).await;
     let before = schema(&raw).await;
@@ -379,8 +380,7 @@ async fn a_first_import_alone_that_fails_leaves_the_store_empty_with_its_indexes
 
 #[tokio::test]
 async fn a_first_import_alone_that_leaves_a_dangling_reference_fails_whole() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let (_dir, url) = new_file();
     let store = SqliteStore::open_alone(&url).await.expect("open alone");
     let raw = second_connection(&url).await;
     // A change about a release that does not exist, written with the load.
