@@ -30,7 +30,7 @@
 //! the latest list is kept in memory and written once, at
 //! [`LazySync::close`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -210,8 +210,7 @@ impl LazySync {
 /// syncs stopped without [`LazySync::close`] (a crash, a kill): its later
 /// commits may be torn. Only when no writer holds the index (another
 /// process's serving node may be deferring right now). Returns whether it
-/// rolled back. Files written after the durable commit stay listed as
-/// tantivy's, so its next commit deletes them.
+/// rolled back. Files written after the durable commit are deleted.
 pub(crate) fn recover(root: &Path) -> Result<bool, tantivy::TantivyError> {
     let durable = root.join(DURABLE_META);
     if !durable.exists() {
@@ -225,20 +224,39 @@ pub(crate) fn recover(root: &Path) -> Result<bool, tantivy::TantivyError> {
     };
     let meta = std::fs::read(&durable)?;
     write_synced(root, META, &meta)?;
-    // The list tantivy keeps of its files may be torn too: every file of
-    // its kinds is listed again.
+    // Every file the durable commit does not use goes: the writer's
+    // operation stamps start again from that commit's, so a file a later
+    // commit wrote (a segment's deletes, `<segment>.<stamp>.del`) would
+    // have the very name the next commit gives its own, and tantivy
+    // refuses to write over a file. The list tantivy keeps of its files
+    // may be torn too: it is dropped before the index is opened (tantivy
+    // reads it then) and written again with the files kept.
+    match std::fs::remove_file(root.join(MANAGED)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
+    let living: HashSet<PathBuf> = tantivy::Index::open(directory.clone())?
+        .searchable_segment_metas()?
+        .iter()
+        .flat_map(|segment| segment.list_files())
+        .collect();
     let mut files = vec![META.to_owned()];
     for entry in std::fs::read_dir(root)? {
         let path = entry?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let plain = name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_');
-        if path.is_file() && plain && EXTENSIONS.contains(&ext) {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !path.is_file() || !EXTENSIONS.contains(&ext) {
+            continue;
+        }
+        if living.contains(Path::new(name)) {
             files.push(name.to_owned());
+        } else {
+            std::fs::remove_file(&path)?;
         }
     }
+    // tantivy's names (a segment's id and an extension) need no escaping.
     let listed: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
     write_synced(
         root,

@@ -139,6 +139,52 @@ fn an_index_torn_after_its_last_durable_commit_goes_back_to_that_commit() {
 }
 
 #[test]
+fn a_node_that_crashed_after_correcting_a_release_can_correct_it_again_after_a_restart() {
+    let dir = tempfile::tempdir().expect("dir");
+    let durable_segment: String = {
+        let index = SearchIndex::open_or_create(dir.path()).expect("open");
+        index.hold_writer().expect("hold");
+        publish(&index, 1, "fisheries");
+        index.make_durable().expect("durable");
+        let durable = segment_files(dir.path());
+        // A correction replaces the release: the durable segment gets a
+        // deletes file, `<segment>.<operation stamp>.del`.
+        publish(&index, 1, "vaccines");
+        let del = segment_files(dir.path())
+            .into_iter()
+            .find(|f| !durable.contains(f) && f.extension().is_some_and(|e| e == "del"))
+            .expect("the correction wrote a deletes file");
+        let name = del.file_name().and_then(|n| n.to_str()).expect("name");
+        name.split('.').next().expect("segment").to_owned()
+        // The process dies here (no release).
+    };
+    // The writer's stamps start again from the durable commit's, so the
+    // replayed correction's deletes file may have the name of one the dead
+    // writer left: leave one under every stamp the replay could use.
+    for stamp in 1..64 {
+        let orphan = dir.path().join(format!("{durable_segment}.{stamp}.del"));
+        if !orphan.exists() {
+            std::fs::write(orphan, b"left by the dead writer").expect("orphan");
+        }
+    }
+
+    let reopened = SearchIndex::open_or_create(dir.path()).expect("reopen");
+    reopened.hold_writer().expect("hold");
+    // The change feed replays the same correction.
+    publish(&reopened, 1, "vaccines");
+
+    assert_eq!(
+        titles(&reopened, &ask("vaccines")),
+        ["Statement 1 on vaccines"]
+    );
+    assert!(titles(&reopened, &ask("fisheries")).is_empty());
+    assert_eq!(reopened.num_docs(), 1);
+    reopened.release_writer().expect("release");
+    let reopened = SearchIndex::open_or_create(dir.path()).expect("reopen after a clean stop");
+    assert_eq!(reopened.num_docs(), 1);
+}
+
+#[test]
 fn an_index_whose_writer_is_alive_is_not_rolled_back_by_another_opening() {
     let dir = tempfile::tempdir().expect("dir");
     let serving = SearchIndex::open_or_create(dir.path()).expect("open");
