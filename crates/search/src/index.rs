@@ -22,7 +22,7 @@ use tantivy::{
 };
 
 use crate::SearchError;
-use crate::directory::{self, LazySync};
+use crate::directory::{self, LazySync, ReadSide};
 use crate::facets::{FacetCodes, FacetTally, Tally};
 use crate::query::{Clause, Notice, ParsedQuery, parse};
 use crate::results::{Hit, SearchRequest, SearchResults, SnippetPart, Sort, Suggestion};
@@ -137,13 +137,12 @@ impl SearchIndex {
         // commits; every other writer (a rebuild's threads) compresses
         // beside its indexing, as tantivy does by default.
         index.settings_mut().docstore_compress_dedicated_thread = true;
-        // A query's segments are searched in parallel, one thread per core:
-        // at a million releases the index has a dozen segments or so, and a
-        // single query's latency is what a reader waits for.
-        index
-            .set_default_multithread_executor()
+        // Searches read the folder through their own opening of it, which
+        // reads stored releases and postings without mapping them (see
+        // `directory::ReadSide`); writers and their merges map everything.
+        let reading = Index::open(ReadSide::open(dir).map_err(|e| open_err(&e))?)
             .map_err(|e| open_err(&e))?;
-        Self::from_index(index, Some(files)).map_err(|e| open_err(&e))
+        Self::from_index(index, reading, Some(files)).map_err(|e| open_err(&e))
     }
 
     /// Empties `dir` of an index of another layout (a schema an older build
@@ -166,20 +165,35 @@ impl SearchIndex {
     /// An index in memory, for tests and one-off runs.
     pub fn in_memory() -> Result<Self, SearchError> {
         let (schema, _) = Fields::schema();
-        Ok(Self::from_index(Index::create_in_ram(schema), None)?)
+        let index = Index::create_in_ram(schema);
+        Ok(Self::from_index(index.clone(), index, None)?)
     }
 
-    fn from_index(index: Index, files: Option<LazySync>) -> tantivy::Result<Self> {
+    /// `index` for writing, `reading` (the same index, perhaps opened
+    /// differently) for the reader.
+    fn from_index(
+        index: Index,
+        mut reading: Index,
+        files: Option<LazySync>,
+    ) -> tantivy::Result<Self> {
         let text = schema::text_analyzer();
         let pairs = schema::pairs_analyzer();
         let words = schema::words_analyzer();
-        index.tokenizers().register(schema::TEXT, text.clone());
-        index.tokenizers().register(schema::PAIRS, pairs.clone());
-        index.tokenizers().register(schema::WORDS, words.clone());
+        for index in [&index, &reading] {
+            index.tokenizers().register(schema::TEXT, text.clone());
+            index.tokenizers().register(schema::PAIRS, pairs.clone());
+            index.tokenizers().register(schema::WORDS, words.clone());
+        }
+        // A query's segments are searched in parallel, one thread per core:
+        // at a million releases the index has a dozen segments or so, and a
+        // single query's latency is what a reader waits for.
+        if files.is_some() {
+            reading.set_default_multithread_executor()?;
+        }
         let (_, fields) = Fields::schema();
         let codes = Arc::new(FacetCodes::default());
         let warmer: Weak<dyn Warmer> = Arc::downgrade(&codes) as Weak<dyn Warmer>;
-        let reader = index
+        let reader = reading
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .warmers(vec![warmer])

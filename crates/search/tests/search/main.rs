@@ -2,6 +2,7 @@
 //! query text can make it fail. The seed-release acceptance tests run over
 //! HTTP in `crates/web/tests/public/search.rs`.
 
+mod folder;
 mod held;
 mod index;
 mod robustness;
