@@ -19,6 +19,7 @@ mod rows;
 mod tally;
 mod workflow;
 
+use std::num::NonZeroU32;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -830,6 +831,34 @@ impl Store for SqliteStore {
                     updated_at: from_micros(r.try_get("updated_at").map_err(backend)?)?,
                 })
             })
+            .collect()
+    }
+
+    async fn first_ids_of_spans(
+        &self,
+        visibility: Visibility,
+        span: NonZeroU32,
+    ) -> StoreResult<Vec<ReleaseId>> {
+        let span = i64::from(span.get());
+        // A skip scan: each step seeks the first visible id past the span
+        // the step before found one in.
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "WITH RECURSIVE firsts(id) AS (SELECT (SELECT id FROM releases",
+        );
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        q.push(" ORDER BY id LIMIT 1) UNION ALL SELECT (SELECT id FROM releases");
+        push_conditions(&mut q, visibility, &ReleaseFilter::default());
+        q.push(" AND id > (firsts.id - 1) / ")
+            .push_bind(span)
+            .push(" * ")
+            .push_bind(span)
+            .push(" + ")
+            .push_bind(span)
+            .push(" ORDER BY id LIMIT 1) FROM firsts WHERE firsts.id IS NOT NULL)")
+            .push(" SELECT id FROM firsts WHERE id IS NOT NULL");
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| Ok(ReleaseId(r.try_get("id").map_err(backend)?)))
             .collect()
     }
 

@@ -38,6 +38,7 @@ macro_rules! store_conformance_tests {
             batch_after_walks_every_release_once,
             list_after_walks_the_listing_order_by_keyset_under_filters,
             paths_after_walks_public_paths_only_in_id_order,
+            first_ids_of_spans_name_the_first_public_id_of_every_span_that_holds_one,
             listed_paths_of_some_ids_name_only_the_public_ones_in_one_read,
             a_batch_with_a_repeated_release_stores_it_once,
             files_imported_together_are_each_stored_as_if_imported_alone,
@@ -672,6 +673,50 @@ pub async fn paths_after_walks_public_paths_only_in_id_order(store: Arc<dyn Stor
         let full = view.release(&e.path).await.expect("read").expect("public");
         assert_eq!(full.id, e.id);
         assert_eq!(full.updated_at, e.updated_at);
+    }
+}
+
+pub async fn first_ids_of_spans_name_the_first_public_id_of_every_span_that_holds_one(
+    store: Arc<dyn Store>,
+) {
+    let mut records: Vec<_> = (1..=11)
+        .map(|d| record(content(&format!("S{d}"), 2019, 5, d), &format!("s{d}"), "f"))
+        .collect();
+    // Drafts at a span's start, in its middle, and filling a span whole
+    // (with spans of 3, the 4th to 6th stored in a new store).
+    for draft in [0, 3, 4, 5, 7] {
+        records[draft].status = Status::Draft;
+    }
+    import(&store, records).await;
+    let view = public(&store);
+    let public_ids: Vec<i64> = view
+        .paths_after(None, 100)
+        .await
+        .expect("paths")
+        .iter()
+        .map(|e| e.id.0)
+        .collect();
+    assert_eq!(public_ids.len(), 6);
+
+    for span in [1, 2, 3, 4, 50_000] {
+        let want: Vec<i64> = public_ids
+            .iter()
+            .enumerate()
+            .filter(|&(i, id)| i == 0 || (id - 1) / span != (public_ids[i - 1] - 1) / span)
+            .map(|(_, id)| *id)
+            .collect();
+        let span_ids =
+            std::num::NonZeroU32::new(u32::try_from(span).expect("small")).expect("not 0");
+
+        let got: Vec<i64> = view
+            .first_ids_of_spans(span_ids)
+            .await
+            .expect("firsts")
+            .iter()
+            .map(|id| id.0)
+            .collect();
+
+        assert_eq!(got, want, "spans of {span} ids");
     }
 }
 

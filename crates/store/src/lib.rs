@@ -176,6 +176,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         limit: u32,
     ) -> StoreResult<Vec<PathEntry>>;
 
+    /// The first visible release's id in each span of `span` ids (`1..=span`,
+    /// then `span + 1..=2 * span`, ...) that holds one, in id order: one
+    /// seek per span, all in one read. The sitemap index names a file per
+    /// span, hundreds of them at a million releases.
+    async fn first_ids_of_spans(
+        &self,
+        visibility: Visibility,
+        span: std::num::NonZeroU32,
+    ) -> StoreResult<Vec<ReleaseId>>;
+
     /// The paths of those of `ids` that are visible as asked, in id order,
     /// without their content: one read re-checks a page of search hits at
     /// the gate (a read per hit, with its body, cost more than the search).

@@ -321,6 +321,15 @@ impl PublicView {
             .await
     }
 
+    /// The first public release's id in each span of `span` ids that holds
+    /// one, in id order: the files a sitemap index names.
+    pub async fn first_ids_of_spans(
+        &self,
+        span: std::num::NonZeroU32,
+    ) -> StoreResult<Vec<ReleaseId>> {
+        self.store.first_ids_of_spans(self.visibility(), span).await
+    }
+
     /// The paths of those of `ids` that are listed now (public and not
     /// withdrawn), in id order: what search shows of its hits passes here,
     /// all of a page's hits in one read.

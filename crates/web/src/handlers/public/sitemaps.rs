@@ -4,6 +4,7 @@
 //! each the public releases of one span of ids (`SiteConfig::sitemap_span`).
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -93,19 +94,18 @@ async fn release_entries(
 
 /// The numbered files that list at least one public release, each with
 /// its first public id: one seek per file to the first public id past the
-/// previous file.
+/// previous file, all in one read.
 async fn release_files(public: &PublicView, span: u64) -> Result<BTreeMap<u64, i64>, AppError> {
-    let mut files = BTreeMap::new();
-    let mut after = None;
-    while let Some(first) = public.paths_after(after, 1).await?.pop() {
-        let n = sitemap_file_of(first.id.0, span);
-        files.insert(n, first.id.0);
-        match sitemap_file_ids(n, span) {
-            Some(ids) => after = Some(ReleaseId(*ids.end())),
-            None => break,
-        }
-    }
-    Ok(files)
+    // `span` is at most MAX_SITEMAP_URLS.
+    let ids = u32::try_from(span)
+        .ok()
+        .and_then(NonZeroU32::new)
+        .unwrap_or(NonZeroU32::MIN);
+    let firsts = public.first_ids_of_spans(ids).await?;
+    Ok(firsts
+        .into_iter()
+        .map(|id| (sitemap_file_of(id.0, span), id.0))
+        .collect())
 }
 
 fn xml(body: String, changed: Option<Timestamp>) -> Response {
