@@ -33,12 +33,12 @@
 mod encode;
 mod scope;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -83,8 +83,12 @@ struct Inner {
     bytes: AtomicUsize,
     max_bytes: AtomicUsize,
     /// Bumped by every invalidation: a page rendered across one is not
-    /// stored, since it may predate the change.
+    /// stored if that invalidation would have dropped it, since it may
+    /// predate the change.
     generation: AtomicU64,
+    /// The latest invalidations, each with the generation it began
+    /// (changed only under the `pages` lock, with `generation`).
+    drops: Mutex<VecDeque<(u64, Dropped)>>,
     /// Counts lookups, to find the least recently served pages.
     tick: AtomicU64,
     max_age: Duration,
@@ -98,6 +102,34 @@ struct Inner {
     /// when the answer was not one to share (an error, a 304, `no-store`).
     flights: Mutex<HashMap<String, watch::Sender<Option<Shared>>>>,
 }
+
+/// What an invalidation dropped, remembered for a while: a page whose
+/// render began before it is still kept when the invalidation would have
+/// left it kept (see `PageCache::put`). At a million releases a sitemap
+/// file takes tens of milliseconds to render and compress, and a
+/// publication meanwhile (of a release it does not list) made every
+/// request for it render it again until one render fell between two
+/// publications.
+#[derive(Debug)]
+enum Dropped {
+    Everything,
+    Touched(Touched),
+    Unscoped,
+}
+
+impl Dropped {
+    fn drops(&self, scope: &Scope) -> bool {
+        match self {
+            Dropped::Everything => true,
+            Dropped::Touched(touched) => scope.touched_by(touched),
+            Dropped::Unscoped => *scope == Scope::Any,
+        }
+    }
+}
+
+/// How many invalidations are remembered ([`Dropped`]): a render that
+/// spans more is not kept.
+const REMEMBERED_DROPS: usize = 64;
 
 /// What a render reports to the requests that waited for it.
 type Shared = Option<Arc<Page>>;
@@ -171,6 +203,7 @@ impl PageCache {
                 bytes: AtomicUsize::new(0),
                 max_bytes: AtomicUsize::new(Self::DEFAULT_MAX_BYTES),
                 generation: AtomicU64::new(0),
+                drops: Mutex::default(),
                 tick: AtomicU64::new(0),
                 max_age,
                 clock: OnceLock::new(),
@@ -227,11 +260,7 @@ impl PageCache {
     /// Forgets every page: something they may show has changed, and what
     /// is not known (the change feed failed).
     pub fn invalidate(&self) {
-        self.inner.generation.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut pages) = self.inner.pages.write() {
-            pages.clear();
-            self.inner.bytes.store(0, Ordering::SeqCst);
-        }
+        self.drop_where(Dropped::Everything);
     }
 
     /// Forgets the pages that changes to `ids` may have altered, reading
@@ -281,7 +310,7 @@ impl PageCache {
                 touched.paths.insert(path);
             }
         }
-        Ok(self.drop_touched(&touched))
+        Ok(self.drop_where(Dropped::Touched(touched)))
     }
 
     /// Forgets the pages whose address does not tell which releases they
@@ -289,27 +318,55 @@ impl PageCache {
     /// search index took a change, since [`PageCache::invalidate_releases`]
     /// may have run before it. Returns how many pages were dropped.
     pub fn invalidate_unscoped(&self) -> usize {
-        self.drop_where(|scope| *scope == Scope::Any)
+        self.drop_where(Dropped::Unscoped)
     }
 
-    fn drop_touched(&self, touched: &Touched) -> usize {
-        self.drop_where(|scope| scope.touched_by(touched))
-    }
-
-    fn drop_where(&self, drop: impl Fn(&Scope) -> bool) -> usize {
-        self.inner.generation.fetch_add(1, Ordering::SeqCst);
-        let Ok(mut pages) = self.inner.pages.write() else {
-            return 0;
-        };
+    fn drop_where(&self, dropped: Dropped) -> usize {
+        let mut pages = self
+            .inner
+            .pages
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let began = self.inner.generation.fetch_add(1, Ordering::SeqCst);
         let before = pages.len();
         pages.retain(|_, page| {
-            let keep = !drop(&page.scope);
+            let keep = !dropped.drops(&page.scope);
             if !keep {
                 self.inner.bytes.fetch_sub(page.size, Ordering::SeqCst);
             }
             keep
         });
+        let mut drops = self
+            .inner
+            .drops
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        drops.push_back((began, dropped));
+        if drops.len() > REMEMBERED_DROPS {
+            drops.pop_front();
+        }
         before - pages.len()
+    }
+
+    /// Whether no invalidation since `generation` would have dropped a
+    /// page of `scope`. Called under the `pages` lock.
+    fn untouched_since(&self, generation: u64, scope: &Scope) -> bool {
+        let now = self.inner.generation.load(Ordering::SeqCst);
+        if now == generation {
+            return true;
+        }
+        let drops = self
+            .inner
+            .drops
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let since: Vec<&Dropped> = drops
+            .iter()
+            .filter(|(began, _)| *began >= generation)
+            .map(|(_, dropped)| dropped)
+            .collect();
+        // Every one remembered, and none that drops it.
+        since.len() as u64 == now - generation && since.iter().all(|d| !d.drops(scope))
     }
 
     /// How many pages are kept now.
@@ -382,18 +439,24 @@ impl PageCache {
         }
     }
 
-    fn put(&self, key: String, page: Arc<Page>, generation: u64) {
+    /// Keeps `page`, rendered from `generation` on, unless an invalidation
+    /// since would have dropped it. Returns whether it is still current
+    /// (kept, or too large to keep but fit to share with the requests that
+    /// waited for it).
+    fn put(&self, key: String, page: Arc<Page>, generation: u64) -> bool {
+        let mut pages = self
+            .inner
+            .pages
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !self.untouched_since(generation, &page.scope) {
+            return false;
+        }
         let max = self.inner.max_bytes.load(Ordering::SeqCst);
         // A page that would take more than an eighth of the budget would
         // push out too many others.
         if page.size > max / 8 {
-            return;
-        }
-        let Ok(mut pages) = self.inner.pages.write() else {
-            return;
-        };
-        if self.inner.generation.load(Ordering::SeqCst) != generation {
-            return;
+            return true;
         }
         self.inner.bytes.fetch_add(page.size, Ordering::SeqCst);
         if let Some(old) = pages.insert(key, page) {
@@ -402,6 +465,7 @@ impl PageCache {
         if self.inner.bytes.load(Ordering::SeqCst) > max {
             self.evict(&mut pages, max - max / 4);
         }
+        true
     }
 
     /// Drops the least recently served pages until `target` bytes remain:
@@ -705,8 +769,7 @@ async fn keep(cache: &PageCache, r: Rendered) -> Option<(Arc<Page>, bool)> {
         variants,
         last_used: AtomicU64::new(cache.inner.tick.fetch_add(1, Ordering::Relaxed)),
     });
-    cache.put(key, page.clone(), generation);
-    let current = cache.inner.generation.load(Ordering::SeqCst) == generation;
+    let current = cache.put(key, page.clone(), generation);
     Some((page, current))
 }
 
@@ -791,11 +854,19 @@ mod tests {
     /// A router whose `/` counts its renders and answers only once `gate`
     /// lets it, so a test can hold a render in progress.
     fn gated(status: StatusCode) -> (Router, Arc<AtomicUsize>, Arc<tokio::sync::Semaphore>) {
+        gated_at("/", status)
+    }
+
+    /// [`gated`] at `path`.
+    fn gated_at(
+        path: &str,
+        status: StatusCode,
+    ) -> (Router, Arc<AtomicUsize>, Arc<tokio::sync::Semaphore>) {
         let renders = Arc::new(AtomicUsize::new(0));
         let gate = Arc::new(tokio::sync::Semaphore::new(0));
         let (r, g) = (renders.clone(), gate.clone());
         let router = Router::new().route(
-            "/",
+            path,
             get(move || {
                 let (r, g) = (r.clone(), g.clone());
                 async move {
@@ -1211,5 +1282,69 @@ mod tests {
         assert!(
             kept.contains(&"/feed.atom".to_owned()) && kept.contains(&"/static/a.css".to_owned())
         );
+    }
+
+    /// Renders `uri` (a route of `path`) with `invalidations` made while
+    /// the render is in progress, then asks for it again: returns how many
+    /// times it was rendered.
+    async fn renders_across(path: &str, uri: &str, invalidations: impl Fn(&PageCache)) -> usize {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let (router, renders, gate) = gated_at(path, StatusCode::OK);
+        let app = cache.wrap(router);
+        let first = spawn_get(&app, uri);
+        until_boarded(&cache, uri, 1).await;
+        invalidations(&cache);
+        gate.add_permits(1);
+        assert_eq!(first.await.expect("request task").1, "render 1");
+        gate.add_permits(1);
+        body(&app, uri).await;
+        renders.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn a_page_rendered_across_an_invalidation_that_leaves_it_is_kept() {
+        // The listing is not dropped when only searches are.
+        let renders = renders_across("/", "/", |cache| {
+            cache.invalidate_unscoped();
+        })
+        .await;
+
+        assert_eq!(renders, 1);
+    }
+
+    #[tokio::test]
+    async fn a_page_rendered_across_an_invalidation_that_drops_it_is_rendered_again() {
+        let search = renders_across("/search", "/search?q=visa", |cache| {
+            cache.invalidate_unscoped();
+        })
+        .await;
+        let listing = renders_across("/", "/", |cache| {
+            cache.invalidate_unscoped();
+            cache.invalidate();
+            cache.invalidate_unscoped();
+        })
+        .await;
+
+        assert_eq!(search, 2, "a search across a change to the index");
+        assert_eq!(listing, 2, "anything across a change not known");
+    }
+
+    #[tokio::test]
+    async fn a_page_rendered_across_more_invalidations_than_are_remembered_is_rendered_again() {
+        let remembered = renders_across("/", "/", |cache| {
+            for _ in 0..REMEMBERED_DROPS {
+                cache.invalidate_unscoped();
+            }
+        })
+        .await;
+        let more = renders_across("/", "/", |cache| {
+            for _ in 0..=REMEMBERED_DROPS {
+                cache.invalidate_unscoped();
+            }
+        })
+        .await;
+
+        assert_eq!(remembered, 1);
+        assert_eq!(more, 2);
     }
 }
