@@ -101,22 +101,27 @@ fn a_clean_release_leaves_every_commit_on_disk() {
     assert_eq!(reopened.num_docs(), 2);
 }
 
+/// A serving node on `dir` publishes release 1, makes it durable, then
+/// publishes release `id` with `word` and dies before the next durable
+/// point. Returns the segment files written after that point.
+fn files_of_a_node_that_died_after(dir: &Path, id: i64, word: &str) -> Vec<PathBuf> {
+    let index = SearchIndex::open_or_create(dir).expect("open");
+    index.hold_writer().expect("hold");
+    publish(&index, 1, "fisheries");
+    index.make_durable().expect("durable");
+    let durable = segment_files(dir);
+    publish(&index, id, word);
+    segment_files(dir)
+        .into_iter()
+        .filter(|f| !durable.contains(f))
+        .collect()
+    // The process dies here: dropped without a release.
+}
+
 #[test]
 fn an_index_torn_after_its_last_durable_commit_goes_back_to_that_commit() {
     let dir = tempfile::tempdir().expect("dir");
-    let later: Vec<PathBuf> = {
-        let index = SearchIndex::open_or_create(dir.path()).expect("open");
-        index.hold_writer().expect("hold");
-        publish(&index, 1, "fisheries");
-        index.make_durable().expect("durable");
-        let durable = segment_files(dir.path());
-        publish(&index, 2, "vaccines");
-        segment_files(dir.path())
-            .into_iter()
-            .filter(|f| !durable.contains(f))
-            .collect()
-        // The process dies here (no release).
-    };
+    let later = files_of_a_node_that_died_after(dir.path(), 2, "vaccines");
     // What was written since the durable point may be anything on disk:
     // tear it all.
     assert!(!later.is_empty(), "the second commit wrote files");
@@ -141,23 +146,15 @@ fn an_index_torn_after_its_last_durable_commit_goes_back_to_that_commit() {
 #[test]
 fn a_node_that_crashed_after_correcting_a_release_can_correct_it_again_after_a_restart() {
     let dir = tempfile::tempdir().expect("dir");
-    let durable_segment: String = {
-        let index = SearchIndex::open_or_create(dir.path()).expect("open");
-        index.hold_writer().expect("hold");
-        publish(&index, 1, "fisheries");
-        index.make_durable().expect("durable");
-        let durable = segment_files(dir.path());
-        // A correction replaces the release: the durable segment gets a
-        // deletes file, `<segment>.<operation stamp>.del`.
-        publish(&index, 1, "vaccines");
-        let del = segment_files(dir.path())
-            .into_iter()
-            .find(|f| !durable.contains(f) && f.extension().is_some_and(|e| e == "del"))
-            .expect("the correction wrote a deletes file");
-        let name = del.file_name().and_then(|n| n.to_str()).expect("name");
-        name.split('.').next().expect("segment").to_owned()
-        // The process dies here (no release).
-    };
+    // A correction replaces the release: the durable segment gets a
+    // deletes file, `<segment>.<operation stamp>.del`.
+    let later = files_of_a_node_that_died_after(dir.path(), 1, "vaccines");
+    let del = later
+        .iter()
+        .find(|f| f.extension().is_some_and(|e| e == "del"))
+        .expect("the correction wrote a deletes file");
+    let name = del.file_name().and_then(|n| n.to_str()).expect("name");
+    let durable_segment = name.split('.').next().expect("segment");
     // The writer's stamps start again from the durable commit's, so the
     // replayed correction's deletes file may have the name of one the dead
     // writer left: leave one under every stamp the replay could use.
