@@ -186,7 +186,8 @@ impl SearchIndex {
         }
         // A query's segments are searched in parallel, one thread per core:
         // at a million releases the index has a dozen segments or so, and a
-        // single query's latency is what a reader waits for.
+        // single query's latency is what a reader waits for. Not in
+        // memory: tests make hundreds of those, a pool of threads each.
         if files.is_some() {
             reading.set_default_multithread_executor()?;
         }
