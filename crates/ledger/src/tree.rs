@@ -207,6 +207,17 @@ impl Appender {
         Ok((index, rows))
     }
 
+    /// Where the tree stands: its size and the stored hashes its next
+    /// leaf needs, which another `Appender` can go on from
+    /// ([`Appender::new`]) without the hashes of every leaf appended here.
+    pub fn end(&self) -> (u64, HashSource) {
+        let frontier = frontier_indexes(self.size)
+            .into_iter()
+            .filter_map(|i| self.hashes.0.get(&i).map(|h| (i, *h)))
+            .collect();
+        (self.size, frontier)
+    }
+
     /// The root hash of the tree as it stands.
     pub fn root(&self) -> Result<Hash, LedgerError> {
         tree_hash(self.size, &self.hashes)
@@ -216,6 +227,22 @@ impl Appender {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_appender_that_goes_on_from_another_ones_end_builds_the_same_tree() {
+        let leaves: Vec<Vec<u8>> = (0..37u8).map(|i| vec![i; 3]).collect();
+        let (whole, _) = build(&leaves);
+        for cut in [0, 1, 5, 16, 36] {
+            let (first, _) = build(&leaves[..cut]);
+            let (size, frontier) = first.end();
+            assert_eq!(size, cut as u64);
+            let mut rest = Appender::new(size, frontier);
+            for l in &leaves[cut..] {
+                rest.append(l).unwrap();
+            }
+            assert_eq!(rest.root().unwrap(), whole.root().unwrap(), "cut at {cut}");
+        }
+    }
 
     /// Builds a tree of `n` leaves in memory, every stored hash kept.
     pub(crate) fn build(leaves: &[Vec<u8>]) -> (Appender, HashSource) {

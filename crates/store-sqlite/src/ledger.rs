@@ -8,7 +8,7 @@ use pressroom_store::ledger::{hash_from_db, index_from_db, ledger_error};
 use pressroom_store::{LedgerEntry, NewLeaf, StoreResult};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, Transaction};
 
-use crate::rows::{INSERT_ROWS, backend};
+use crate::rows::{Built, INSERT_ROWS, backend, run_all};
 
 /// Rows per multi-row insert (4 bound values each).
 const CHUNK: usize = 200;
@@ -23,7 +23,7 @@ pub(crate) async fn append_log_leaves(
     if leaves.is_empty() {
         return Ok(());
     }
-    let end = LogEnd::read(tx).await?;
+    let mut end = LogEnd::read(tx).await?;
     let rows = end.append(leaves)?;
     rows.write(tx).await
 }
@@ -32,6 +32,7 @@ pub(crate) async fn append_log_leaves(
 /// writer's transaction: leaves can then be hashed in memory (on another
 /// thread, say) while the transaction writes other rows, as long as
 /// nothing else appends before [`LogRows::write`].
+#[derive(Debug, Clone)]
 pub(crate) struct LogEnd {
     size: u64,
     frontier: HashSource,
@@ -45,9 +46,10 @@ impl LogEnd {
     }
 
     /// Numbers the leaves after the end and computes the tree hashes they
-    /// complete. Pure.
-    pub(crate) fn append(self, leaves: Vec<NewLeaf>) -> StoreResult<LogRows> {
-        let mut appender = Appender::new(self.size, self.frontier);
+    /// complete, and moves the end past them. Pure. On an error the end is
+    /// left unusable: callers drop it, or put back a copy from before.
+    pub(crate) fn append(&mut self, leaves: Vec<NewLeaf>) -> StoreResult<LogRows> {
+        let mut appender = Appender::new(self.size, std::mem::take(&mut self.frontier));
         let mut hash_rows = Vec::new();
         let mut leaf_rows = Vec::with_capacity(leaves.len());
         for leaf in leaves {
@@ -55,6 +57,7 @@ impl LogEnd {
             leaf_rows.push((index, leaf));
             hash_rows.extend(rows);
         }
+        (self.size, self.frontier) = appender.end();
         Ok(LogRows {
             leaf_rows,
             hash_rows,
@@ -70,27 +73,43 @@ pub(crate) struct LogRows {
 
 impl LogRows {
     pub(crate) async fn write(self, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
-        for chunk in self.leaf_rows.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(format!(
-                "{INSERT_ROWS} ledger_leaves (idx, release_id, revision, leaf) "
-            ));
-            q.push_values(chunk, |mut b, (index, leaf)| {
-                b.push_bind(*index as i64)
-                    .push_bind(leaf.release_id)
-                    .push_bind(i64::from(leaf.revision))
-                    .push_bind(leaf.bytes.as_slice());
-            });
-            q.build().execute(&mut **tx).await.map_err(backend)?;
+        run_all(tx, self.statements()).await
+    }
+
+    /// The statements that write the leaves and hashes, built to run later
+    /// ([`Built`]).
+    pub(crate) fn statements(self) -> Vec<Built> {
+        let mut statements = Vec::new();
+        let mut leaves = self.leaf_rows.into_iter().peekable();
+        while leaves.peek().is_some() {
+            let chunk: Vec<(u64, NewLeaf)> = leaves.by_ref().take(CHUNK).collect();
+            let mut q = Built::rows(
+                &format!("{INSERT_ROWS} ledger_leaves (idx, release_id, revision, leaf)"),
+                4,
+                chunk.len(),
+                "",
+            );
+            for (index, leaf) in chunk {
+                q.bind(index as i64)
+                    .bind(leaf.release_id)
+                    .bind(i64::from(leaf.revision))
+                    .bind(leaf.bytes);
+            }
+            statements.push(q);
         }
         for chunk in self.hash_rows.chunks(CHUNK * 2) {
-            let mut q =
-                QueryBuilder::<Sqlite>::new(format!("{INSERT_ROWS} ledger_hashes (idx, hash) "));
-            q.push_values(chunk, |mut b, (index, hash)| {
-                b.push_bind(*index as i64).push_bind(hash.0.to_vec());
-            });
-            q.build().execute(&mut **tx).await.map_err(backend)?;
+            let mut q = Built::rows(
+                &format!("{INSERT_ROWS} ledger_hashes (idx, hash)"),
+                2,
+                chunk.len(),
+                "",
+            );
+            for (index, hash) in chunk {
+                q.bind(*index as i64).bind(hash.0.to_vec());
+            }
+            statements.push(q);
         }
-        Ok(())
+        statements
     }
 }
 

@@ -42,7 +42,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use revisions::{LEAF_COLUMN, LEAF_OF_REVISION, NewRevision, content_of, insert_revisions};
-use rows::{INSERT_ROWS, backend, path_from_row, release_from_row, to_micros};
+use rows::{Built, INSERT_ROWS, backend, path_from_row, release_from_row, run_all, to_micros};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
 /// limit of bound parameters per statement.
@@ -203,25 +203,21 @@ impl SqliteStore {
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let mut tx = self.begin_import().await?;
         let bulk = bulk::BulkLoad::begin_if_empty(&mut tx).await?;
-        let mut results = Vec::with_capacity(files.len());
-        for f in 0..files.len() {
-            sqlx::query("SAVEPOINT import_file")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            let result = import_file(&mut tx, files, f, now_us).await;
-            if result.is_err() {
-                sqlx::query("ROLLBACK TO import_file")
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
+        let results = if bulk.is_some() {
+            load_files(&mut tx, files, now_us).await?
+        } else {
+            let mut results = Vec::with_capacity(files.len());
+            for f in 0..files.len() {
+                savepoint(&mut tx, "SAVEPOINT import_file").await?;
+                let result = import_file(&mut tx, files, f, now_us).await;
+                if result.is_err() {
+                    savepoint(&mut tx, "ROLLBACK TO import_file").await?;
+                }
+                savepoint(&mut tx, "RELEASE import_file").await?;
+                results.push(result);
             }
-            sqlx::query("RELEASE import_file")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            results.push(result);
-        }
+            results
+        };
         if let Some(bulk) = bulk {
             bulk.finish(&mut tx).await?;
         }
@@ -400,70 +396,130 @@ pub(crate) fn write_error(e: sqlx::Error) -> StoreError {
 
 /// One file's releases (`files[f]`) inside the caller's transaction: the
 /// releases, their first revisions and sources, a log leaf for each new
-/// public release and a change-feed row for each new release.
-///
-/// The leaves (each a release's canonical JSON, hashed into the log's tree)
-/// are built on a blocking thread while this one writes the rows: storing
-/// an archive otherwise used one core at a time, this thread and SQLite's
-/// taking turns. The log's end is read first and nothing else appends
-/// before the leaves are written, in this same transaction.
+/// public release and a change-feed row for each new release. What the
+/// store holds of them, and the log's end, are read first; nothing else
+/// writes before the statements run, in this same transaction.
 async fn import_file(
     tx: &mut Transaction<'_, Sqlite>,
     files: &Arc<Vec<Vec<ImportRecord>>>,
     f: usize,
     now_us: i64,
 ) -> StoreResult<Vec<ImportOutcome>> {
-    let batch = &files[f];
-    let plan = import::plan(tx, batch).await?;
-    // The leaves of new public releases (unpublished imports stay out of
-    // the public log).
-    let public: Vec<(usize, i64, ReleasePath)> = batch
+    let mut known = import::Known::read(tx, &files[f]).await?;
+    let mut end = ledger::LogEnd::read(tx).await?;
+    let files = Arc::clone(files);
+    let prepared =
+        tokio::task::spawn_blocking(move || prepare_file(&files[f], &mut known, &mut end, now_us))
+            .await
+            .map_err(preparing_failed)??;
+    run_all(tx, prepared.statements).await?;
+    Ok(prepared.outcomes)
+}
+
+/// What a load into an empty store knows as it plans file after file,
+/// kept in memory: the releases planned so far, and the log's end.
+struct Ahead {
+    known: import::Known,
+    end: ledger::LogEnd,
+}
+
+/// The files of a load into a store that held no release, each inside its
+/// savepoint. Each next file is planned and its statements built on a
+/// blocking thread while SQLite's thread runs the statements of the one
+/// before: one after the other, the two took turns and an archive's import
+/// used one core at a time.
+///
+/// A file refused by the store is rolled back to its savepoint; the next
+/// file, planned on top of it, is planned again without it.
+async fn load_files(
+    tx: &mut Transaction<'_, Sqlite>,
+    files: &Arc<Vec<Vec<ImportRecord>>>,
+    now_us: i64,
+) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+    let prepare = |f: usize, mut ahead: Ahead| {
+        let files = Arc::clone(files);
+        tokio::task::spawn_blocking(move || {
+            let before = (ahead.known.next_id(), ahead.end.clone());
+            let prepared = prepare_file(&files[f], &mut ahead.known, &mut ahead.end, now_us);
+            (ahead, before, prepared)
+        })
+    };
+    let first = Ahead {
+        known: import::Known::empty(),
+        end: ledger::LogEnd::read(tx).await?,
+    };
+    let mut next = (!files.is_empty()).then(|| prepare(0, first));
+    let mut results = Vec::with_capacity(files.len());
+    for f in 0..files.len() {
+        let pending = next
+            .take()
+            .ok_or_else(|| StoreError::Backend(format!("file {f} of the load was not prepared")))?;
+        let (ahead, (first_id, end_before), prepared) = pending.await.map_err(preparing_failed)?;
+        next = (f + 1 < files.len()).then(|| prepare(f + 1, ahead));
+        savepoint(tx, "SAVEPOINT import_file").await?;
+        let result = match prepared {
+            Ok(p) => run_all(tx, p.statements).await.map(|()| p.outcomes),
+            Err(e) => Err(e),
+        };
+        if result.is_err() {
+            savepoint(tx, "ROLLBACK TO import_file").await?;
+            if let Some(pending) = next.take() {
+                let (mut ahead, _, _) = pending.await.map_err(preparing_failed)?;
+                ahead.known.forget_from(first_id);
+                ahead.end = end_before;
+                next = Some(prepare(f + 1, ahead));
+            }
+        }
+        savepoint(tx, "RELEASE import_file").await?;
+        results.push(result);
+    }
+    Ok(results)
+}
+
+fn preparing_failed(e: tokio::task::JoinError) -> StoreError {
+    StoreError::Backend(format!("preparing an import's rows failed: {e}"))
+}
+
+async fn savepoint(tx: &mut Transaction<'_, Sqlite>, sql: &str) -> StoreResult<()> {
+    sqlx::query(sql).execute(&mut **tx).await.map_err(backend)?;
+    Ok(())
+}
+
+/// A file's statements, built, and what becomes of each of its records.
+struct Prepared {
+    statements: Vec<Built>,
+    outcomes: Vec<ImportOutcome>,
+}
+
+/// Plans a file against what is `known` and builds every statement it
+/// needs: its rows, the log leaves of its new public releases (each a
+/// release's canonical JSON, hashed into the log's tree after `end`), and
+/// its change-feed rows. Pure; moves `known` and `end` past the file.
+fn prepare_file(
+    batch: &[ImportRecord],
+    known: &mut import::Known,
+    end: &mut ledger::LogEnd,
+    now_us: i64,
+) -> StoreResult<Prepared> {
+    let plan = known.plan(batch)?;
+    let at = from_micros(now_us)?;
+    // Unpublished imports stay out of the public log.
+    let leaves = batch
         .iter()
         .zip(&plan.outcomes)
-        .enumerate()
-        .filter_map(|(i, (record, outcome))| match outcome {
-            ImportOutcome::Inserted { id, path } if record.status.is_public() => {
-                Some((i, id.0, path.clone()))
-            }
+        .filter_map(|(record, outcome)| match outcome {
+            ImportOutcome::Inserted { id, path } if record.status.is_public() => Some(
+                NewLeaf::new(id.0, path, 1, LeafEvent::Import, at, &record.content, None),
+            ),
             _ => None,
         })
-        .collect();
-    let leaves = if public.is_empty() {
-        None
-    } else {
-        let end = ledger::LogEnd::read(tx).await?;
-        let files = Arc::clone(files);
-        Some(tokio::task::spawn_blocking(move || {
-            let at = from_micros(now_us)?;
-            let batch = &files[f];
-            let leaves = public
-                .iter()
-                .map(|(i, id, path)| {
-                    NewLeaf::new(
-                        *id,
-                        path,
-                        1,
-                        LeafEvent::Import,
-                        at,
-                        &batch[*i].content,
-                        None,
-                    )
-                })
-                .collect::<StoreResult<Vec<_>>>()?;
-            end.append(leaves)
-        }))
-    };
-    let outcomes = import::write(tx, batch, plan, now_us).await?;
-    // Public imports enter the transparency log in the same transaction.
-    if let Some(leaves) = leaves {
-        let rows = leaves
-            .await
-            .map_err(|e| StoreError::Backend(format!("building the log leaves failed: {e}")))??;
-        rows.write(tx).await?;
+        .collect::<StoreResult<Vec<_>>>()?;
+    let (mut statements, outcomes) = import::statements(plan, now_us)?;
+    if !leaves.is_empty() {
+        statements.extend(end.append(leaves)?.statements());
     }
-    // Every new release enters the change feed in the same transaction.
-    // With where each stands in the counts, for the serving nodes' memos.
-    let at = from_micros(now_us)?;
+    // Every new release enters the change feed in the same transaction,
+    // with where it stands in the counts, for the serving nodes' memos.
     let inserted: Vec<(i64, String)> = batch
         .iter()
         .zip(&outcomes)
@@ -475,18 +531,21 @@ async fn import_file(
         })
         .collect();
     for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
-            "{INSERT_ROWS} changes (release_id, event, at, facets) "
-        ));
-        q.push_values(chunk, |mut row, (id, facets)| {
-            row.push_bind(*id)
-                .push_bind("import")
-                .push_bind(now_us)
-                .push_bind(facets.as_str());
-        });
-        q.build().execute(&mut **tx).await.map_err(backend)?;
+        let mut q = Built::rows(
+            &format!("{INSERT_ROWS} changes (release_id, event, at, facets)"),
+            4,
+            chunk.len(),
+            "",
+        );
+        for (id, facets) in chunk {
+            q.bind(*id).bind("import").bind(now_us).bind(facets.clone());
+        }
+        statements.push(q);
     }
-    Ok(outcomes)
+    Ok(Prepared {
+        statements,
+        outcomes,
+    })
 }
 
 #[async_trait]

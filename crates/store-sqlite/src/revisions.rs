@@ -14,9 +14,9 @@ use pressroom_domain::ReleaseContent;
 use pressroom_ledger::Leaf;
 use pressroom_store::{StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, Transaction};
 
-use crate::rows::{INSERT_ROWS, backend};
+use crate::rows::{Built, INSERT_ROWS, backend, run_all};
 
 /// The `content` of a revision whose ledger leaf holds its content: no
 /// JSON document is empty, so this never stands for real content.
@@ -51,32 +51,45 @@ pub(crate) async fn insert_revisions(
     tx: &mut Transaction<'_, Sqlite>,
     revisions: &[NewRevision<'_>],
 ) -> StoreResult<()> {
-    for chunk in revisions.chunks(ROWS_PER_INSERT) {
-        let contents = chunk
-            .iter()
-            .map(|r| {
-                if r.in_leaf {
-                    Ok(IN_LEAF.to_owned())
-                } else {
-                    serde_json::to_string(r.content)
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
-            "{INSERT_ROWS} revisions (release_id, number, event, content, change_note, created_at) "
-        ));
-        q.push_values(chunk.iter().zip(contents), |mut b, (r, content)| {
-            b.push_bind(r.release_id)
-                .push_bind(i64::from(r.number))
-                .push_bind(r.event)
-                .push_bind(content)
-                .push_bind(r.change_note)
-                .push_bind(r.created_at_us);
-        });
-        q.build().execute(&mut **tx).await.map_err(backend)?;
-    }
-    Ok(())
+    run_all(tx, revision_statements(revisions)?).await
+}
+
+/// The statements that append `revisions`, in order, built to run later
+/// ([`Built`]).
+pub(crate) fn revision_statements(revisions: &[NewRevision<'_>]) -> StoreResult<Vec<Built>> {
+    revisions
+        .chunks(ROWS_PER_INSERT)
+        .map(|chunk| {
+            let contents = chunk
+                .iter()
+                .map(|r| {
+                    if r.in_leaf {
+                        Ok(IN_LEAF.to_owned())
+                    } else {
+                        serde_json::to_string(r.content)
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            let mut q = Built::rows(
+                &format!(
+                    "{INSERT_ROWS} revisions (release_id, number, event, content, change_note, created_at)"
+                ),
+                6,
+                chunk.len(),
+                "",
+            );
+            for (r, content) in chunk.iter().zip(contents) {
+                q.bind(r.release_id)
+                    .bind(i64::from(r.number))
+                    .bind(r.event.to_owned())
+                    .bind(content)
+                    .bind(r.change_note.map(str::to_owned))
+                    .bind(r.created_at_us);
+            }
+            Ok(q)
+        })
+        .collect()
 }
 
 /// A revision's content from a row that selected `content` and

@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use pressroom_domain::ReleasePath;
 use pressroom_store::row::{ReleaseRow, path_from_columns};
 use pressroom_store::{StoreError, StoreResult};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Arguments, Encode, Row, Sqlite, Transaction, Type};
 
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
@@ -62,3 +62,86 @@ pub(crate) fn release_from_row(row: &SqliteRow) -> StoreResult<pressroom_domain:
 /// earlier rows are never kept: every caller fails its transaction or
 /// rolls back to its savepoint on the error.
 pub(crate) const INSERT_ROWS: &str = "INSERT OR FAIL INTO";
+
+/// A multi-row insert built with its values, to run later: an import
+/// builds its statements on another thread while SQLite's runs the ones
+/// before them. Values are owned (`'static`): sqlx copies borrowed ones
+/// before it runs them anyway.
+pub(crate) struct Built {
+    sql: String,
+    args: SqliteArguments<'static>,
+    /// The first value that could not be bound, reported by [`Built::run`]
+    /// as `QueryBuilder` reports its own.
+    refused: Option<String>,
+}
+
+impl Built {
+    /// `head`, then `VALUES` and a group of `width` placeholders for each
+    /// of `rows` rows, then `tail`; the values are bound after, row by row.
+    pub(crate) fn rows(head: &str, width: usize, rows: usize, tail: &str) -> Self {
+        let group = format!("({})", vec!["?"; width].join(", "));
+        let mut sql = String::with_capacity(head.len() + tail.len() + rows * (group.len() + 2) + 8);
+        sql.push_str(head);
+        sql.push_str(" VALUES ");
+        for i in 0..rows {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&group);
+        }
+        sql.push_str(tail);
+        Self {
+            sql,
+            args: SqliteArguments::default(),
+            refused: None,
+        }
+    }
+
+    /// Binds the next value.
+    pub(crate) fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static + Encode<'static, Sqlite> + Type<Sqlite>,
+    {
+        if let Err(e) = self.args.add(value) {
+            self.refused.get_or_insert_with(|| e.to_string());
+        }
+        self
+    }
+
+    /// Runs the statement inside the caller's transaction.
+    pub(crate) async fn run(self, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
+        if let Some(reason) = self.refused {
+            return Err(StoreError::Backend(reason));
+        }
+        sqlx::query_with(&self.sql, self.args)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Runs statements in order inside the caller's transaction.
+pub(crate) async fn run_all(
+    tx: &mut Transaction<'_, Sqlite>,
+    statements: Vec<Built>,
+) -> StoreResult<()> {
+    for statement in statements {
+        statement.run(tx).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_built_insert_has_a_group_of_placeholders_per_row() {
+        let built = Built::rows("INSERT INTO t (a, b)", 2, 3, " ON CONFLICT DO NOTHING");
+        assert_eq!(
+            built.sql,
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?) ON CONFLICT DO NOTHING"
+        );
+    }
+}

@@ -405,3 +405,50 @@ async fn a_first_import_alone_that_leaves_a_dangling_reference_fails_whole() {
         assert_eq!(count(&raw, table).await, 0, "{table} is empty");
     }
 }
+
+#[tokio::test]
+async fn a_release_of_a_file_refused_during_a_first_import_is_new_when_a_later_file_carries_it() {
+    let f = fresh().await;
+    sqlx::query(
+        "CREATE TRIGGER refuse_notice BEFORE INSERT ON releases WHEN NEW.title = 'Notice' \
+         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+    )
+    .execute(&f.raw)
+    .await
+    .expect("plant the failure");
+    let files = vec![
+        vec![record("Readout", 4, "r", "a.txt", Status::Published)],
+        // Refused whole: its statement is planned, then rolled back.
+        vec![
+            record("Statement", 5, "s", "b.txt", Status::Published),
+            record("Notice", 6, "n", "b.txt", Status::Published),
+        ],
+        vec![
+            record("Statement", 5, "s", "c.txt", Status::Published),
+            record("Statement", 5, "s2", "c.txt", Status::Published),
+        ],
+    ];
+    let results = f.store.import_files(files, now()).await.expect("import");
+    assert!(results[1].is_err(), "the file with the notice is refused");
+    let outcomes = |i: usize| -> Vec<String> {
+        results[i]
+            .as_ref()
+            .expect("stored")
+            .iter()
+            .map(summary)
+            .collect()
+    };
+    assert_eq!(outcomes(0), ["new 1 /releases/2021/03/04/readout"]);
+    // The rolled-back statement's id, slug and fingerprint are free again:
+    // the later copy is new, not a duplicate of a release never stored.
+    assert_eq!(
+        outcomes(2),
+        [
+            "new 2 /releases/2021/03/05/statement",
+            "new 3 /releases/2021/03/05/statement-2"
+        ]
+    );
+    assert_eq!(count(&f.raw, "releases").await, 3);
+    assert_eq!(count(&f.raw, "release_sources").await, 3);
+    assert!(tally_matches_rows(&f.raw).await);
+}
