@@ -17,9 +17,12 @@
 //! trigger in place. Nothing else can see the store without its indexes:
 //! readers see the last commit, and the store has a single writer.
 //!
-//! Kept while loading: the unique `(release_date, slug)` index and the
-//! fingerprint index of `release_sources`, which the import itself reads
-//! (slugs taken, releases already stored) and which enforce uniqueness.
+//! The fingerprint index of `release_sources` is set aside too: a load plans
+//! its files in memory (`import::Known`) and never reads it, and its
+//! fingerprints are hashes, each inserted at a random place. Kept while
+//! loading: the automatic indexes of UNIQUE constraints (`(release_date,
+//! slug)`, a source's `(release_id, path, line)`), which have no SQL to
+//! create them again and which enforce uniqueness.
 //!
 //! A load also writes each page twice under the write-ahead log: into the
 //! log at its commit, and into the database at the checkpoint after; the
@@ -73,11 +76,12 @@ impl BulkLoad {
         if !empty {
             return Ok(None);
         }
-        // Every index created on `releases` by a migration: the automatic
-        // index of its UNIQUE constraint has no SQL and stays.
+        // Every index created on `releases` and `release_sources` by a
+        // migration: the automatic indexes of their UNIQUE constraints have
+        // no SQL and stay.
         let rows = sqlx::query(
             "SELECT name, sql FROM sqlite_master \
-             WHERE tbl_name = 'releases' AND sql IS NOT NULL \
+             WHERE tbl_name IN ('releases', 'release_sources') AND sql IS NOT NULL \
                AND (type = 'index' OR (type = 'trigger' AND name = ?)) \
              ORDER BY type, name",
         )
@@ -113,13 +117,15 @@ impl BulkLoad {
     /// the trigger again, inside the same transaction, before its commit.
     pub(crate) async fn finish(self, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
         check_foreign_keys_if_off(tx).await?;
+        for (_, sql) in &self.set_aside {
+            sqlx::query(sql).execute(&mut **tx).await.map_err(backend)?;
+        }
+        // After the indexes: the tally's counts read `releases_public`, a
+        // covering index, rather than every page of the table.
         sqlx::query(TALLY_OF_ALL_ROWS)
             .execute(&mut **tx)
             .await
             .map_err(backend)?;
-        for (_, sql) in &self.set_aside {
-            sqlx::query(sql).execute(&mut **tx).await.map_err(backend)?;
-        }
         Ok(())
     }
 }

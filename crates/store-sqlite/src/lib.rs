@@ -201,22 +201,24 @@ impl SqliteStore {
         files: &Arc<Vec<Vec<ImportRecord>>>,
         now_us: i64,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
-        let mut tx = self.begin_import().await?;
-        let bulk = bulk::BulkLoad::begin_if_empty(&mut tx).await?;
-        let results = if bulk.is_some() {
-            load_files(&mut tx, files, now_us).await?
-        } else {
-            let mut results = Vec::with_capacity(files.len());
-            for f in 0..files.len() {
-                savepoint(&mut tx, "SAVEPOINT import_file").await?;
-                let result = import_file(&mut tx, files, f, now_us).await;
-                if result.is_err() {
-                    savepoint(&mut tx, "ROLLBACK TO import_file").await?;
-                }
-                savepoint(&mut tx, "RELEASE import_file").await?;
-                results.push(result);
+        // A load runs first without a savepoint per file; if the store
+        // refuses one of its files, it is rolled back whole and runs again
+        // with them (`load_files`).
+        let mut savepoints = false;
+        let (mut tx, bulk, results) = loop {
+            let mut tx = self.begin_import().await?;
+            let bulk = bulk::BulkLoad::begin_if_empty(&mut tx).await?;
+            if bulk.is_none() {
+                let results = import_each(&mut tx, files, now_us).await?;
+                break (tx, bulk, results);
             }
-            results
+            match load_files(&mut tx, files, now_us, savepoints).await? {
+                Some(results) => break (tx, bulk, results),
+                None => {
+                    tx.rollback().await.map_err(backend)?;
+                    savepoints = true;
+                }
+            }
         };
         if let Some(bulk) = bulk {
             bulk.finish(&mut tx).await?;
@@ -416,6 +418,26 @@ async fn import_file(
     Ok(prepared.outcomes)
 }
 
+/// Each file inside its savepoint, one after the other: a file the store
+/// refuses is rolled back alone.
+async fn import_each(
+    tx: &mut Transaction<'_, Sqlite>,
+    files: &Arc<Vec<Vec<ImportRecord>>>,
+    now_us: i64,
+) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+    let mut results = Vec::with_capacity(files.len());
+    for f in 0..files.len() {
+        savepoint(tx, "SAVEPOINT import_file").await?;
+        let result = import_file(tx, files, f, now_us).await;
+        if result.is_err() {
+            savepoint(tx, "ROLLBACK TO import_file").await?;
+        }
+        savepoint(tx, "RELEASE import_file").await?;
+        results.push(result);
+    }
+    Ok(results)
+}
+
 /// What a load into an empty store knows as it plans file after file,
 /// kept in memory: the releases planned so far, and the log's end.
 struct Ahead {
@@ -423,19 +445,26 @@ struct Ahead {
     end: ledger::LogEnd,
 }
 
-/// The files of a load into a store that held no release, each inside its
-/// savepoint. Each next file is planned and its statements built on a
-/// blocking thread while SQLite's thread runs the statements of the one
-/// before: one after the other, the two took turns and an archive's import
-/// used one core at a time.
+/// The files of a load into a store that held no release. Each next file
+/// is planned and its statements built on a blocking thread while SQLite's
+/// thread runs the statements of the one before: one after the other, the
+/// two took turns and an archive's import used one core at a time.
 ///
-/// A file refused by the store is rolled back to its savepoint; the next
-/// file, planned on top of it, is planned again without it.
+/// Without `savepoints`, the files run bare: a savepoint around each made
+/// SQLite copy every page a file changed that existed before it (the
+/// pages of the indexes that take rows at random places) into a statement
+/// journal, a sixth of the load. Then a statement the store refuses
+/// returns `None`, and the caller rolls the load back and runs it again
+/// with `savepoints`: a file refused is then rolled back to its savepoint
+/// alone. Either way, a file that cannot be planned (no free slug, say)
+/// writes nothing and fails alone, and the next file, planned on top of
+/// it, is planned again without it.
 async fn load_files(
     tx: &mut Transaction<'_, Sqlite>,
     files: &Arc<Vec<Vec<ImportRecord>>>,
     now_us: i64,
-) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
+    savepoints: bool,
+) -> StoreResult<Option<Vec<StoreResult<Vec<ImportOutcome>>>>> {
     let prepare = |f: usize, mut ahead: Ahead| {
         let files = Arc::clone(files);
         tokio::task::spawn_blocking(move || {
@@ -456,13 +485,21 @@ async fn load_files(
             .ok_or_else(|| StoreError::Backend(format!("file {f} of the load was not prepared")))?;
         let (ahead, (first_id, end_before), prepared) = pending.await.map_err(preparing_failed)?;
         next = (f + 1 < files.len()).then(|| prepare(f + 1, ahead));
-        savepoint(tx, "SAVEPOINT import_file").await?;
+        if savepoints {
+            savepoint(tx, "SAVEPOINT import_file").await?;
+        }
         let result = match prepared {
-            Ok(p) => run_all(tx, p.statements).await.map(|()| p.outcomes),
+            Ok(p) => match run_all(tx, p.statements).await {
+                Ok(()) => Ok(p.outcomes),
+                Err(_) if !savepoints => return Ok(None),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         if result.is_err() {
-            savepoint(tx, "ROLLBACK TO import_file").await?;
+            if savepoints {
+                savepoint(tx, "ROLLBACK TO import_file").await?;
+            }
             if let Some(pending) = next.take() {
                 let (mut ahead, _, _) = pending.await.map_err(preparing_failed)?;
                 ahead.known.forget_from(first_id);
@@ -470,10 +507,12 @@ async fn load_files(
                 next = Some(prepare(f + 1, ahead));
             }
         }
-        savepoint(tx, "RELEASE import_file").await?;
+        if savepoints {
+            savepoint(tx, "RELEASE import_file").await?;
+        }
         results.push(result);
     }
-    Ok(results)
+    Ok(Some(results))
 }
 
 fn preparing_failed(e: tokio::task::JoinError) -> StoreError {
