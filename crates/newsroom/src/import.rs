@@ -490,10 +490,13 @@ impl ImportRun {
                 });
             }
         }
+        // Counted by kind first: an archive has a repair or more per
+        // release, and a label string per repair was a million allocations.
+        let mut repairs: HashMap<ReportKind, u64> = HashMap::new();
         for (_, parsed) in &files {
             for e in &parsed.report {
                 if e.kind.is_repair() {
-                    *report.repairs.entry(e.kind.to_string()).or_default() += 1;
+                    *repairs.entry(e.kind).or_default() += 1;
                 } else {
                     let fragment = Fragment {
                         file: e.source.clone(),
@@ -508,6 +511,9 @@ impl ImportRun {
                     }
                 }
             }
+        }
+        for (kind, n) in repairs {
+            *report.repairs.entry(kind.as_str().to_owned()).or_default() += n;
         }
         if !self.report.dry_run {
             self.report.files.imported = 0;

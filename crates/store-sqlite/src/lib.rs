@@ -181,7 +181,7 @@ impl SqliteStore {
     /// indexes and all.
     async fn import_group(
         &self,
-        files: &Arc<Vec<Vec<ImportRecord>>>,
+        files: Arc<Vec<Vec<ImportRecord>>>,
         now_us: i64,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let journal = if self.alone {
@@ -198,7 +198,7 @@ impl SqliteStore {
 
     async fn import_group_in_one_commit(
         &self,
-        files: &Arc<Vec<Vec<ImportRecord>>>,
+        files: Arc<Vec<Vec<ImportRecord>>>,
         now_us: i64,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         // A load runs first without a savepoint per file; if the store
@@ -209,10 +209,10 @@ impl SqliteStore {
             let mut tx = self.begin_import().await?;
             let bulk = bulk::BulkLoad::begin_if_empty(&mut tx).await?;
             if bulk.is_none() {
-                let results = import_each(&mut tx, files, now_us).await?;
+                let results = import_each(&mut tx, &files, now_us).await?;
                 break (tx, bulk, results);
             }
-            match load_files(&mut tx, files, now_us, savepoints).await? {
+            match load_files(&mut tx, &files, now_us, savepoints).await? {
                 Some(results) => break (tx, bulk, results),
                 None => {
                     tx.rollback().await.map_err(backend)?;
@@ -220,6 +220,9 @@ impl SqliteStore {
                 }
             }
         };
+        // An archive's records are millions of allocations: freed on another
+        // thread while SQLite builds the indexes and commits, not after.
+        tokio::task::spawn_blocking(move || drop(files));
         if let Some(bulk) = bulk {
             bulk.finish(&mut tx).await?;
         }
@@ -615,7 +618,7 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<StoreResult<Vec<ImportOutcome>>>> {
         let now_us = to_micros(now);
-        let results = self.import_group(&Arc::new(files), now_us).await?;
+        let results = self.import_group(Arc::new(files), now_us).await?;
         for outcomes in results.iter().flatten() {
             self.signal_if_inserted(outcomes);
         }
