@@ -1,13 +1,13 @@
 //! `Store::import` for SQLite, in set-wise statements: an archive of
 //! hundreds of thousands of releases is imported at the speed of SQLite, not
-//! of one round trip to the database thread per row. Looks up the batch's
-//! fingerprints and the slugs taken on its dates a few hundred at a time,
-//! assigns ids and slugs in memory ([`plan`]), and writes releases,
-//! revisions and sources in multi-row inserts ([`write`]), all inside the
-//! caller's transaction. Planning before writing lets the caller build the
-//! log leaves of the new releases on another thread while the rows are
-//! written.
-
+//! of one round trip to the database thread per row. [`Known`] is what
+//! planning needs (read from the store a few hundred fingerprints and slugs
+//! at a time, or kept in memory through a load into an empty store);
+//! [`Known::plan`] assigns ids and slugs in memory; [`statements`] builds the
+//! multi-row inserts of releases, revisions and sources ([`Built`]), to run
+//! inside the caller's transaction. Planning and building touch no
+//! connection, so the caller does both on another thread while SQLite runs
+//! the statements of the file before.
 use std::collections::{HashMap, HashSet};
 
 use pressroom_domain::{ReleaseId, ReleasePath, Slug};
