@@ -166,7 +166,83 @@ const LOAD_MMAP_BYTES: i64 = 1 << 31;
 /// The store's file switched from its write-ahead log to a rollback
 /// journal for a load into an empty store, switched back by [`Self::leave`].
 #[derive(Debug)]
-pub(crate) struct RollbackJournal(());
+pub(crate) struct RollbackJournal {
+    flusher: Option<Flusher>,
+}
+
+/// How often a load's written pages are sent to the disk.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Sends a load's written pages to the disk while the load goes on, from a
+/// thread of its own. The kernel otherwise keeps them all in its cache
+/// until the commit's `fsync` (it starts writing on its own only after 30
+/// seconds or a tenth of the memory), and the commit then waited while a
+/// whole archive went to the disk: 0.8 s of a 200,000-release load.
+///
+/// It syncs the file system of the store's folder (`syncfs` on the
+/// folder), never a descriptor of the store's own file: closing any
+/// descriptor of that file would drop SQLite's POSIX locks on it. Extra
+/// writes of pages are always safe: a crash mid-load still leaves the hot
+/// journal that undoes it.
+#[derive(Debug)]
+struct Flusher {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Flusher {
+    /// Starts flushing the file system of `folder`; `None` if the folder
+    /// cannot be opened (the load goes on, just without early writes).
+    fn start(folder: &std::path::Path) -> Option<Self> {
+        let dir = match std::fs::File::open(folder) {
+            Ok(dir) => dir,
+            Err(e) => {
+                tracing::debug!(error = %e, folder = %folder.display(), "a load's pages stay in the cache until its commit");
+                return None;
+            }
+        };
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("pressroom-load-flusher".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(FLUSH_EVERY)
+                {
+                    if let Err(e) = rustix::fs::syncfs(&dir) {
+                        tracing::debug!(error = %e, "flushing a load's pages failed; the commit will");
+                        return;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Self { stop, thread })
+    }
+
+    fn stop(self) {
+        drop(self.stop);
+        if self.thread.join().is_err() {
+            tracing::warn!("a load's flusher thread panicked");
+        }
+    }
+}
+
+/// The folder of the store's main file, `None` for a store in memory.
+async fn folder_of(writer: &SqlitePool) -> Option<std::path::PathBuf> {
+    let rows = sqlx::query("PRAGMA database_list")
+        .fetch_all(writer)
+        .await
+        .ok()?;
+    let file: String = rows.iter().find_map(|row| {
+        let name: String = row.try_get("name").ok()?;
+        (name == "main").then(|| row.try_get("file").ok()).flatten()
+    })?;
+    if file.is_empty() {
+        return None;
+    }
+    std::path::Path::new(&file)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+}
 
 impl RollbackJournal {
     /// Switches to a rollback journal if the store holds no release and no
@@ -203,7 +279,8 @@ impl RollbackJournal {
                     .execute(writer)
                     .await
                     .map_err(backend)?;
-                Ok(Some(Self(())))
+                let flusher = folder_of(writer).await.and_then(|f| Flusher::start(&f));
+                Ok(Some(Self { flusher }))
             }
             Ok(mode) => {
                 tracing::debug!(%mode, "the store kept its journal mode for the load");
@@ -221,6 +298,12 @@ impl RollbackJournal {
     /// mode, which is just as safe, until the next opening sets the log
     /// again (every connection asks for it).
     pub(crate) async fn leave(self, writer: &SqlitePool) {
+        if let Some(flusher) = self.flusher {
+            // Joining waits out at most one `syncfs`: off the runtime's threads.
+            if let Err(e) = tokio::task::spawn_blocking(move || flusher.stop()).await {
+                tracing::warn!(error = %e, "a load's flusher did not stop cleanly");
+            }
+        }
         for (pragma, what) in [
             ("PRAGMA foreign_keys = ON", "checking foreign keys"),
             ("PRAGMA mmap_size = 0", "reading without a mapping"),
@@ -241,5 +324,35 @@ impl RollbackJournal {
                 tracing::warn!(error = %e, "the store did not return to its write-ahead log after a load")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[tokio::test]
+    async fn a_load_flushes_the_folder_of_a_store_file_and_nothing_for_a_store_in_memory() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("folder.db");
+        let options =
+            sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+                .expect("url")
+                .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options).await.expect("open");
+        let folder = folder_of(&pool).await.expect("a file's folder");
+        assert_eq!(
+            folder.canonicalize().expect("folder"),
+            dir.path().canonicalize().expect("temp dir")
+        );
+        let memory = SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("memory");
+        assert_eq!(folder_of(&memory).await, None);
+        // It flushes until told to stop, then its thread ends.
+        let flusher = Flusher::start(&folder).expect("a flusher");
+        std::thread::sleep(FLUSH_EVERY * 2);
+        flusher.stop();
     }
 }
