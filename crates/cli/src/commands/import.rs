@@ -159,11 +159,14 @@ fn print_report(r: &ImportReport) {
             None => eprintln!("error: {}: {}", e.file, e.reason),
         }
     }
-    let found = r.releases.found;
+    // Copies merged within the run are not releases already stored: a
+    // first import of an archive with copies stores every release it reads.
+    let merged = r.releases.duplicates_merged;
     match r.releases.stored_new {
         Some(new) => println!(
-            "imported {new} new releases ({} already stored) from {} files; {} failed",
-            found - new,
+            "imported {new} new releases ({} already stored, {merged} {} merged) from {} files; {} failed",
+            r.releases.already_stored.unwrap_or(0),
+            if merged == 1 { "copy" } else { "copies" },
             r.files.imported,
             r.files.failed
         ),
@@ -182,7 +185,7 @@ fn print_report(r: &ImportReport) {
     };
     println!(
         "releases: {} found, {} distinct, {} duplicates merged{stored}",
-        found, r.releases.distinct, r.releases.duplicates_merged
+        r.releases.found, r.releases.distinct, r.releases.duplicates_merged
     );
     let repairs: Vec<String> = r.repairs.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let total: u64 = r.repairs.values().sum();
