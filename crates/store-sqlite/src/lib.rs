@@ -494,7 +494,10 @@ async fn load_files(
         let result = match prepared {
             Ok(p) => match run_all(tx, p.statements).await {
                 Ok(()) => Ok(p.outcomes),
-                Err(_) if !savepoints => return Ok(None),
+                Err(e) if !savepoints => {
+                    tracing::debug!(file = f, error = %e, "a load's file was refused: running the load again with a savepoint per file");
+                    return Ok(None);
+                }
                 Err(e) => Err(e),
             },
             Err(e) => Err(e),

@@ -452,3 +452,37 @@ async fn a_release_of_a_file_refused_during_a_first_import_is_new_when_a_later_f
     assert_eq!(count(&f.raw, "release_sources").await, 3);
     assert!(tally_matches_rows(&f.raw).await);
 }
+
+#[tokio::test]
+async fn a_file_refused_during_a_first_import_alone_fails_alone_and_the_journal_comes_back() {
+    let (dir, url) = new_file();
+    // Planted through a connection closed before the import, so the import
+    // has the file alone and loads through a rollback journal.
+    {
+        let plant = SqliteStore::open(&url).await.expect("create the schema");
+        plant.close().await;
+        let raw = second_connection(&url).await;
+        sqlx::query(
+            "CREATE TRIGGER refuse_notice BEFORE INSERT ON releases WHEN NEW.title = 'Notice' \
+             BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+        )
+        .execute(&raw)
+        .await
+        .expect("plant the failure");
+        raw.close().await;
+    }
+    let store = SqliteStore::open_alone(&url).await.expect("open alone");
+    let results = store.import_files(archive(), now()).await.expect("import");
+    assert!(results[0].is_ok());
+    assert!(results[1].is_err(), "the file with the notice is refused");
+    assert!(results[2].is_ok());
+    assert_eq!(log_bytes(dir.path()), 0, "the load went through no log");
+    let (journal, _, foreign_keys) = store.pragmas().await.expect("pragmas");
+    assert_eq!((journal.as_str(), foreign_keys), ("wal", 1));
+    store.close().await;
+    let raw = second_connection(&url).await;
+    assert_eq!(count(&raw, "releases").await, 3);
+    // The two of the first file and the withdrawn remarks of the third.
+    assert_eq!(count(&raw, "ledger_leaves").await, 3);
+    assert!(tally_matches_rows(&raw).await);
+}
