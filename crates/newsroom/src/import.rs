@@ -556,7 +556,11 @@ impl ImportRun {
                 (source, records)
             })
             .collect();
-        std::thread::spawn(move || drop(entries));
+        // Should the thread not start, the closure, entries and all, is
+        // dropped here instead.
+        let _ = std::thread::Builder::new()
+            .name("pressroom-free-report".into())
+            .spawn(move || drop(entries));
         batches
     }
 }
