@@ -448,10 +448,58 @@ struct Ahead {
     end: ledger::LogEnd,
 }
 
-/// The files of a load into a store that held no release. Each next file
-/// is planned and its statements built on a blocking thread while SQLite's
-/// thread runs the statements of the one before: one after the other, the
-/// two took turns and an archive's import used one core at a time.
+/// A file prepared ahead, with what the plan knew before it: the next id
+/// and the log's end, to take the plan back to should the file be refused.
+struct Ready {
+    f: usize,
+    before: (i64, ledger::LogEnd),
+    prepared: StoreResult<Prepared>,
+}
+
+/// How many files wait, prepared, for SQLite's thread: with one, each of
+/// the two threads waited on the other whenever a file took longer on one
+/// side than the file beside it on the other.
+const FILES_AHEAD: usize = 4;
+
+/// Prepares files `from..` one after the other on a blocking thread,
+/// handing each over as it is ready (at most [`FILES_AHEAD`] waiting). It
+/// stops when the receiver is dropped, and returns what it knows by then.
+fn prepare_ahead(
+    files: &Arc<Vec<Vec<ImportRecord>>>,
+    from: usize,
+    mut ahead: Ahead,
+    now_us: i64,
+) -> (
+    tokio::sync::mpsc::Receiver<Ready>,
+    tokio::task::JoinHandle<Ahead>,
+) {
+    let (hand_over, ready) = tokio::sync::mpsc::channel(FILES_AHEAD);
+    let files = Arc::clone(files);
+    let preparer = tokio::task::spawn_blocking(move || {
+        for f in from..files.len() {
+            let before = (ahead.known.next_id(), ahead.end.clone());
+            let prepared = prepare_file(&files[f], &mut ahead.known, &mut ahead.end, now_us);
+            if hand_over
+                .blocking_send(Ready {
+                    f,
+                    before,
+                    prepared,
+                })
+                .is_err()
+            {
+                break;
+            }
+        }
+        ahead
+    });
+    (ready, preparer)
+}
+
+/// The files of a load into a store that held no release. The files ahead
+/// are planned and their statements built on a blocking thread
+/// ([`prepare_ahead`]) while SQLite's thread runs the statements of the
+/// ones before: one after the other, the two took turns and an archive's
+/// import used one core at a time.
 ///
 /// Without `savepoints`, the files run bare: a savepoint around each made
 /// SQLite copy every page a file changed that existed before it (the
@@ -460,34 +508,34 @@ struct Ahead {
 /// returns `None`, and the caller rolls the load back and runs it again
 /// with `savepoints`: a file refused is then rolled back to its savepoint
 /// alone. Either way, a file that cannot be planned (no free slug, say)
-/// writes nothing and fails alone, and the next file, planned on top of
-/// it, is planned again without it.
+/// writes nothing and fails alone, and the files after it, planned on top
+/// of it, are planned again without it.
 async fn load_files(
     tx: &mut Transaction<'_, Sqlite>,
     files: &Arc<Vec<Vec<ImportRecord>>>,
     now_us: i64,
     savepoints: bool,
 ) -> StoreResult<Option<Vec<StoreResult<Vec<ImportOutcome>>>>> {
-    let prepare = |f: usize, mut ahead: Ahead| {
-        let files = Arc::clone(files);
-        tokio::task::spawn_blocking(move || {
-            let before = (ahead.known.next_id(), ahead.end.clone());
-            let prepared = prepare_file(&files[f], &mut ahead.known, &mut ahead.end, now_us);
-            (ahead, before, prepared)
-        })
-    };
     let first = Ahead {
         known: import::Known::empty(),
         end: ledger::LogEnd::read(tx).await?,
     };
-    let mut next = (!files.is_empty()).then(|| prepare(0, first));
+    let (mut ready, mut preparer) = prepare_ahead(files, 0, first, now_us);
     let mut results = Vec::with_capacity(files.len());
-    for f in 0..files.len() {
-        let pending = next
-            .take()
-            .ok_or_else(|| StoreError::Backend(format!("file {f} of the load was not prepared")))?;
-        let (ahead, (first_id, end_before), prepared) = pending.await.map_err(preparing_failed)?;
-        next = (f + 1 < files.len()).then(|| prepare(f + 1, ahead));
+    while results.len() < files.len() {
+        let Some(Ready {
+            f,
+            before: (first_id, end_before),
+            prepared,
+        }) = ready.recv().await
+        else {
+            // The preparer stopped before the last file: it panicked.
+            drop(ready);
+            return Err(match preparer.await {
+                Err(e) => preparing_failed(e),
+                Ok(_) => StoreError::Backend("the load's files stopped coming".to_owned()),
+            });
+        };
         if savepoints {
             savepoint(tx, "SAVEPOINT import_file").await?;
         }
@@ -506,12 +554,12 @@ async fn load_files(
             if savepoints {
                 savepoint(tx, "ROLLBACK TO import_file").await?;
             }
-            if let Some(pending) = next.take() {
-                let (mut ahead, _, _) = pending.await.map_err(preparing_failed)?;
-                ahead.known.forget_from(first_id);
-                ahead.end = end_before;
-                next = Some(prepare(f + 1, ahead));
-            }
+            // The files prepared after this one were planned on top of it.
+            drop(ready);
+            let mut ahead = preparer.await.map_err(preparing_failed)?;
+            ahead.known.forget_from(first_id);
+            ahead.end = end_before;
+            (ready, preparer) = prepare_ahead(files, f + 1, ahead, now_us);
         }
         if savepoints {
             savepoint(tx, "RELEASE import_file").await?;
