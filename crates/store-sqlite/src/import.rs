@@ -15,15 +15,11 @@ use pressroom_store::{ImportOutcome, ImportRecord, StoreError, StoreResult};
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use crate::revisions::{NewRevision, revision_statements};
-use crate::rows::{Built, INSERT_ROWS, backend, path_from_row};
+use crate::rows::{Built, INSERT_ROWS, NewReleaseRow, backend, path_from_row};
 
 /// Rows per statement: well under SQLite's limit of bound variables with
 /// the 17 columns of `releases`.
 const CHUNK: usize = 400;
-
-fn json_error(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
-}
 
 /// A release to insert, planned in memory.
 struct NewRow<'a> {
@@ -323,38 +319,20 @@ where
 }
 
 fn insert_releases(rows: &[NewRow<'_>], now_us: i64) -> StoreResult<Built> {
-    let mut q = Built::rows(
-        &format!(
-            "{INSERT_ROWS} releases (id, slug, release_date, release_time, release_zone, \
-             status, revision, title, kind, issuer, issuer_type, dateline, \
-             attribution, body, language, published_at, created_at, updated_at)"
-        ),
-        18,
-        rows.len(),
-        "",
-    );
+    let mut q = NewReleaseRow::insert(rows.len(), "");
     for row in rows {
-        let r = row.record;
-        let c = &r.content;
-        let body = serde_json::to_string(&c.body).map_err(json_error)?;
-        q.bind(row.id)
-            .bind(row.slug.as_str().to_owned())
-            .bind(c.date.date().to_string())
-            .bind(c.date.time().map(|t| t.time.to_string()))
-            .bind(c.date.time().map(|t| t.zone.clone()))
-            .bind(r.status.as_str())
-            .bind(1_i64)
-            .bind(c.title.as_str().to_owned())
-            .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
-            .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
-            .bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
-            .bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
-            .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
-            .bind(body)
-            .bind(c.language.as_str().to_owned())
-            .bind(r.status.is_public().then_some(now_us))
-            .bind(now_us)
-            .bind(now_us);
+        let status = row.record.status;
+        NewReleaseRow {
+            id: Some(row.id),
+            slug: &row.slug,
+            content: &row.record.content,
+            status,
+            revision: 1,
+            published_at_us: status.is_public().then_some(now_us),
+            created_at_us: now_us,
+            updated_at_us: now_us,
+        }
+        .bind(&mut q)?;
     }
     Ok(q)
 }

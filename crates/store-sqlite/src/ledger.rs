@@ -80,9 +80,8 @@ impl LogRows {
     /// ([`Built`]).
     pub(crate) fn statements(self) -> Vec<Built> {
         let mut statements = Vec::new();
-        let mut leaves = self.leaf_rows.into_iter().peekable();
-        while leaves.peek().is_some() {
-            let chunk: Vec<(u64, NewLeaf)> = leaves.by_ref().take(CHUNK).collect();
+        let mut leaf_rows = self.leaf_rows;
+        for chunk in leaf_rows.chunks_mut(CHUNK) {
             let mut q = Built::rows(
                 &format!("{INSERT_ROWS} ledger_leaves (idx, release_id, revision, leaf)"),
                 4,
@@ -90,10 +89,10 @@ impl LogRows {
                 "",
             );
             for (index, leaf) in chunk {
-                q.bind(index as i64)
+                q.bind(*index as i64)
                     .bind(leaf.release_id)
                     .bind(i64::from(leaf.revision))
-                    .bind(leaf.bytes);
+                    .bind(std::mem::take(&mut leaf.bytes));
             }
             statements.push(q);
         }

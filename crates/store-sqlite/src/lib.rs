@@ -42,7 +42,9 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use revisions::{LEAF_COLUMN, LEAF_OF_REVISION, NewRevision, content_of, insert_revisions};
-use rows::{Built, INSERT_ROWS, backend, path_from_row, release_from_row, run_all, to_micros};
+use rows::{
+    Built, INSERT_ROWS, NewReleaseRow, backend, path_from_row, release_from_row, run_all, to_micros,
+};
 
 /// Rows per multi-row insert into the change feed; well under SQLite's
 /// limit of bound parameters per statement.
@@ -309,41 +311,25 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &ReleaseFilter) {
 }
 
 /// Writes a `releases` row; `id` is given when restoring, chosen by the
-/// database when importing.
+/// database for a new draft.
 async fn insert_release(
     tx: &mut Transaction<'_, Sqlite>,
     id: Option<i64>,
     r: &Release,
 ) -> StoreResult<i64> {
-    let c = &r.content;
-    let body = serde_json::to_string(&c.body).map_err(|e| StoreError::Backend(e.to_string()))?;
-    sqlx::query_scalar(
-        "INSERT INTO releases (id, slug, release_date, release_time, release_zone, \
-         status, revision, title, kind, issuer, issuer_type, dateline, \
-         attribution, body, language, published_at, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(id)
-    .bind(r.slug.as_str())
-    .bind(c.date.date().to_string())
-    .bind(c.date.time().map(|t| t.time.to_string()))
-    .bind(c.date.time().map(|t| t.zone.clone()))
-    .bind(r.status.as_str())
-    .bind(i64::from(r.revision))
-    .bind(c.title.as_str())
-    .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
-    .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
-    .bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
-    .bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
-    .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
-    .bind(body)
-    .bind(c.language.as_str())
-    .bind(r.published_at.map(to_micros))
-    .bind(to_micros(r.created_at))
-    .bind(to_micros(r.updated_at))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(write_error)
+    let mut q = NewReleaseRow::insert(1, " RETURNING id");
+    NewReleaseRow {
+        id,
+        slug: &r.slug,
+        content: &r.content,
+        status: r.status,
+        revision: r.revision,
+        published_at_us: r.published_at.map(to_micros),
+        created_at_us: to_micros(r.created_at),
+        updated_at_us: to_micros(r.updated_at),
+    }
+    .bind(&mut q)?;
+    q.fetch_id(tx).await
 }
 
 /// One revision of the workflow (publish, correct, withdraw), through the
@@ -613,7 +599,7 @@ fn prepare_file(
     }
     // Every new release enters the change feed in the same transaction,
     // with where it stands in the counts, for the serving nodes' memos.
-    let inserted: Vec<(i64, String)> = batch
+    let mut inserted: Vec<(i64, String)> = batch
         .iter()
         .zip(&outcomes)
         .filter_map(|(record, o)| match o {
@@ -623,7 +609,7 @@ fn prepare_file(
             ImportOutcome::Duplicate { .. } => None,
         })
         .collect();
-    for chunk in inserted.chunks(CHANGE_ROWS_PER_INSERT) {
+    for chunk in inserted.chunks_mut(CHANGE_ROWS_PER_INSERT) {
         let mut q = Built::rows(
             &format!("{INSERT_ROWS} changes (release_id, event, at, facets)"),
             4,
@@ -631,7 +617,10 @@ fn prepare_file(
             "",
         );
         for (id, facets) in chunk {
-            q.bind(*id).bind("import").bind(now_us).bind(facets.clone());
+            q.bind(*id)
+                .bind("import")
+                .bind(now_us)
+                .bind(std::mem::take(facets));
         }
         statements.push(q);
     }

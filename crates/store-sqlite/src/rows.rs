@@ -2,7 +2,7 @@
 //! them back into the domain model.
 
 use jiff::Timestamp;
-use pressroom_domain::ReleasePath;
+use pressroom_domain::{ReleaseContent, ReleasePath, Slug, Status};
 use pressroom_store::row::{ReleaseRow, path_from_columns};
 use pressroom_store::{StoreError, StoreResult};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -116,7 +116,73 @@ impl Built {
         sqlx::query_with(&self.sql, self.args)
             .execute(&mut **tx)
             .await
-            .map_err(backend)?;
+            .map_err(crate::write_error)?;
+        Ok(())
+    }
+
+    /// Runs a statement that returns one id (`RETURNING id`).
+    pub(crate) async fn fetch_id(self, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<i64> {
+        if let Some(reason) = self.refused {
+            return Err(StoreError::Backend(reason));
+        }
+        sqlx::query_scalar_with(&self.sql, self.args)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(crate::write_error)
+    }
+}
+
+/// A `releases` row to insert, whoever writes it (an import, a restore, a
+/// new draft): the one place its columns are listed and bound.
+pub(crate) struct NewReleaseRow<'a> {
+    /// Given by an import or a restore; chosen by the database when `None`.
+    pub(crate) id: Option<i64>,
+    pub(crate) slug: &'a Slug,
+    pub(crate) content: &'a ReleaseContent,
+    pub(crate) status: Status,
+    pub(crate) revision: u32,
+    pub(crate) published_at_us: Option<i64>,
+    pub(crate) created_at_us: i64,
+    pub(crate) updated_at_us: i64,
+}
+
+impl NewReleaseRow<'_> {
+    /// The insert of `rows` such rows, each bound by [`NewReleaseRow::bind`].
+    pub(crate) fn insert(rows: usize, tail: &str) -> Built {
+        Built::rows(
+            &format!(
+                "{INSERT_ROWS} releases (id, slug, release_date, release_time, release_zone, \
+                 status, revision, title, kind, issuer, issuer_type, dateline, \
+                 attribution, body, language, published_at, created_at, updated_at)"
+            ),
+            18,
+            rows,
+            tail,
+        )
+    }
+
+    pub(crate) fn bind(self, q: &mut Built) -> StoreResult<()> {
+        let c = self.content;
+        let body =
+            serde_json::to_string(&c.body).map_err(|e| StoreError::Backend(e.to_string()))?;
+        q.bind(self.id)
+            .bind(self.slug.as_str().to_owned())
+            .bind(c.date.date().to_string())
+            .bind(c.date.time().map(|t| t.time.to_string()))
+            .bind(c.date.time().map(|t| t.zone.clone()))
+            .bind(self.status.as_str())
+            .bind(i64::from(self.revision))
+            .bind(c.title.as_str().to_owned())
+            .bind(c.kind.as_ref().map(|k| k.as_str().to_owned()))
+            .bind(c.issuer.as_ref().map(|i| i.as_str().to_owned()))
+            .bind(c.issuer.as_ref().map(|i| i.issuer_type().as_str()))
+            .bind(c.dateline.as_ref().map(|d| d.as_str().to_owned()))
+            .bind(c.attribution.as_ref().map(|a| a.as_str().to_owned()))
+            .bind(body)
+            .bind(c.language.as_str().to_owned())
+            .bind(self.published_at_us)
+            .bind(self.created_at_us)
+            .bind(self.updated_at_us);
         Ok(())
     }
 }

@@ -98,6 +98,18 @@ async fn tally_matches_rows(raw: &SqlitePool) -> bool {
     .expect("compare the tally")
 }
 
+/// Makes the store refuse any release titled "Notice", as a file the
+/// store cannot take.
+async fn refuse_notices(raw: &SqlitePool) {
+    sqlx::query(
+        "CREATE TRIGGER refuse_notice BEFORE INSERT ON releases WHEN NEW.title = 'Notice' \
+         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+    )
+    .execute(raw)
+    .await
+    .expect("plant the failure");
+}
+
 async fn count(raw: &SqlitePool, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(raw)
@@ -247,13 +259,7 @@ async fn a_first_import_that_fails_before_its_commit_leaves_the_store_empty_with
 async fn a_file_refused_during_a_first_import_fails_alone_and_the_rest_is_indexed() {
     let f = fresh().await;
     let before = schema(&f.raw).await;
-    sqlx::query(
-        "CREATE TRIGGER refuse_notice BEFORE INSERT ON releases WHEN NEW.title = 'Notice' \
-         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
-    )
-    .execute(&f.raw)
-    .await
-    .expect("plant the failure");
+    refuse_notices(&f.raw).await;
     let results = f
         .store
         .import_files(archive(), now())
@@ -409,13 +415,7 @@ async fn a_first_import_alone_that_leaves_a_dangling_reference_fails_whole() {
 #[tokio::test]
 async fn a_release_of_a_file_refused_during_a_first_import_is_new_when_a_later_file_carries_it() {
     let f = fresh().await;
-    sqlx::query(
-        "CREATE TRIGGER refuse_notice BEFORE INSERT ON releases WHEN NEW.title = 'Notice' \
-         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
-    )
-    .execute(&f.raw)
-    .await
-    .expect("plant the failure");
+    refuse_notices(&f.raw).await;
     let files = vec![
         vec![record("Readout", 4, "r", "a.txt", Status::Published)],
         // Refused whole: its statement is planned, then rolled back.
@@ -462,13 +462,7 @@ async fn a_file_refused_during_a_first_import_alone_fails_alone_and_the_journal_
         let plant = SqliteStore::open(&url).await.expect("create the schema");
         plant.close().await;
         let raw = second_connection(&url).await;
-        sqlx::query(
-            "CREATE TRIGGER refuse_notice BEFORE INSERT ON releases WHEN NEW.title = 'Notice' \
-             BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
-        )
-        .execute(&raw)
-        .await
-        .expect("plant the failure");
+        refuse_notices(&raw).await;
         raw.close().await;
     }
     let store = SqliteStore::open_alone(&url).await.expect("open alone");
