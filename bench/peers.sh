@@ -6,7 +6,10 @@
 # target, 64 connections) runs against the release page, listing, filtered
 # listing, Atom feed and search of each, once with a browser's
 # Accept-Encoding and once without (identity bodies), then the table prints
-# req/s, p99 and the ratios pressroom/nginx and pressroom/WordPress. With
+# req/s, p99 and the ratios pressroom/nginx and pressroom/WordPress.
+# pressroom/nginx compares with nginx's small static page; beside it, nginx
+# serves the very bytes pressroom sent for each page as a static file (the
+# static limit for a page of that size, "same bytes"). With
 # BASELINE_BIN (e.g. main's build) a second pressroom serves its own copy of
 # the database beside it and is measured in the same run, row by row. Last,
 # publish-to-visible: a release imported into pressroom's database while it
@@ -173,7 +176,7 @@ measure() {
   echo "pressroom: $RELEASES releases (SQLite copy of $SOURCE_DB); peers: $(wc -l < "$STATE/wp-urls.txt") WordPress URLs rotated file, $(cat "$STATE/hugo/.count") Hugo posts"
 } | tee "$RES/machine.txt" >&2
 
-declare -A P_RPS P_P99 P_P50 P_ERR B_RPS B_P99 W_RPS W_P99 W_P50 W_ERR NGINX_RPS NGINX_P99
+declare -A P_RPS P_P99 P_P50 P_ERR S_RPS S_BYTES B_RPS B_P99 W_RPS W_P99 W_P50 W_ERR NGINX_RPS NGINX_P99
 IFS='|' read -r -a PASSES <<<"$ACCEPT_ENCODINGS"
 # `read` drops a trailing empty field: the identity pass.
 if [ -z "$ACCEPT_ENCODINGS" ] || [ "${ACCEPT_ENCODINGS: -1}" = '|' ]; then PASSES+=(""); fi
@@ -190,6 +193,16 @@ for pass in "${!PASSES[@]}"; do
     log "$name: pressroom"
     read -r rps p99 errs p50 < <(measure "$ours" "pressroom-$slug")
     P_RPS[$name,$pass]=$rps P_P99[$name,$pass]=$p99 P_ERR[$name,$pass]=$errs P_P50[$name,$pass]=$p50
+    # nginx serving the very bytes pressroom sent for this page (its body
+    # for this pass's Accept-Encoding, saved as a static file): the
+    # static-file limit for a page of that size, where the 10 KB page
+    # above is the limit for a small one.
+    mkdir -p "$STATE/static/same"
+    curl -s "${HDR[@]}" -o "$STATE/static/same/$slug" "$ours"
+    S_BYTES[$name,$pass]=$(stat -c %s "$STATE/static/same/$slug")
+    log "$name: nginx, the same ${S_BYTES[$name,$pass]} bytes"
+    read -r rps p99 _ < <(measure "${NGINX}same/$slug" "nginx-same-$slug")
+    S_RPS[$name,$pass]=$rps
     if [ -n "$baseline" ]; then
       log "$name: baseline"
       read -r rps p99 _ < <(measure "${ours/:$PORT/:$((PORT + 1))}" "baseline-$slug")
@@ -229,17 +242,18 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
   for pass in "${!PASSES[@]}"; do
     echo "Accept-Encoding: '${PASSES[$pass]}'. nginx static page: ${NGINX_RPS[$pass]} req/s, p99 ${NGINX_P99[$pass]} ms."
     echo
-    echo "| page type | pressroom req/s | p50 ms | p99 ms | errors | baseline req/s | p99 ms | WordPress req/s ($WP_CONNS conns) | p50 ms | p99 ms | errors | pressroom/nginx | pressroom/WordPress req/s | WordPress/pressroom p50 |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| page type | pressroom req/s | p50 ms | p99 ms | errors | baseline req/s | p99 ms | WordPress req/s ($WP_CONNS conns) | p50 ms | p99 ms | errors | pressroom/nginx | body bytes | nginx, same bytes req/s | pressroom/same bytes | pressroom/WordPress req/s | WordPress/pressroom p50 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for row in "${ROWS[@]}"; do
       IFS='|' read -r name _ _ <<<"$row"
       k="$name,$pass"
       local_w=("${W_RPS[$name]:--}" "${W_P50[$name]:--}" "${W_P99[$name]:--}" "${W_ERR[$name]:--}")
       [ "$pass" = 0 ] || local_w=(- - - -)
-      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s× | %s× | %s× |\n' "$name" \
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s× | %s | %s | %s× | %s× | %s× |\n' "$name" \
         "${P_RPS[$k]}" "${P_P50[$k]}" "${P_P99[$k]}" "${P_ERR[$k]}" "${B_RPS[$k]:--}" "${B_P99[$k]:--}" \
         "${local_w[@]}" \
-        "$(ratio "${P_RPS[$k]}" "${NGINX_RPS[$pass]}")" "$(ratio "${P_RPS[$k]}" "${local_w[0]/-/0}")" \
+        "$(ratio "${P_RPS[$k]}" "${NGINX_RPS[$pass]}")" "${S_BYTES[$k]}" "${S_RPS[$k]}" \
+        "$(ratio "${P_RPS[$k]}" "${S_RPS[$k]}")" "$(ratio "${P_RPS[$k]}" "${local_w[0]/-/0}")" \
         "$(ratio "${local_w[1]/-/0}" "${P_P50[$k]}")"
     done
     echo

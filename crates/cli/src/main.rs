@@ -18,6 +18,14 @@ use clap::{Parser, Subcommand};
 /// two wait on each other's locks (21,000 → 24,000 releases/s measured on
 /// the 200,000-release archive, `bench/import/README.md`). The server's
 /// pages were as fast or faster, at some 30 MB more resident memory.
+///
+/// Built with `no_thp` (Cargo.toml): otherwise mimalloc asks for
+/// transparent huge pages on its regions, and with the kernel's
+/// `defrag=madvise` the first touch of one may stall on compaction. Each
+/// search commit touches fresh memory (tantivy's 4 MB term table on a new
+/// indexing thread), and at 1M its `commit_ms` went from 11-18 ms to
+/// 31-62 ms on the first publication after a start, pushing search past
+/// 50 ms after publication (`bench/peers/README.md`, session 11).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
