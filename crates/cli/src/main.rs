@@ -19,13 +19,10 @@ use clap::{Parser, Subcommand};
 /// the 200,000-release archive, `bench/import/README.md`). The server's
 /// pages were as fast or faster, at some 30 MB more resident memory.
 ///
-/// Built with `no_thp` (Cargo.toml): otherwise mimalloc asks for
-/// transparent huge pages on its regions, and with the kernel's
-/// `defrag=madvise` the first touch of one may stall on compaction. Each
-/// search commit touches fresh memory (tantivy's 4 MB term table on a new
-/// indexing thread), and at 1M its `commit_ms` went from 11-18 ms to
-/// 31-62 ms on the first publication after a start, pushing search past
-/// 50 ms after publication (`bench/peers/README.md`, session 11).
+/// mimalloc asks for transparent huge pages on its regions. An import
+/// gains by them (its gigabytes of rows: system time 2.5-3.2 s against
+/// 3.5-4.9 s without, 200,000 releases); a server's search commits stalled
+/// on them, so `serve` turns them off for its process (`commands/serve.rs`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

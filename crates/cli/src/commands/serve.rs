@@ -49,6 +49,17 @@ pub async fn run(
     config_file: Option<&Path>,
     args: Args,
 ) -> anyhow::Result<ExitCode> {
+    // mimalloc asks for transparent huge pages on its regions, and with
+    // the kernel's `defrag=madvise` the first touch of one may wait for
+    // memory to be compacted. A serving node touches fresh memory at every
+    // search commit (tantivy's 4 MB term table, on a new indexing thread):
+    // at 1M the first commit after a start took 31-62 ms with them and
+    // 9-25 ms without, search's publish-to-visible 60-90 ms against 23-33
+    // (`bench/peers/README.md`, session 11). An import keeps them: its
+    // gigabytes of rows are fewer faults in huge pages.
+    if let Err(e) = rustix::thread::disable_transparent_huge_pages(true) {
+        tracing::warn!(error = %e, "could not turn transparent huge pages off; serving with them");
+    }
     // Bind first: a port in use should fail before any other work.
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
