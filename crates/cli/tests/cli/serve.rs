@@ -186,3 +186,31 @@ async fn a_running_servers_listing_counts_follow_an_import_by_another_process() 
     }
     assert!(terminate(&mut fresh).success());
 }
+
+/// Whether the kernel gives transparent huge pages to process `pid`, from
+/// its `THP_enabled` line (Linux 5.0 on).
+fn transparent_huge_pages(pid: u32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix("THP_enabled:"))
+        .expect("the kernel reports THP_enabled");
+    line.trim() == "1"
+}
+
+#[test]
+fn a_serving_node_turns_transparent_huge_pages_off_for_itself_alone() {
+    let cli = Cli::new();
+    let (mut child, _addr) = start(&cli, &["--demo"]);
+    // The server prints its address after turning them off.
+    let serving = transparent_huge_pages(child.id());
+    terminate(&mut child);
+    assert!(
+        !serving,
+        "a search commit's fresh memory must not wait on huge-page compaction"
+    );
+    assert!(
+        transparent_huge_pages(std::process::id()),
+        "the process that started it keeps them (an import runs with them)"
+    );
+}
