@@ -20,8 +20,8 @@ use clap::{Parser, Subcommand};
 /// pages were as fast or faster, at some 30 MB more resident memory.
 ///
 /// mimalloc asks for transparent huge pages on its regions. An import
-/// gains by them (its gigabytes of rows: system time 2.5-3.2 s against
-/// 3.5-4.9 s without, 200,000 releases); a server's search commits stalled
+/// gains by them (its gigabytes of rows: 21,000 releases/s against 18,000
+/// without, `bench/import/README.md`); a server's search commits stalled
 /// on them, so `serve` turns them off for its process (`commands/serve.rs`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -53,10 +53,10 @@ pub async fn run(
     // the kernel's `defrag=madvise` the first touch of one may wait for
     // memory to be compacted. A serving node touches fresh memory at every
     // search commit (tantivy's 4 MB term table, on a new indexing thread):
-    // at 1M the first commit after a start took 31-62 ms with them and
-    // 9-25 ms without, search's publish-to-visible 60-90 ms against 23-33
-    // (`bench/peers/README.md`, session 11). An import keeps them: its
-    // gigabytes of rows are fewer faults in huge pages.
+    // at 1M the first commit after a start took 42-57 ms with them and
+    // 15-18 ms without, and search showed a publication after 74-125 ms
+    // against 26-38 (`bench/peers/README.md`, session 11). An import keeps
+    // them: its gigabytes of rows fault in fewer, larger pages.
     if let Err(e) = rustix::thread::disable_transparent_huge_pages(true) {
         tracing::warn!(error = %e, "could not turn transparent huge pages off; serving with them");
     }
