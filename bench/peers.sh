@@ -176,6 +176,7 @@ measure() {
   echo "pressroom: $RELEASES releases (SQLite copy of $SOURCE_DB); peers: $(wc -l < "$STATE/wp-urls.txt") WordPress URLs rotated file, $(cat "$STATE/hugo/.count") Hugo posts"
 } | tee "$RES/machine.txt" >&2
 
+mkdir -p "$STATE/static/same"
 declare -A P_RPS P_P99 P_P50 P_ERR S_RPS S_BYTES B_RPS B_P99 W_RPS W_P99 W_P50 W_ERR NGINX_RPS NGINX_P99
 IFS='|' read -r -a PASSES <<<"$ACCEPT_ENCODINGS"
 # `read` drops a trailing empty field: the identity pass.
@@ -197,7 +198,6 @@ for pass in "${!PASSES[@]}"; do
     # for this pass's Accept-Encoding, saved as a static file): the
     # static-file limit for a page of that size, where the 10 KB page
     # above is the limit for a small one.
-    mkdir -p "$STATE/static/same"
     curl -s "${HDR[@]}" -o "$STATE/static/same/$slug" "$ours"
     S_BYTES[$name,$pass]=$(stat -c %s "$STATE/static/same/$slug")
     log "$name: nginx, the same ${S_BYTES[$name,$pass]} bytes"
